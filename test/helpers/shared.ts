@@ -22,5 +22,5 @@ export function needShared(rel: string): false | string {
   return `needs ${rel} from the shared reference data (set VITALDSP_SHARED or place it at ../shared)`;
 }
 
-/** Path of the built CLI entry point. */
-export const cliPath = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+/** Path of the built CLI entry point, from the same build as this file. */
+export const cliPath = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');

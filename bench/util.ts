@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+
+/** Best of `reps` wall times in seconds for `fn`, after one warm-up call. */
+export async function bestTime(fn: () => unknown, reps = 3): Promise<number> {
+  await fn();
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return best;
+}
+
+/**
+ * Runs a Python snippet that prints one JSON object; returns it, or undefined (with the reason
+ * printed) when python3 or the module it imports is missing.
+ */
+export function python(code: string): Record<string, number> | undefined {
+  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  if (r.status !== 0) {
+    console.log(`  (python reference skipped: ${(r.stderr || r.error?.message || 'python3 not found').trim().split('\n').pop()})`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+/** Formats a rate such as 12.3 M/s. */
+export function rate(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G/s`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M/s`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k/s`;
+  return `${n.toFixed(1)} /s`;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { FormatError } from '../io/errors.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('vitaldsp')
+  .description('Physiological signal processing for very large recordings')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+// Commands: each module adds one subcommand.
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Bad input is the user's to fix: print the message, not a stack.
+  if (e instanceof FormatError || e instanceof RangeError || e instanceof TypeError) {
+    console.error(`vitaldsp: ${e.message}`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}
