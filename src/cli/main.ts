@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../io/errors.js';
+import { ConfigError } from '../config/resolve.js';
+import { registerConfig } from './config.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -11,12 +13,13 @@ const program = new Command('vitaldsp')
   .showHelpAfterError();
 
 // Commands: each module adds one subcommand.
+registerConfig(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   // Bad input is the user's to fix: print the message, not a stack.
-  if (e instanceof FormatError || e instanceof RangeError || e instanceof TypeError) {
+  if (e instanceof FormatError || e instanceof ConfigError || e instanceof RangeError || e instanceof TypeError) {
     console.error(`vitaldsp: ${e.message}`);
     process.exitCode = 2;
   } else {

@@ -1,0 +1,59 @@
+/**
+ * The adaptive tier: concrete values for settings left at 'auto', computed from the machine (cores,
+ * memory) and, when known, the data (sampling rate, channels, length).
+ */
+import { availableParallelism, freemem, totalmem } from 'node:os';
+import type { ConfigInput } from './schema.js';
+
+export interface MachineFacts {
+  cores: number;
+  freeMemMB: number;
+  totalMemMB: number;
+}
+
+export interface DataFacts {
+  /** Highest sampling rate among the processed channels, Hz. */
+  fs: number;
+  channels: number;
+  /** Samples per channel. */
+  samples: number;
+}
+
+export function machineFacts(): MachineFacts {
+  return { cores: availableParallelism(), freeMemMB: freemem() / 2 ** 20, totalMemMB: totalmem() / 2 ** 20 };
+}
+
+/** Per strategy: share of free memory used, its cap in MB, and chunks in flight per worker. */
+export const strategyProfile = {
+  conservative: { memoryShare: 0.1, capMB: 128, inFlight: 1 },
+  balanced: { memoryShare: 0.25, capMB: 256, inFlight: 2 },
+  aggressive: { memoryShare: 0.5, capMB: 2048, inFlight: 4 },
+} as const;
+
+/** Working copies of a chunk alive while it is processed (raw, filtered, detector buffers, features). */
+const COPIES_PER_CHUNK = 12;
+/** Memory a worker thread costs before it holds any data (V8 isolate and code), MB. */
+const WORKER_BASE_MB = 24;
+
+type Resolved = Required<{ [S in keyof ConfigInput]: Record<string, unknown> }>;
+
+/** Values for every leaf that may be 'auto', keyed by dotted path. */
+export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: DataFacts): Record<string, number> {
+  const strategy = strategyProfile[cfg.runtime.memoryStrategy as keyof typeof strategyProfile];
+  const budgetMB = cfg.runtime.memoryBudgetMB === 'auto'
+    ? Math.max(64, Math.min(strategy.capMB, Math.floor(machine.freeMemMB * strategy.memoryShare)))
+    : (cfg.runtime.memoryBudgetMB as number);
+  const byMemory = Math.max(1, Math.floor(budgetMB / (2 * WORKER_BASE_MB)));
+  const workers = cfg.runtime.workers === 'auto' ? Math.max(1, Math.min(machine.cores, byMemory)) : (cfg.runtime.workers as number);
+
+  // Chunk length does not depend on the worker count, so results do not either.
+  const maxChunk = cfg.io.maxChunkSeconds as number;
+  let chunkSeconds = Math.min(600, maxChunk);
+  if (data && data.fs > 0) {
+    const bytesPerSecond = data.fs * Math.max(1, data.channels) * 8 * COPIES_PER_CHUNK * strategy.inFlight;
+    const fit = Math.floor(((budgetMB / 2) * 2 ** 20) / bytesPerSecond);
+    chunkSeconds = Math.max(10, Math.min(maxChunk, fit));
+    if (chunkSeconds >= 60) chunkSeconds -= chunkSeconds % 60;
+  }
+  return { 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds };
+}

@@ -1,0 +1,99 @@
+/**
+ * Factory defaults: the one typed schema of every setting. Each leaf carries its default and a
+ * description; `auto` leaves are filled by the adaptive tier from the machine and the data.
+ * Numbers that tune behaviour live here and nowhere else.
+ */
+import { z } from 'zod';
+
+const auto = z.literal('auto');
+const posInt = z.number().int().min(1);
+
+const io = z.object({
+  chunkSeconds: z.union([z.number().min(1).max(86_400), auto]).default('auto')
+    .describe('Samples streamed per chunk, in seconds of signal; auto sizes chunks to the memory budget'),
+  maxChunkSeconds: z.number().min(1).max(86_400).default(600)
+    .describe('Upper bound of an adaptive chunk, in seconds'),
+}).prefault({});
+
+const runtime = z.object({
+  workers: z.union([posInt.max(256), auto]).default('auto')
+    .describe('Worker threads; auto uses the cores, bounded by memory and by the work available'),
+  memoryStrategy: z.enum(['conservative', 'balanced', 'aggressive']).default('balanced')
+    .describe('Trade-off between peak memory and speed: chunk size, chunks in flight, precision'),
+  memoryBudgetMB: z.union([z.number().min(32).max(1_048_576), auto]).default('auto')
+    .describe('Peak memory the run aims to stay under; auto takes a share of free memory set by the strategy'),
+  taskTimeoutSeconds: z.number().positive().max(86_400).default(600)
+    .describe('A task running longer is cancelled and handled by error recovery'),
+}).prefault({});
+
+const quality = z.object({
+  windowSeconds: z.number().min(1).max(600).default(10)
+    .describe('Length of the quality screening window'),
+  skipBelow: z.number().min(0).max(1).default(0.2)
+    .describe('Windows scoring below this are skipped (mode skip)'),
+  reducedBelow: z.number().min(0).max(1).default(0.5)
+    .describe('Windows scoring below this (and not skipped) get reduced processing'),
+}).prefault({});
+
+const segment = z.object({
+  hrvSeconds: z.number().min(10).max(86_400).default(300)
+    .describe('HRV analysis segment (5 min, Task Force 1996 short-term recordings)'),
+  eegSeconds: z.number().min(1).max(3600).default(30)
+    .describe('EEG epoch (30 s, AASM scoring epochs)'),
+  respSeconds: z.number().min(10).max(3600).default(60)
+    .describe('Respiration analysis segment'),
+  overlap: z.number().min(0).max(0.9).default(0)
+    .describe('Fraction of a segment shared with the next one'),
+}).prefault({});
+
+const bandShape = (lo: number, hi: number, what: string) => ({
+  lowHz: z.number().min(0).default(lo).describe(`${what} cleaning band, lower edge (Hz)`),
+  highHz: z.number().positive().default(hi).describe(`${what} cleaning band, upper edge (Hz)`),
+  order: posInt.max(10).default(2).describe(`${what} Butterworth order (per pass of a zero-phase filter)`),
+});
+const band = (lo: number, hi: number, what: string) => z.object(bandShape(lo, hi, what)).prefault({});
+
+const ecg = z.object({
+  ...bandShape(0.5, 40, 'ECG'),
+  powerlineHz: z.union([z.literal(0), z.literal(50), z.literal(60)]).default(0)
+    .describe('Mains frequency to notch out; 0 disables the notch'),
+  detector: z.enum(['default', 'pantompkins']).default('default').describe('R-peak detector'),
+}).prefault({});
+
+const hrv = z.object({
+  conventions: z.enum(['pyhrv', 'hrvanalysis']).default('pyhrv')
+    .describe('Which reference package the HRV conventions follow'),
+}).prefault({});
+
+const cache = z.object({
+  enabled: z.boolean().default(true).describe('Reuse stage results computed for the same inputs and settings'),
+  dir: z.string().default('').describe("Cache folder; empty means '.vitaldsp/cache' under the output folder"),
+  maxMB: z.number().min(1).default(2048).describe('Size limit; least recently used entries are evicted beyond it'),
+  ttlHours: z.number().positive().default(168).describe('Base lifetime of an entry, scaled by what it cost to compute'),
+}).prefault({});
+
+const checkpoint = z.object({
+  enabled: z.boolean().default(true).describe('Write stage checkpoints so that a killed run resumes'),
+  maxAgeHours: z.number().positive().default(168).describe('Sessions older than this are removed'),
+  maxTotalMB: z.number().min(1).default(4096).describe('Oldest sessions are removed beyond this total size'),
+}).prefault({});
+
+const recovery = z.object({
+  maxRetries: z.number().int().min(0).max(20).default(3).describe('Retries of a failed task before its fallback'),
+  backoffMs: z.number().min(0).max(600_000).default(100).describe('First retry delay; doubled on each attempt'),
+}).prefault({});
+
+export const configSchema = z.object({
+  io, runtime, quality, segment,
+  ecg,
+  ppg: band(0.5, 8, 'PPG'),
+  resp: band(0.05, 1, 'Respiration'),
+  eeg: band(0.5, 45, 'EEG'),
+  hrv, cache, checkpoint, recovery,
+});
+
+/** Settings as written by a user or the factory: `auto` allowed where the schema says so. */
+export type ConfigInput = z.input<typeof configSchema>;
+type Settled<T> = T extends 'auto' ? never : T extends object ? { [K in keyof T]: Settled<T[K]> } : T;
+/** Settings after the adaptive tier: every `auto` replaced by a concrete value. */
+export type Config = Settled<z.output<typeof configSchema>>;

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { adaptiveValues } from '../../src/config/adaptive.js';
+import { configSchema } from '../../src/config/schema.js';
+
+const defaults = configSchema.parse({}) as never;
+
+test('adaptiveValues never gives more workers than cores', () => {
+  for (const cores of [1, 2, 4, 64]) {
+    const v = adaptiveValues(defaults, { cores, freeMemMB: 1e6, totalMemMB: 2e6 });
+    assert.ok(v['runtime.workers']! >= 1 && v['runtime.workers']! <= cores);
+  }
+});
+
+test('adaptiveValues keeps the memory budget within the strategy cap', () => {
+  const v = adaptiveValues(defaults, { cores: 2, freeMemMB: 1e6, totalMemMB: 2e6 });
+  assert.equal(v['runtime.memoryBudgetMB'], 256);
+});
+
+test('adaptiveValues shortens chunks for wide, fast recordings but not below 10 s', () => {
+  const m = { cores: 2, freeMemMB: 8000, totalMemMB: 16000 };
+  const narrow = adaptiveValues(defaults, m, { fs: 360, channels: 2, samples: 1e7 })['io.chunkSeconds']!;
+  const wide = adaptiveValues(defaults, m, { fs: 2048, channels: 256, samples: 1e7 })['io.chunkSeconds']!;
+  assert.ok(wide < narrow);
+  assert.ok(wide >= 10);
+});
