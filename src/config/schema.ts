@@ -26,7 +26,38 @@ const runtime = z.object({
     .describe('A task running longer is cancelled and handled by error recovery'),
 }).prefault({});
 
+/** A ramp from `bad` (score 0) to `good` (score 1); bad > good means lower is better. */
+const ramp = (bad: number, good: number, what: string, source: string) => ({
+  bad: z.number().default(bad).describe(`${what}: value scoring 0 (${source})`),
+  good: z.number().default(good).describe(`${what}: value scoring 1 (${source})`),
+});
+const rule = (bad: number, good: number, what: string, source: string) => z.object(ramp(bad, good, what, source)).prefault({});
+
 const quality = z.object({
+  flatlineMax: z.number().min(0).max(1).default(0.5)
+    .describe('Longest constant run, as a share of the window, beyond which a window is unusable'),
+  clippingMax: z.number().min(0).max(1).default(0.1)
+    .describe('Share of samples stuck at the window extremes beyond which a window is unusable'),
+  ecg: z.object({
+    kurtosis: rule(2, 5, 'ECG kurtosis (kSQI)', 'Li & Clifford 2008: clean ECG > 5'),
+    qrsPower: rule(0.3, 0.5, 'ECG power 5-15 Hz over 5-40 Hz (pSQI)', 'Li et al. 2008; Zhao & Zhang 2018: 0.5-0.8 clean'),
+    baseline: rule(0.8, 0.95, 'ECG 1 - power 0-1 Hz over 0-40 Hz (basSQI)', 'Zhao & Zhang 2018: > 0.95 clean'),
+    hfNoise: rule(0.3, 0.05, 'ECG power above 40 Hz over total', 'muscle and sensor noise; Clifford et al. 2012'),
+  }).prefault({}),
+  ppg: z.object({
+    bandPower: rule(0.4, 0.8, 'PPG power 0.5-5 Hz over total', 'pulse band; Elgendi 2016'),
+    skewness: rule(-0.5, 0.2, 'PPG skewness of the pulse-oriented signal (SSQI)', 'Elgendi 2016: skewness is the best PPG SQI'),
+  }).prefault({}),
+  eeg: z.object({
+    bandPower: rule(0.4, 0.85, 'EEG power 0.5-45 Hz over total', 'physiological EEG band'),
+    kurtosis: rule(10, 4, 'EEG kurtosis (artefact bursts raise it)', 'Delorme et al. 2007, EEGLAB artefact rejection'),
+  }).prefault({}),
+  resp: z.object({
+    bandPower: rule(0.4, 0.8, 'Respiration power 0.05-1 Hz over total', 'breathing band 3-60 breaths/min'),
+  }).prefault({}),
+  unknown: z.object({
+    bandPower: rule(0.3, 0.7, 'power below fs/4 over total', 'generic: energy should sit well below Nyquist'),
+  }).prefault({}),
   windowSeconds: z.number().min(1).max(600).default(10)
     .describe('Length of the quality screening window'),
   skipBelow: z.number().min(0).max(1).default(0.2)

@@ -1,0 +1,75 @@
+/**
+ * Turns a window's SQIs into one score in [0, 1], a level and a processing mode. Flatline and
+ * clipping are gates (past their limits the window is unusable whatever else it shows); the signal
+ * type's own indices are ramps between a 'bad' and a 'good' value from the config, combined by a
+ * geometric mean so that one failing index pulls the score down.
+ */
+import type { Config } from '../config/schema.js';
+import type { SignalType } from '../signals/signal-type.js';
+import type { Sqis } from './sqi.js';
+
+export type QualityLevel = 'excellent' | 'good' | 'fair' | 'poor' | 'unusable';
+export type ProcessingMode = 'full' | 'reduced' | 'skip';
+
+export interface WindowQuality {
+  score: number;
+  level: QualityLevel;
+  mode: ProcessingMode;
+  /** The index that scored lowest, to say why a window was downgraded. */
+  limitedBy: string;
+}
+
+/** Lower bounds of each level's score. */
+export const levelFloor: Record<Exclude<QualityLevel, 'unusable'>, number> = { excellent: 0.85, good: 0.7, fair: 0.5, poor: 0.2 };
+
+export function levelOf(score: number): QualityLevel {
+  if (score >= levelFloor.excellent) return 'excellent';
+  if (score >= levelFloor.good) return 'good';
+  if (score >= levelFloor.fair) return 'fair';
+  if (score >= levelFloor.poor) return 'poor';
+  return 'unusable';
+}
+
+/** Linear ramp: 0 at `bad`, 1 at `good`, clamped; works in either direction. */
+export function ramp(v: number, bad: number, good: number): number {
+  if (!Number.isFinite(v)) return 0;
+  const t = (v - bad) / (good - bad);
+  return t <= 0 ? 0 : t >= 1 ? 1 : t;
+}
+
+type Rule = { bad: number; good: number };
+
+/** The ramps that apply to a signal type, keyed by SQI name. */
+function rulesFor(type: SignalType, q: Config['quality']): [keyof Sqis, Rule][] {
+  switch (type) {
+    case 'ecg': return [['kurtosis', q.ecg.kurtosis], ['qrsPower', q.ecg.qrsPower], ['baseline', q.ecg.baseline], ['hfNoise', q.ecg.hfNoise]];
+    case 'ppg': return [['bandPower', q.ppg.bandPower], ['skewness', q.ppg.skewness]];
+    case 'eeg': return [['bandPower', q.eeg.bandPower], ['kurtosis', q.eeg.kurtosis]];
+    case 'resp': return [['bandPower', q.resp.bandPower]];
+    case 'unknown': return [['bandPower', q.unknown.bandPower]];
+  }
+}
+
+export function scoreWindow(s: Sqis, type: SignalType, q: Config['quality']): WindowQuality {
+  let score: number, limitedBy: string;
+  if (s.flatline > q.flatlineMax) {
+    score = 0; limitedBy = 'flatline';
+  } else if (s.clipping > q.clippingMax) {
+    score = 0; limitedBy = 'clipping';
+  } else {
+    let logSum = 0, worst = Infinity;
+    limitedBy = '';
+    const rules = rulesFor(type, q);
+    for (const [name, r] of rules) {
+      // A small floor keeps the geometric mean finite; a zero ramp still drags the score near 0.
+      const v = Math.max(1e-3, ramp(s[name], r.bad, r.good));
+      logSum += Math.log(v);
+      if (v < worst) { worst = v; limitedBy = name; }
+    }
+    score = Math.exp(logSum / rules.length);
+    if (score < 1e-2) score = 0;
+  }
+  const level = levelOf(score);
+  const mode: ProcessingMode = score < q.skipBelow ? 'skip' : score < q.reducedBelow ? 'reduced' : 'full';
+  return { score, level, mode, limitedBy };
+}
