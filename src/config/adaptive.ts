@@ -32,6 +32,8 @@ export const strategyProfile = {
 
 /** Working copies of a chunk alive while it is processed (raw, filtered, detector buffers, features). */
 const COPIES_PER_CHUNK = 12;
+/** Samples per channel in one block task. */
+const BLOCK_SAMPLES = 600_000;
 /** Memory a worker thread costs before it holds any data (V8 isolate and code), MB. */
 const WORKER_BASE_MB = 24;
 
@@ -55,5 +57,7 @@ export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: Data
     chunkSeconds = Math.max(10, Math.min(maxChunk, fit));
     if (chunkSeconds >= 60) chunkSeconds -= chunkSeconds % 60;
   }
-  return { 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds };
+  // Blocks hold about BLOCK_SAMPLES samples per channel: 300 s up to 2 kHz, shorter above.
+  const blockSeconds = data && data.fs > 0 ? Math.max(60, Math.min(300, 60 * Math.floor(BLOCK_SAMPLES / data.fs / 60))) : 300;
+  return { 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds, 'pipeline.blockSeconds': blockSeconds };
 }

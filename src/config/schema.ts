@@ -66,6 +66,11 @@ const quality = z.object({
     .describe('Windows scoring below this (and not skipped) get reduced processing'),
 }).prefault({});
 
+const pipeline = z.object({
+  blockSeconds: z.union([z.number().min(10).max(86_400), auto]).default('auto')
+    .describe('Signal per block task (screen, clean, detect); auto depends on the sampling rate only, so results do not depend on the machine'),
+}).prefault({});
+
 const segment = z.object({
   hrvSeconds: z.number().min(10).max(86_400).default(300)
     .describe('HRV analysis segment (5 min, Task Force 1996 short-term recordings)'),
@@ -96,6 +101,13 @@ const hrv = z.object({
     .describe('Which reference package the HRV conventions follow'),
 }).prefault({});
 
+const report = z.object({
+  overviewPoints: z.number().int().min(100).max(100_000).default(4000)
+    .describe('Min/max pairs per channel in the report overview'),
+  traceSeconds: z.number().min(0).max(3600).default(300)
+    .describe('Seconds from the record start shown at full detail in the zoomable trace'),
+}).prefault({});
+
 const cache = z.object({
   enabled: z.boolean().default(true).describe('Reuse stage results computed for the same inputs and settings'),
   dir: z.string().default('').describe("Cache folder; empty means '.vitaldsp/cache' under the output folder"),
@@ -115,12 +127,12 @@ const recovery = z.object({
 }).prefault({});
 
 export const configSchema = z.object({
-  io, runtime, quality, segment,
+  io, runtime, pipeline, quality, segment,
   ecg,
   ppg: band(0.5, 8, 'PPG'),
   resp: band(0.05, 1, 'Respiration'),
   eeg: band(0.5, 45, 'EEG'),
-  hrv, cache, checkpoint, recovery,
+  hrv, report, cache, checkpoint, recovery,
 });
 
 /** Settings as written by a user or the factory: `auto` allowed where the schema says so. */

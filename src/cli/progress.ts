@@ -1,0 +1,37 @@
+/**
+ * Progress display for batches: an overall bar plus one bar per record in flight, on a TTY; silent
+ * otherwise (logs and CI stay clean).
+ */
+import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '../pipeline/types.js';
+
+export interface ProgressDisplay {
+  update(e: ProgressEvent): void;
+  recordDone(input: string): void;
+  stop(): void;
+}
+
+const fmtEta = (s: number) => (Number.isFinite(s) ? (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`) : '--');
+
+export function createProgress(total: number, enabled = process.stderr.isTTY === true): ProgressDisplay {
+  if (!enabled) return { update() {}, recordDone() {}, stop() {} };
+  const multi = new cliProgress.MultiBar({
+    stream: process.stderr, clearOnComplete: false, hideCursor: true, format: '{name} |{bar}| {percentage}% {stage} eta {eta_h}',
+  }, cliProgress.Presets.shades_classic);
+  const overall = multi.create(total, 0, { name: 'all records'.padEnd(24), stage: '', eta_h: '--' });
+  const bars = new Map<string, cliProgress.SingleBar>();
+  let done = 0;
+  return {
+    update(e) {
+      let bar = bars.get(e.record);
+      if (!bar) bars.set(e.record, (bar = multi.create(100, 0, { name: e.record.slice(0, 24).padEnd(24), stage: '', eta_h: '--' })));
+      bar.update(Math.round(e.overall * 100), { stage: e.stage.padEnd(9), eta_h: fmtEta(e.etaSeconds) });
+    },
+    recordDone() {
+      overall.update(++done, { stage: '', eta_h: '' });
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}

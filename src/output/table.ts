@@ -1,0 +1,45 @@
+/**
+ * Tables as written to CSV and Parquet: named columns of numbers or strings. Numbers are written
+ * with nine significant digits, so files stay readable and identical wherever they are computed.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+export type Cell = number | string;
+export type Row = Record<string, Cell>;
+
+/** Nine significant digits, shortest form; NaN and infinities become empty cells. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return '';
+  if (Number.isInteger(x)) return String(x);
+  return String(Number(x.toPrecision(9)));
+}
+
+function csvCell(v: Cell | undefined): string {
+  if (v === undefined) return '';
+  if (typeof v === 'number') return formatNumber(v);
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Column order: the given leading columns, then every other key in first-seen order. */
+export function columnsOf(rows: readonly Row[], leading: readonly string[] = []): string[] {
+  const cols = [...leading];
+  const seen = new Set(cols);
+  for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); cols.push(k); }
+  return cols;
+}
+
+/** Writes rows as CSV with a header row, streaming so that large tables need no big string. */
+export async function writeCsvTable(path: string, rows: Iterable<Row>, columns: readonly string[]): Promise<void> {
+  const out = createWriteStream(path);
+  const write = async (line: string) => { if (!out.write(line)) await once(out, 'drain'); };
+  await write(columns.join(',') + '\n');
+  let batch = '';
+  for (const r of rows) {
+    batch += columns.map((c) => csvCell(r[c])).join(',') + '\n';
+    if (batch.length > 1 << 16) { await write(batch); batch = ''; }
+  }
+  if (batch) await write(batch);
+  out.end();
+  await once(out, 'close');
+}

@@ -1,0 +1,97 @@
+/**
+ * A batch of records in one session: records run concurrently on one shared worker pool, a bad
+ * record is reported and the batch goes on, and every finished record is noted in the session so
+ * that `resume` skips it (and its unfinished neighbours restart from their block checkpoints).
+ */
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolveConfig, type ResolveOptions } from '../config/resolve.js';
+import { CheckpointStore, cleanupSessions, listSessions, newSessionId, type SessionMeta } from '../runtime/checkpoint.js';
+import { createRunner } from '../runtime/pool.js';
+import { processRecording, type ProcessOptions, type RecordResult } from './process.js';
+import type { ProgressEvent } from './types.js';
+
+export interface BatchOptions extends Omit<ProcessOptions, 'runner' | 'checkpoints' | 'onProgress' | 'out' | 'config'> {
+  out: string;
+  config?: ResolveOptions;
+  /** Continue a session: its id, or true for the newest unfinished one in `out`. */
+  resume?: string | true;
+  onProgress?: (e: ProgressEvent) => void;
+  onRecord?: (input: string, outcome: RecordOutcome) => void;
+}
+
+export type RecordOutcome =
+  | { status: 'done'; result: RecordResult }
+  | { status: 'resumed' }
+  | { status: 'failed'; error: Error };
+
+export interface BatchResult {
+  session: string;
+  outcomes: Map<string, RecordOutcome>;
+  failed: { input: string; error: Error }[];
+}
+
+export function sessionsRoot(out: string): string {
+  return join(out, '.vitaldsp', 'sessions');
+}
+
+async function pickSession(root: string, resume: BatchOptions['resume']): Promise<SessionMeta | undefined> {
+  if (resume === undefined) return undefined;
+  const sessions = await listSessions(root);
+  const found = resume === true ? sessions.find((s) => s.status !== 'complete') : sessions.find((s) => s.id === resume);
+  if (!found && resume !== true) throw new RangeError(`no session '${resume}' under ${root} (see \`vitaldsp sessions --out ...\`)`);
+  return found;
+}
+
+export async function processBatch(inputs: string[], opts: BatchOptions): Promise<BatchResult> {
+  const root = sessionsRoot(opts.out);
+  const base = resolveConfig(opts.config ?? {});
+  const previous = await pickSession(root, opts.resume);
+  const id = previous?.id ?? newSessionId();
+  const store = base.values.checkpoint.enabled ? new CheckpointStore(root, id) : undefined;
+  const meta: SessionMeta = previous ?? { id, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolve(i)), outDir: resolve(opts.out), done: [] };
+  meta.status = 'running';
+  const save = async () => { meta.updated = new Date().toISOString(); await store?.writeMeta(meta); };
+  await save();
+
+  const workers = base.values.runtime.workers;
+  const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds });
+  const outcomes = new Map<string, RecordOutcome>();
+  const failed: BatchResult['failed'] = [];
+  const { resume: _r, onRecord, config, ...recordOpts } = opts;
+  void _r;
+  let next = 0;
+  const one = async (input: string) => {
+    const key = resolve(input);
+    let outcome: RecordOutcome;
+    if (meta.done.includes(key) && existsSync(input)) {
+      outcome = { status: 'resumed' };
+    } else {
+      try {
+        const result = await processRecording(input, { ...recordOpts, runner, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
+        outcome = { status: 'done', result };
+        meta.done.push(key);
+        await save();
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        outcome = { status: 'failed', error };
+        failed.push({ input, error });
+      }
+    }
+    outcomes.set(input, outcome);
+    onRecord?.(input, outcome);
+  };
+  try {
+    // Records in flight: enough to keep every worker busy when records are short.
+    const lanes = Math.max(1, Math.min(inputs.length, runner.workers));
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (next < inputs.length) await one(inputs[next++]!);
+    }));
+  } finally {
+    await runner.close();
+  }
+  meta.status = failed.length ? 'failed' : 'complete';
+  await save();
+  await cleanupSessions(root, { maxAgeHours: base.values.checkpoint.maxAgeHours, maxTotalMB: base.values.checkpoint.maxTotalMB, keep: id });
+  return { session: id, outcomes, failed };
+}

@@ -1,0 +1,182 @@
+/**
+ * Stages 2-4 on one block of one channel: the unit of parallel work. A block covers a fixed range
+ * of samples [b0, b1) on a grid that depends only on the data and the config, and reads its context
+ * on both sides, so its result is the same whichever worker, engine or run computes it.
+ *
+ *  screen   - SQIs and a score per quality window, on the raw samples (quality/).
+ *  process  - zero-phase cleaning of the block with its context; beat detection unless the whole
+ *             block is to be skipped; beats in skipped windows are dropped.
+ *  validate - per window: correlation of its beats with the block's median beat template,
+ *             plausibility of the beat rate, SNR of the physiological band after cleaning versus
+ *             before; implausible windows are downgraded (score, level and mode).
+ */
+import type { Recording } from '../io/recording.js';
+import type { Config } from '../config/schema.js';
+import { sosfiltfilt } from '../dsp/filtfilt.js';
+import { computeSqis } from '../quality/sqi.js';
+import { levelOf, ramp, scoreWindow } from '../quality/score.js';
+import { epochFeatures } from './epochs.js';
+import { processorFor, type TypeProcessor } from './processors.js';
+import type { Beat, BlockResult, ChannelPlan, WindowRow } from './types.js';
+
+export interface BlockTask {
+  channel: ChannelPlan;
+  block: number;
+  blockSamples: number;
+  /** Samples per envelope bin (divides blockSamples). */
+  binSamples: number;
+  /** Samples at the start of the record kept at display resolution for the report's trace. */
+  traceSamples: number;
+  config: Config;
+}
+
+const now = () => performance.now();
+
+/** Template correlation below `bad` halves a window's score; above `good` leaves it. */
+const TEMPLATE_CORR = { bad: 0.3, good: 0.7 };
+/** Beats taken into the template median at most (evenly spaced). */
+const TEMPLATE_BEATS = 300;
+
+function pearson(a: Float64Array, ao: number, b: Float64Array, n: number): number {
+  let sa = 0, sb = 0;
+  for (let i = 0; i < n; i++) { sa += a[ao + i]!; sb += b[i]!; }
+  const ma = sa / n, mb = sb / n;
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[ao + i]! - ma, y = b[i]! - mb;
+    num += x * y; da += x * x; db += y * y;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
+}
+
+/** Median beat of the block and each beat's correlation with it (NaN where the window does not fit). */
+function templateCorrelations(clean: Float64Array, beats: number[], pre: number, post: number): Float64Array {
+  const len = pre + post + 1;
+  const corr = new Float64Array(beats.length).fill(NaN);
+  const usable = beats.map((p, i) => [p, i] as const).filter(([p]) => p - pre >= 0 && p + post < clean.length);
+  if (usable.length < 3) return corr;
+  const step = Math.max(1, Math.floor(usable.length / TEMPLATE_BEATS));
+  const picked = usable.filter((_, k) => k % step === 0);
+  const template = new Float64Array(len), col = new Float64Array(picked.length);
+  for (let j = 0; j < len; j++) {
+    for (let k = 0; k < picked.length; k++) col[k] = clean[picked[k]![0] - pre + j]!;
+    col.sort();
+    const m = col.length;
+    template[j] = m % 2 ? col[(m - 1) >> 1]! : 0.5 * (col[m / 2 - 1]! + col[m / 2]!);
+  }
+  for (const [p, i] of usable) corr[i] = pearson(clean, p - pre, template, len);
+  return corr;
+}
+
+function medianOf(v: number[]): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((a, b) => a - b), m = s.length;
+  return m % 2 ? s[(m - 1) >> 1]! : 0.5 * (s[m / 2 - 1]! + s[m / 2]!);
+}
+
+/** Peak-preserving decimation for display: in each stride, the sample farthest from zero. */
+function decimateForDisplay(x: Float64Array, from: number, to: number, stride: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i += stride) {
+    let best = x[i]!;
+    for (let j = i + 1; j < Math.min(to, i + stride); j++) if (Math.abs(x[j]!) > Math.abs(best)) best = x[j]!;
+    out.push(best);
+  }
+  return out;
+}
+
+/** The raw samples a block needs: its own range [b0, b1) plus context, starting at s0. */
+export interface BlockInput { x: Float64Array; s0: number; b0: number; b1: number }
+
+export async function readBlock(rec: Recording, task: BlockTask, proc: TypeProcessor): Promise<BlockInput> {
+  const ch = task.channel, n = ch.samples;
+  const b0 = task.block * task.blockSamples, b1 = Math.min(n, b0 + task.blockSamples);
+  const s0 = Math.max(0, b0 - proc.contextSamples), s1 = Math.min(n, b1 + proc.contextSamples);
+  const [x] = (await rec.read(ch.index, s0, s1)) as Float64Array[];
+  return { x: x!, s0, b0, b1 };
+}
+
+export async function runBlock(rec: Recording, task: BlockTask, proc: TypeProcessor = processorFor(task.channel.type, task.channel.fs, task.config)): Promise<BlockResult> {
+  return computeBlock(await readBlock(rec, task, proc), task, proc);
+}
+
+/** Stages 2-4 on samples already read. */
+export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
+  const { channel: ch, config: cfg } = task;
+  const fs = ch.fs;
+  const off = b0 - s0;
+
+  // Stage 2: screening on raw samples.
+  let t = now();
+  const win = Math.round(cfg.quality.windowSeconds * fs);
+  const windows: WindowRow[] = [];
+  for (let w0 = b0; w0 < b1; w0 += win) {
+    const w1 = Math.min(b1, w0 + win);
+    const seg = x.subarray(w0 - s0, w1 - s0);
+    const sqis = computeSqis(seg, fs, ch.type);
+    const q = scoreWindow(sqis, ch.type, cfg.quality);
+    windows.push({ channel: ch.name, start: w0 / fs, end: w1 / fs, ...sqis, screenScore: q.score, score: q.score, level: q.level, mode: q.mode, limitedBy: q.limitedBy, beats: proc.detector ? 0 : -1, templateCorr: NaN, snrGainDb: NaN });
+  }
+  const screen = now() - t;
+
+  // Stage 3: cleaning and detection.
+  t = now();
+  const allSkipped = windows.every((w) => w.mode === 'skip');
+  const clean = proc.sos && !allSkipped ? sosfiltfilt(proc.sos, x) : x;
+  const windowOf = (p: number) => Math.min(windows.length - 1, Math.floor((p - b0) / win));
+  let beatPos: number[] = [];
+  if (proc.detector && !allSkipped) {
+    const found = proc.detector.detect(x, fs);
+    for (let i = 0; i < found.length; i++) {
+      const p = found[i]! + s0;
+      if (p >= b0 && p < b1 && windows[windowOf(p)]!.mode !== 'skip') beatPos.push(p);
+    }
+  }
+  const process = now() - t;
+
+  // Stage 4: validation.
+  t = now();
+  const corr = proc.detector ? templateCorrelations(clean, beatPos.map((p) => p - s0), Math.round(proc.templateSeconds[0] * fs), Math.round(proc.templateSeconds[1] * fs)) : new Float64Array(0);
+  const perWindow: number[][] = windows.map(() => []);
+  beatPos.forEach((p, i) => { perWindow[windowOf(p)]!.push(corr[i]!); });
+  windows.forEach((w, k) => {
+    if (w.mode === 'skip') return;
+    const w0 = Math.round(w.start * fs) - s0, w1 = Math.round(w.end * fs) - s0;
+    if (proc.sos) w.snrGainDb = computeSqis(clean.subarray(w0, w1), fs, ch.type).snrDb - w.snrDb;
+    if (!proc.detector) return;
+    const c = perWindow[k]!.filter((v) => Number.isFinite(v));
+    w.beats = perWindow[k]!.length;
+    w.templateCorr = medianOf(c);
+    const minutes = (w.end - w.start) / 60;
+    const rate = w.beats / minutes;
+    let factor = 1;
+    if (Number.isFinite(w.templateCorr)) factor *= 0.5 + 0.5 * ramp(w.templateCorr, TEMPLATE_CORR.bad, TEMPLATE_CORR.good);
+    if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
+    if (factor < 1) {
+      w.score = w.screenScore * factor;
+      w.level = levelOf(w.score);
+      const mode = w.score < cfg.quality.skipBelow ? 'skip' : w.score < cfg.quality.reducedBelow ? 'reduced' : 'full';
+      if (mode === 'skip' || (mode === 'reduced' && w.mode === 'full')) w.mode = mode;
+    }
+  });
+  beatPos = beatPos.filter((p) => windows[windowOf(p)]!.mode !== 'skip');
+  const beats: Beat[] = beatPos.map((p) => ({ sample: p, channel: ch.name, amplitude: clean[p - s0]!, level: windows[windowOf(p)]!.level }));
+  const validate = now() - t;
+
+  // Report material: envelope bins and, at the record start, a display-resolution trace.
+  const envelope = { min: [] as number[], max: [] as number[] };
+  for (let i = b0; i < b1; i += task.binSamples) {
+    let lo = Infinity, hi = -Infinity;
+    for (let j = i; j < Math.min(b1, i + task.binSamples); j++) { const v = clean[j - s0]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+    envelope.min.push(lo); envelope.max.push(hi);
+  }
+  const stride = Math.max(1, Math.floor(fs / 250));
+  const trace = b0 < task.traceSamples ? decimateForDisplay(clean, off, Math.min(b1, task.traceSamples) - s0, stride) : [];
+
+  return {
+    channel: ch.index, block: task.block, windows, beats,
+    epochs: epochFeatures(clean, s0, b0, b1, ch, cfg),
+    envelope, trace, traceStride: stride,
+    timings: { screen, process, validate },
+  };
+}

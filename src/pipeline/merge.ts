@@ -1,0 +1,40 @@
+/**
+ * Joins a channel's block results in block order. Beats are kept where their block put them; across
+ * a seam, a beat closer than the detector's refractory period to the previous kept beat is the same
+ * beat seen from both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats
+ * equal those of detection in one pass over the same block grid.
+ */
+import type { Beat, BlockResult, ChannelPlan, FeatureRow, WindowRow } from './types.js';
+
+export interface ChannelData {
+  plan: ChannelPlan;
+  windows: WindowRow[];
+  beats: Beat[];
+  epochs: FeatureRow[];
+  envelope: { min: number[]; max: number[] };
+  trace: number[];
+  traceStride: number;
+  timings: { screen: number; process: number; validate: number };
+}
+
+export function mergeChannel(plan: ChannelPlan, blocks: readonly BlockResult[], refractorySamples: number): ChannelData {
+  const sorted = [...blocks].sort((a, b) => a.block - b.block);
+  const out: ChannelData = { plan, windows: [], beats: [], epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
+  let last = -Infinity;
+  for (const b of sorted) {
+    for (const w of b.windows) out.windows.push(w);
+    for (const beat of b.beats) {
+      if (beat.sample - last < refractorySamples) continue;
+      out.beats.push(beat);
+      last = beat.sample;
+    }
+    for (const e of b.epochs) out.epochs.push(e);
+    for (const v of b.envelope.min) out.envelope.min.push(v);
+    for (const v of b.envelope.max) out.envelope.max.push(v);
+    if (b.trace.length) { for (const v of b.trace) out.trace.push(v); out.traceStride = b.traceStride; }
+    out.timings.screen += b.timings.screen;
+    out.timings.process += b.timings.process;
+    out.timings.validate += b.timings.validate;
+  }
+  return out;
+}

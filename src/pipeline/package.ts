@@ -1,0 +1,94 @@
+/**
+ * Stage 8, packaging: the record's files in `<out>/<record>/`: beats.csv, quality.csv,
+ * features.csv and .parquet, summary.json, report.html, and manifest.json written last (so a folder
+ * with a manifest is complete). Everything but the manifest's `run` section and stage timings is a
+ * function of the inputs and settings only.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { explainConfig } from '../config/resolve.js';
+import { columnsOf, writeCsvTable, type Row } from '../output/table.js';
+import { writeParquetTable } from '../output/parquet.js';
+import { renderReport } from '../output/report.js';
+import { sqiNames } from '../quality/sqi.js';
+import type { CheckpointStats } from '../runtime/checkpoint.js';
+import type { RecordResult } from './process.js';
+
+export interface PackagedFiles {
+  beats?: string;
+  quality: string;
+  features: string;
+  featuresParquet: string;
+  summary: string;
+  report: string;
+  manifest: string;
+}
+
+export interface PackageExtras {
+  stageStart: number;
+  cache: { hits: number; misses: number } | undefined;
+  checkpoints?: CheckpointStats;
+}
+
+const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Non-finite numbers as null, so JSON keeps them as "no value" explicitly. */
+function json(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+export async function packageRecord(r: RecordResult, dir: string, extras: PackageExtras): Promise<PackagedFiles> {
+  await mkdir(dir, { recursive: true });
+  const files: PackagedFiles = {
+    quality: join(dir, 'quality.csv'), features: join(dir, 'features.csv'), featuresParquet: join(dir, 'features.parquet'),
+    summary: join(dir, 'summary.json'), report: join(dir, 'report.html'), manifest: join(dir, 'manifest.json'),
+  };
+  const hasBeats = r.channels.some((c) => c.plan.type === 'ecg' || c.plan.type === 'ppg' || c.plan.type === 'resp');
+  if (hasBeats) {
+    files.beats = join(dir, 'beats.csv');
+    const rows = function* (): Generator<Row> {
+      for (const c of r.channels) for (const b of c.beats) yield { sample: b.sample, time_s: b.sample / c.plan.fs, channel: b.channel, amplitude: b.amplitude, level: b.level };
+    };
+    await writeCsvTable(files.beats, rows(), ['sample', 'time_s', 'channel', 'amplitude', 'level']);
+  }
+  const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiNames.map(snake), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
+  const qualityRows = function* (): Generator<Row> {
+    for (const c of r.channels) {
+      for (const w of c.windows) {
+        const row: Row = { start_s: w.start, end_s: w.end, channel: w.channel, score: w.score, level: w.level, mode: w.mode, screen_score: w.screenScore, template_corr: w.templateCorr, snr_gain_db: w.snrGainDb, beats: w.beats, limited_by: w.limitedBy };
+        for (const k of sqiNames) row[snake(k)] = w[k];
+        yield row;
+      }
+    }
+  };
+  await writeCsvTable(files.quality, qualityRows(), qualityCols);
+  const featureCols = columnsOf(r.features, ['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
+  await writeCsvTable(files.features, r.features, featureCols);
+  writeParquetTable(files.featuresParquet, r.features, featureCols);
+  const warnings = r.stages.flatMap((s) => s.warnings);
+  await writeFile(files.summary, json({
+    record: r.name, format: r.ingest.info.format, durationSeconds: r.ingest.info.duration, startTime: r.ingest.info.startTime ?? null,
+    channels: r.summaries, warnings,
+  }));
+  await writeFile(files.report, renderReport(r));
+
+  r.stages.push({ stage: 'package', seconds: (performance.now() - extras.stageStart) / 1000, counts: { files: Object.keys(files).length }, warnings: [] });
+  const cacheStats = extras.cache ? { ...extras.cache, hitRate: extras.cache.hits + extras.cache.misses ? extras.cache.hits / (extras.cache.hits + extras.cache.misses) : 0 } : null;
+  await writeFile(files.manifest, json({
+    vitaldsp: version,
+    input: { path: r.ingest.info.path, files: r.input.files, bytes: r.input.bytes, sha256: r.input.sha256 },
+    channels: r.ingest.channels,
+    plan: { blockSeconds: r.ingest.plan.blockSeconds, blocks: r.ingest.plan.blocks, complexity: r.ingest.plan.complexity },
+    config: explainConfig(r.config).map(({ key, value, tier, source }) => ({ key, value, tier, source })),
+    stages: r.stages,
+    outputs: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, (v as string).slice(dir.length + 1)])),
+    run: {
+      workers: r.run.workers, wallSeconds: r.run.wallSeconds, peakRssMB: r.run.peakRssMB, memoryThrottled: r.run.throttled,
+      parallelSpeedup: r.run.speedup, blocks: r.blocks, cache: cacheStats, recovery: r.recovery, checkpoints: extras.checkpoints ?? null,
+    },
+  }));
+  return files;
+}

@@ -1,0 +1,66 @@
+/**
+ * What each signal type does in the processing stage: its cleaning filter, its beat (pulse, breath)
+ * detector, the context a block needs on each side so that both settle, the waveform window used
+ * for beat templates, and its plausible rate range. Built once per channel from the config.
+ */
+import type { Config } from '../config/schema.js';
+import type { SignalType } from '../signals/signal-type.js';
+import type { BlockDetector } from '../signals/beat-stream.js';
+import { butter } from '../dsp/iir-design.js';
+import type { Sos } from '../dsp/types.js';
+import { impulseSettlingLength } from '../dsp/zero-phase-chunked.js';
+import { ecgCleaningSos } from '../signals/ecg-clean.js';
+import { RPeakDetector } from '../signals/ecg-detect.js';
+import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
+
+export interface TypeProcessor {
+  type: SignalType;
+  /** Cleaning filter, applied zero-phase; undefined for no cleaning. */
+  sos: Sos | undefined;
+  detector: BlockDetector | undefined;
+  /** Samples of context on each side of a block (filter settling and detector context). */
+  contextSamples: number;
+  /** Beat waveform window around each detection, seconds before and after. */
+  templateSeconds: [number, number];
+  /** Plausible beats (or breaths) per minute. */
+  rateRange: [number, number];
+}
+
+/** Relative impulse-response level at which the cleaning filter counts as settled. */
+const SETTLE_TOL = 1e-9;
+
+function bandSos(lo: number, hi: number, order: number, fs: number): Sos | undefined {
+  const nyq = fs / 2;
+  const top = Math.min(hi, 0.45 * fs);
+  if (lo > 0 && top > lo) return butter(order, [lo, top], { btype: 'bandpass', fs });
+  if (lo > 0 && lo < nyq) return butter(order, lo, { btype: 'highpass', fs });
+  if (top > 0 && top < nyq) return butter(order, top, { btype: 'lowpass', fs });
+  return undefined;
+}
+
+export function processorFor(type: SignalType, fs: number, cfg: Config): TypeProcessor {
+  let sos: Sos | undefined, detector: BlockDetector | undefined;
+  let templateSeconds: [number, number] = [0.25, 0.4], rateRange: [number, number] = [25, 250];
+  switch (type) {
+    case 'ecg':
+      sos = ecgCleaningSos(fs, { lowHz: cfg.ecg.lowHz, highHz: cfg.ecg.highHz, order: cfg.ecg.order, powerline: cfg.ecg.powerlineHz });
+      detector = cfg.ecg.detector === 'pantompkins' ? panTompkinsDetector() : new RPeakDetector();
+      break;
+    case 'ppg':
+      sos = bandSos(cfg.ppg.lowHz, cfg.ppg.highHz, cfg.ppg.order, fs);
+      templateSeconds = [0.3, 0.5];
+      break;
+    case 'resp':
+      sos = bandSos(cfg.resp.lowHz, cfg.resp.highHz, cfg.resp.order, fs);
+      rateRange = [3, 60];
+      break;
+    case 'eeg':
+      sos = bandSos(cfg.eeg.lowHz, cfg.eeg.highHz, cfg.eeg.order, fs);
+      break;
+    case 'unknown':
+      break;
+  }
+  const settle = sos ? impulseSettlingLength(sos, SETTLE_TOL) : 0;
+  const context = Math.max(settle, detector ? Math.ceil(detector.contextSeconds * fs) : 0);
+  return { type, sos, detector, contextSamples: context, templateSeconds, rateRange };
+}

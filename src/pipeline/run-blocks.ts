@@ -1,0 +1,109 @@
+/**
+ * Runs a record's block tasks on a TaskRunner with bounded read-ahead, error recovery, checkpoints
+ * and progress. Results come back in any order and are stored by (channel, block), so the merge
+ * that follows is independent of scheduling.
+ */
+import type { Config } from '../config/schema.js';
+import type { CacheOptions } from '../runtime/cache.js';
+import type { CheckpointStore } from '../runtime/checkpoint.js';
+import type { MemoryMonitor } from '../runtime/memory.js';
+import type { TaskRunner } from '../runtime/pool.js';
+import type { Fault, WorkerResult } from '../runtime/block-worker.js';
+import { withRecovery, type RecoveryStats } from '../runtime/recovery.js';
+import type { SourceRef } from '../runtime/source.js';
+import type { BlockTask } from './block.js';
+import type { BlockResult } from './types.js';
+
+export interface BlockRunContext {
+  runner: TaskRunner;
+  source: SourceRef;
+  config: Config;
+  cache?: CacheOptions;
+  checkpoints?: CheckpointStore;
+  /** Identity of the inputs and settings; checkpoints of other runs are ignored. */
+  fingerprint: string;
+  monitor: MemoryMonitor;
+  maxInFlight: number;
+  recovery: RecoveryStats;
+  /** Injected faults by task index (for recovery tests): applied on the first attempt only. */
+  faults?: Record<number, Fault>;
+  onDone: (done: number, total: number) => void;
+}
+
+export interface BlockRunStats {
+  tasks: number;
+  fromCheckpoint: number;
+  cacheHits: number;
+  computed: number;
+  skipped: number;
+  /** Sum of task times in worker threads, ms (over wall time it gives the parallel speed-up). */
+  taskMs: number;
+}
+
+/** A block that could not be computed at all: its windows are marked unusable with the reason. */
+function skippedBlock(task: BlockTask, reason: string): BlockResult {
+  const ch = task.channel, fs = ch.fs, cfg = task.config;
+  const b0 = task.block * task.blockSamples, b1 = Math.min(ch.samples, b0 + task.blockSamples);
+  const win = Math.round(cfg.quality.windowSeconds * fs);
+  const windows: BlockResult['windows'] = [];
+  for (let w0 = b0; w0 < b1; w0 += win) {
+    windows.push({
+      channel: ch.name, start: w0 / fs, end: Math.min(b1, w0 + win) / fs,
+      flatline: NaN, clipping: NaN, amplitude: NaN, kurtosis: NaN, skewness: NaN, zeroCrossingRate: NaN, baseline: NaN,
+      powerline: NaN, hfNoise: NaN, qrsPower: NaN, bandPower: NaN, snrDb: NaN,
+      screenScore: 0, score: 0, level: 'unusable', mode: 'skip', limitedBy: `error: ${reason}`, beats: -1, templateCorr: NaN, snrGainDb: NaN,
+    });
+  }
+  const bins = Math.ceil((b1 - b0) / task.binSamples);
+  return { channel: ch.index, block: task.block, windows, beats: [], epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
+}
+
+export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<{ results: BlockResult[]; stats: BlockRunStats }> {
+  const results: BlockResult[] = new Array(tasks.length);
+  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, computed: 0, skipped: 0, taskMs: 0 };
+  const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
+  let done = 0;
+  const pending: number[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const saved = await ctx.checkpoints?.load<BlockResult>(key(tasks[i]!), ctx.fingerprint);
+    if (saved) { results[i] = saved; stats.fromCheckpoint++; done++; } else pending.push(i);
+  }
+  ctx.onDone(done, tasks.length);
+
+  const { recovery: rc } = ctx.config;
+  const runOne = async (i: number) => {
+    const task = tasks[i]!;
+    let first = true;
+    const attempt = async (): Promise<WorkerResult> => {
+      const fault = first ? ctx.faults?.[i] : undefined;
+      first = false;
+      return ctx.runner.run({ source: ctx.source, task, ...(ctx.cache ? { cache: ctx.cache } : {}), ...(fault ? { fault } : {}) });
+    };
+    const { value, outcome } = await withRecovery(attempt, {
+      maxRetries: rc.maxRetries,
+      backoffMs: rc.backoffMs,
+      label: `${task.channel.name} block ${task.block}`,
+      skip: (why) => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
+    }, ctx.recovery);
+    results[i] = value.result;
+    if (outcome === 'skipped') stats.skipped++;
+    else if (value.cacheHit) stats.cacheHits++;
+    else stats.computed++;
+    stats.taskMs += value.ms;
+    if (outcome !== 'skipped') await ctx.checkpoints?.save(key(task), ctx.fingerprint, value.result);
+    ctx.onDone(++done, tasks.length);
+  };
+
+  // Bounded read-ahead: at most maxInFlight tasks, fewer while memory is over budget.
+  const inFlight = new Set<Promise<void>>();
+  for (const i of pending) {
+    while (inFlight.size >= ctx.maxInFlight || (inFlight.size > 0 && ctx.monitor.overBudget())) {
+      if (inFlight.size < ctx.maxInFlight) ctx.monitor.throttled++;
+      await Promise.race(inFlight);
+    }
+    const p: Promise<void> = runOne(i).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return { results, stats };
+}

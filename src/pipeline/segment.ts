@@ -1,0 +1,51 @@
+/**
+ * Stage 5, segmentation: analysis segments per signal type (5 min for HRV, 30 s epochs for EEG,
+ * 1 min for respiration; configurable, with overlap), each carrying the quality of the windows it
+ * covers. Segments start at fixed multiples of the step, so they do not depend on how the record
+ * was split for processing.
+ */
+import type { Config } from '../config/schema.js';
+import type { SignalType } from '../signals/signal-type.js';
+import { levelOf } from '../quality/score.js';
+import type { ChannelPlan, Segment, WindowRow } from './types.js';
+
+export function segmentSeconds(type: SignalType, cfg: Config): number {
+  switch (type) {
+    case 'ecg':
+    case 'ppg': return cfg.segment.hrvSeconds;
+    case 'eeg': return cfg.segment.eegSeconds;
+    case 'resp': return cfg.segment.respSeconds;
+    case 'unknown': return cfg.segment.respSeconds;
+  }
+}
+
+/**
+ * Segments of one channel. A trailing piece shorter than half a segment is dropped (too short for
+ * the segment's features); windows are matched by overlap in time.
+ */
+export function segmentChannel(ch: ChannelPlan, windows: readonly WindowRow[], cfg: Config): Segment[] {
+  const len = segmentSeconds(ch.type, cfg);
+  const step = len * (1 - cfg.segment.overlap);
+  const duration = ch.samples / ch.fs;
+  const out: Segment[] = [];
+  let w0 = 0;
+  for (let k = 0; ; k++) {
+    const start = k * step;
+    if (start >= duration) break;
+    const end = Math.min(duration, start + len);
+    if (end - start < len / 2 && k > 0) break;
+    while (w0 < windows.length && windows[w0]!.end <= start) w0++;
+    let scoreSum = 0, weight = 0, used = 0;
+    for (let i = w0; i < windows.length && windows[i]!.start < end; i++) {
+      const w = windows[i]!;
+      const overlap = Math.min(end, w.end) - Math.max(start, w.start);
+      if (overlap <= 0) continue;
+      scoreSum += w.score * overlap;
+      weight += overlap;
+      if (w.mode !== 'skip') used += overlap;
+    }
+    const quality = weight > 0 ? scoreSum / weight : 0;
+    out.push({ channel: ch.name, type: ch.type, start, end, quality, coverage: weight > 0 ? used / weight : 0, level: levelOf(quality) });
+  }
+  return out;
+}

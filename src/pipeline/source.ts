@@ -1,0 +1,73 @@
+/**
+ * What `processRecording` accepts as a source, turned into an open Recording (for metadata) and a
+ * SourceRef (for tasks on other threads or machines).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { openRecording, type OpenOptions } from '../io/open.js';
+import { Recording, type RecordingInfo } from '../io/recording.js';
+import type { SignalType } from '../signals/signal-type.js';
+import { openSource, shareChannels, type SourceRef } from '../runtime/source.js';
+
+/** A signal already in memory, as the seed's `process_signal(signal, fs, signal_type, metadata)`. */
+export interface InMemorySignal {
+  data: Float64Array | Float32Array | number[] | (Float64Array | Float32Array | number[])[];
+  fs: number;
+  signalType?: SignalType;
+  /** Channel names, units and a name for the record. */
+  metadata?: { names?: string[]; units?: string[]; name?: string };
+}
+
+export type Source = string | Recording | InMemorySignal;
+
+export interface OpenedSource {
+  rec: Recording;
+  ref: SourceRef;
+  /** Name of the record's output folder: the input file name without extension. */
+  name: string;
+  signalType?: SignalType;
+}
+
+export async function openProcessingSource(source: Source, open: OpenOptions = {}): Promise<OpenedSource> {
+  if (typeof source === 'string') {
+    const rec = await openRecording(source, open);
+    return { rec, ref: { kind: 'file', path: source, open }, name: basename(source, extname(source)) };
+  }
+  if (source instanceof Recording) {
+    const info = source.info;
+    if (info.format !== 'npy' || info.variant !== 'memory') {
+      return { rec: source, ref: { kind: 'file', path: info.path, open: { ...open, format: info.format } }, name: basename(info.path, extname(info.path)) };
+    }
+    const chans = source.signalChannels();
+    const data = await Promise.all(chans.map(async (i) => (await source.read(i, 0, info.channels[i]!.samples))[0] as Float64Array));
+    const ref = shareChannels(data, info.channels[chans[0]!]!.fs, chans.map((i) => info.channels[i]!.name), chans.map((i) => info.channels[i]!.unit), info.path);
+    return { rec: source, ref, name: basename(info.path, extname(info.path)).replace(/[<>]/g, '') || 'memory' };
+  }
+  const arrays = (Array.isArray(source.data) && typeof source.data[0] !== 'number' ? source.data : [source.data]) as (Float64Array | Float32Array | number[])[];
+  const data = arrays.map((a) => (a instanceof Float64Array || a instanceof Float32Array ? a : Float64Array.from(a)));
+  const name = source.metadata?.name ?? 'signal';
+  const names = source.metadata?.names ?? data.map((_, i) => (source.signalType ? `${source.signalType}${data.length > 1 ? i : ''}` : `ch${i}`));
+  const ref = shareChannels(data, source.fs, names, source.metadata?.units ?? data.map(() => ''), name);
+  return { rec: await openSource(ref), ref, name, ...(source.signalType ? { signalType: source.signalType } : {}) };
+}
+
+/** Files that make up a recording (a WFDB header and its signal files; otherwise the file itself). */
+export function recordingFiles(info: RecordingInfo): string[] {
+  if (info.format === 'npy' && info.variant === 'memory') return [];
+  const files = new Set([info.path]);
+  if (info.format === 'wfdb') for (const c of info.channels) if (typeof c.extra?.['file'] === 'string') files.add(c.extra['file']);
+  return [...files];
+}
+
+/** Total size and SHA-256 over the recording's files in order, streamed. */
+export async function hashFiles(files: string[]): Promise<{ bytes: number; sha256: string }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for (const f of files) {
+    bytes += (await stat(f)).size;
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  }
+  return { bytes, sha256: h.digest('hex') };
+}

@@ -1,0 +1,74 @@
+/**
+ * Worker-thread entry: runs one block task (pipeline/block.ts) against its source, through the
+ * processing cache when one is configured: the block's raw samples are read and hashed, and a hit
+ * skips stages 2-4. Faults can be injected per task to exercise error recovery: 'throw' (an
+ * exception), 'crash' (the thread exits), 'hang' (never returns; the pool's timeout ends it),
+ * 'nan' (a numerical failure).
+ */
+import { createHash } from 'node:crypto';
+import { computeBlock, readBlock, type BlockTask } from '../pipeline/block.js';
+import { processorFor } from '../pipeline/processors.js';
+import type { BlockResult } from '../pipeline/types.js';
+import { cacheKey, ProcessingCache, type CacheOptions } from './cache.js';
+import { NumericalError } from './recovery.js';
+import { SourceCache, type SourceRef } from './source.js';
+
+export type Fault = 'throw' | 'crash' | 'hang' | 'nan';
+
+export interface WorkerTask {
+  source: SourceRef;
+  task: BlockTask;
+  cache?: CacheOptions;
+  fault?: Fault;
+}
+
+export interface WorkerResult {
+  result: BlockResult;
+  cacheHit: boolean;
+  /** Wall time of the task in this thread, ms. */
+  ms: number;
+}
+
+/** Bump when stages 2-4 change what they compute, so old cache entries stop matching. */
+export const BLOCK_STAGE_VERSION = '1';
+
+const sources = new SourceCache();
+const caches = new Map<string, ProcessingCache>();
+
+function cacheFor(opts: CacheOptions): ProcessingCache {
+  let c = caches.get(opts.dir);
+  if (!c) caches.set(opts.dir, (c = new ProcessingCache(opts)));
+  return c;
+}
+
+/** The settings stages 2-4 depend on (not runtime, cache or checkpoint settings). */
+function stageConfig(t: BlockTask): unknown {
+  const { quality, pipeline, segment, ecg, ppg, resp, eeg } = t.config;
+  return { quality, pipeline, segment, ecg, ppg, resp, eeg, channel: t.channel, block: t.block, blockSamples: t.blockSamples, binSamples: t.binSamples, traceSamples: t.traceSamples };
+}
+
+export async function runWorkerTask({ source, task, cache, fault }: WorkerTask): Promise<WorkerResult> {
+  const t0 = performance.now();
+  switch (fault) {
+    case 'throw': throw new Error(`injected failure in block ${task.block}`);
+    case 'crash': process.exit(70);
+    // falls through: process.exit does not return
+    case 'hang': await new Promise(() => undefined); break;
+    case 'nan': throw new NumericalError(`injected non-finite values in block ${task.block}`);
+    case undefined: break;
+  }
+  const proc = processorFor(task.channel.type, task.channel.fs, task.config);
+  const input = await readBlock(await sources.get(source), task, proc);
+  if (!cache) return { result: computeBlock(input, task, proc), cacheHit: false, ms: performance.now() - t0 };
+  const c = cacheFor(cache);
+  const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
+  const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
+  const hit = await c.get<BlockResult>(key);
+  if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0 };
+  const result = computeBlock(input, task, proc);
+  const ms = performance.now() - t0;
+  await c.set(key, result, ms);
+  return { result, cacheHit: false, ms };
+}
+
+export default runWorkerTask;

@@ -1,0 +1,162 @@
+/**
+ * Processing cache: stage results stored on disk under a content address (SHA-256 of the stage name,
+ * its version, the input bytes it read and the config values it uses), gzip-compressed, with a
+ * checksum (see atomic.ts), serialised with v8's structured clone so values come back bit-identical. Entries are evicted least-recently-used beyond a size limit (use is the
+ * file's mtime, touched on each hit) and expire after a TTL that grows with what the entry cost to
+ * compute per byte stored: cheap, bulky results go first.
+ */
+import { gunzip, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { readdir, rm, stat, utimes, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { readAtomic, sha256, writeAtomic } from './atomic.js';
+
+const gz = promisify(gzip);
+const gunz = promisify(gunzip);
+
+export interface CacheOptions {
+  dir: string;
+  /** Size limit of the folder, bytes. default: 2 GiB */
+  maxBytes?: number;
+  /** Base lifetime of an entry, hours. default: 168 */
+  ttlHours?: number;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+  expired: number;
+  corrupt: number;
+  evictions: number;
+  bytesRead: number;
+  bytesWritten: number;
+}
+
+export function emptyStats(): CacheStats {
+  return { hits: 0, misses: 0, writes: 0, expired: 0, corrupt: 0, evictions: 0, bytesRead: 0, bytesWritten: 0 };
+}
+
+export function hitRate(s: CacheStats): number {
+  return s.hits + s.misses > 0 ? s.hits / (s.hits + s.misses) : 0;
+}
+
+/** The content address of a stage result. */
+export function cacheKey(stage: string, version: string, inputHash: string, config: unknown): string {
+  return sha256(JSON.stringify([stage, version, inputHash, config]));
+}
+
+interface Entry { expires: number; costMs: number; value: unknown }
+
+/** TTL multiplier from cost per stored KiB: 0.5x for trivially cheap entries up to 4x for costly ones. */
+export function ttlFactor(costMs: number, bytes: number): number {
+  return Math.min(4, Math.max(0.5, Math.log2(1 + costMs / Math.max(1, bytes / 1024))));
+}
+
+export class ProcessingCache {
+  readonly dir: string;
+  readonly stats: CacheStats = emptyStats();
+  private readonly maxBytes: number;
+  private readonly ttlMs: number;
+  private total: number | undefined;
+
+  constructor(opts: CacheOptions) {
+    this.dir = opts.dir;
+    this.maxBytes = opts.maxBytes ?? 2 * 2 ** 30;
+    this.ttlMs = (opts.ttlHours ?? 168) * 3600e3;
+  }
+
+  private path(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.gz`);
+  }
+
+  async get<T>(key: string, now = Date.now()): Promise<T | undefined> {
+    const p = this.path(key);
+    const r = await readAtomic(p);
+    if (!r.ok) {
+      if (r.reason === 'corrupt') { this.stats.corrupt++; await rm(p, { force: true }); }
+      this.stats.misses++;
+      return undefined;
+    }
+    let entry: Entry;
+    try {
+      entry = deserialize(await gunz(r.payload)) as Entry;
+    } catch {
+      this.stats.corrupt++; this.stats.misses++;
+      await rm(p, { force: true });
+      return undefined;
+    }
+    if (entry.expires < now) {
+      this.stats.expired++; this.stats.misses++;
+      await rm(p, { force: true });
+      return undefined;
+    }
+    this.stats.hits++;
+    this.stats.bytesRead += r.payload.length;
+    const t = new Date(now);
+    await utimes(p, t, t).catch(() => undefined);
+    return entry.value as T;
+  }
+
+  async set(key: string, value: unknown, costMs: number, now = Date.now()): Promise<void> {
+    // Structured-clone serialisation keeps NaN, -0 and typed arrays exactly, so a hit is bit-identical.
+    const size = serialize(value).length;
+    const expires = now + this.ttlMs * ttlFactor(costMs, size);
+    const payload = await gz(serialize({ expires, costMs, value } satisfies Entry));
+    await writeAtomic(this.path(key), payload);
+    this.stats.writes++;
+    this.stats.bytesWritten += payload.length;
+    this.total = (this.total ?? (await this.scanSize())) + payload.length;
+    if (this.total > this.maxBytes) await this.evict();
+  }
+
+  private async entries(): Promise<{ path: string; size: number; used: number }[]> {
+    const out: { path: string; size: number; used: number }[] = [];
+    let subs: string[];
+    try { subs = await readdir(this.dir); } catch { return out; }
+    for (const s of subs) {
+      if (s.length !== 2) continue;
+      for (const f of await readdir(join(this.dir, s)).catch(() => [] as string[])) {
+        if (!f.endsWith('.gz')) continue;
+        const p = join(this.dir, s, f);
+        const st = await stat(p).catch(() => undefined);
+        if (st) out.push({ path: p, size: st.size, used: st.mtimeMs });
+      }
+    }
+    return out;
+  }
+
+  private async scanSize(): Promise<number> {
+    return (await this.entries()).reduce((a, e) => a + e.size, 0);
+  }
+
+  /** Removes least recently used entries until the folder fits in its limit. */
+  async evict(): Promise<void> {
+    const all = (await this.entries()).sort((a, b) => a.used - b.used || (a.path < b.path ? -1 : 1));
+    let total = all.reduce((a, e) => a + e.size, 0);
+    for (const e of all) {
+      if (total <= this.maxBytes) break;
+      await rm(e.path, { force: true });
+      total -= e.size;
+      this.stats.evictions++;
+    }
+    this.total = total;
+  }
+
+  /** Entry count and bytes on disk. */
+  async usage(): Promise<{ entries: number; bytes: number }> {
+    const all = await this.entries();
+    return { entries: all.length, bytes: all.reduce((a, e) => a + e.size, 0) };
+  }
+
+  /** Adds this run's statistics to the folder's cumulative ones (for `vitaldsp cache stats`). */
+  async persistStats(): Promise<CacheStats> {
+    const p = join(this.dir, 'stats.json');
+    const prev = await readFile(p, 'utf8').then((t) => JSON.parse(t) as CacheStats).catch(() => emptyStats());
+    const sum = emptyStats();
+    for (const k of Object.keys(sum) as (keyof CacheStats)[]) sum[k] = (prev[k] ?? 0) + this.stats[k];
+    await writeFile(p, JSON.stringify(sum, null, 2));
+    return sum;
+  }
+}

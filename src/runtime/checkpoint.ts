@@ -1,0 +1,121 @@
+/**
+ * Stage checkpoints. Every run has a session folder under `<out>/.vitaldsp/sessions/<id>/` holding
+ * a `session.json` and one checkpoint file per completed stage or block, written atomically with a
+ * checksum (atomic.ts) and serialised by structured clone, so a resumed run sees exactly the values
+ * (NaN included) that the interrupted one computed. A checkpoint records the fingerprint of what produced it (input identity and
+ * config hash); one whose fingerprint differs from the current run's is ignored, so resuming with
+ * other inputs or settings recomputes instead of mixing results.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { readAtomic, writeAtomic } from './atomic.js';
+
+export interface SessionMeta {
+  id: string;
+  created: string;
+  updated: string;
+  status: 'running' | 'complete' | 'failed';
+  inputs: string[];
+  outDir: string;
+  /** Records finished in this session. */
+  done: string[];
+}
+
+export interface CheckpointStats {
+  saved: number;
+  loaded: number;
+  /** Checkpoints found torn or corrupted (ignored and recomputed). */
+  corrupt: number;
+  /** Checkpoints from another input or config (ignored). */
+  stale: number;
+}
+
+/** A new session id: UTC time to the second plus random bits, so ids sort by age. */
+export function newSessionId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+export class CheckpointStore {
+  readonly dir: string;
+  readonly stats: CheckpointStats = { saved: 0, loaded: 0, corrupt: 0, stale: 0 };
+
+  constructor(readonly root: string, readonly sessionId: string) {
+    this.dir = join(root, sessionId);
+  }
+
+  private file(key: string): string {
+    return join(this.dir, `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.ckpt`);
+  }
+
+  /** Saves `value` under `key`, stamped with the fingerprint of what produced it. */
+  async save(key: string, fingerprint: string, value: unknown): Promise<void> {
+    await writeAtomic(this.file(key), serialize({ fingerprint, value }));
+    this.stats.saved++;
+  }
+
+  /** The value saved under `key` by a run with the same fingerprint, or undefined. */
+  async load<T>(key: string, fingerprint: string): Promise<T | undefined> {
+    const r = await readAtomic(this.file(key));
+    if (!r.ok) {
+      if (r.reason === 'corrupt') this.stats.corrupt++;
+      return undefined;
+    }
+    const { fingerprint: fp, value } = deserialize(r.payload) as { fingerprint: string; value: T };
+    if (fp !== fingerprint) { this.stats.stale++; return undefined; }
+    this.stats.loaded++;
+    return value;
+  }
+
+  async writeMeta(meta: SessionMeta): Promise<void> {
+    await writeAtomic(join(this.dir, 'session.json'), Buffer.from(JSON.stringify(meta, null, 2)));
+  }
+
+  async readMeta(): Promise<SessionMeta | undefined> {
+    return readMeta(join(this.dir, 'session.json'));
+  }
+}
+
+async function readMeta(path: string): Promise<SessionMeta | undefined> {
+  const r = await readAtomic(path);
+  return r.ok ? (JSON.parse(r.payload.toString('utf8')) as SessionMeta) : undefined;
+}
+
+async function dirSize(dir: string): Promise<number> {
+  let total = 0;
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    const st = await stat(join(dir, f)).catch(() => undefined);
+    if (st?.isFile()) total += st.size;
+  }
+  return total;
+}
+
+export interface SessionEntry extends SessionMeta { bytes: number }
+
+/** Sessions under `root`, newest first. */
+export async function listSessions(root: string): Promise<SessionEntry[]> {
+  const out: SessionEntry[] = [];
+  for (const id of await readdir(root).catch(() => [] as string[])) {
+    const meta = await readMeta(join(root, id, 'session.json'));
+    if (meta) out.push({ ...meta, bytes: await dirSize(join(root, id)) });
+  }
+  return out.sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+/** Removes sessions older than `maxAgeHours`, then the oldest ones until the total fits in `maxTotalMB`. */
+export async function cleanupSessions(root: string, opts: { maxAgeHours: number; maxTotalMB: number; keep?: string }, now = Date.now()): Promise<string[]> {
+  const sessions = await listSessions(root);
+  const removed: string[] = [];
+  let total = sessions.reduce((a, s) => a + s.bytes, 0);
+  for (const s of [...sessions].reverse()) {
+    if (s.id === opts.keep) continue;
+    const old = now - Date.parse(s.updated) > opts.maxAgeHours * 3600e3;
+    if (old || total > opts.maxTotalMB * 2 ** 20) {
+      await rm(join(root, s.id), { recursive: true, force: true });
+      total -= s.bytes;
+      removed.push(s.id);
+    }
+  }
+  return removed;
+}

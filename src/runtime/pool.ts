@@ -1,0 +1,64 @@
+/**
+ * The worker pool: block tasks spread over worker threads (piscina). Tasks carry a SourceRef, so
+ * only paths or shared buffers cross threads, and results are small. Each task has a timeout after
+ * which its thread is terminated and the task fails with TaskTimeoutError (recovery retries it).
+ */
+import { Piscina } from 'piscina';
+import { runWorkerTask, type WorkerResult, type WorkerTask } from './block-worker.js';
+import { TaskTimeoutError } from './recovery.js';
+
+export interface PoolOptions {
+  /** Worker threads; 0 runs tasks in this thread. */
+  workers: number;
+  /** default: 600 */
+  timeoutSeconds?: number;
+}
+
+export interface TaskRunner {
+  readonly workers: number;
+  run(t: WorkerTask): Promise<WorkerResult>;
+  close(): Promise<void>;
+}
+
+class ThreadPool implements TaskRunner {
+  private readonly pool: Piscina<WorkerTask, WorkerResult>;
+  constructor(readonly workers: number, private readonly timeoutMs: number) {
+    this.pool = new Piscina({
+      filename: new URL('./block-worker.js', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+    });
+  }
+
+  async run(t: WorkerTask): Promise<WorkerResult> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.timeoutMs);
+    try {
+      return await this.pool.run(t, { signal: ac.signal });
+    } catch (e) {
+      if (ac.signal.aborted) throw new TaskTimeoutError(`block ${t.task.block} of ${t.task.channel.name} timed out after ${this.timeoutMs / 1000} s`, { cause: e });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+/** Runs tasks in the calling thread (one worker, no thread overhead); faults other than 'throw' and 'nan' are refused. */
+class InlineRunner implements TaskRunner {
+  readonly workers = 1;
+  async run(t: WorkerTask): Promise<WorkerResult> {
+    if (t.fault === 'crash' || t.fault === 'hang') throw new Error(`fault '${t.fault}' needs worker threads`);
+    return runWorkerTask(t);
+  }
+  async close(): Promise<void> {}
+}
+
+export function createRunner(opts: PoolOptions): TaskRunner {
+  return opts.workers <= 0 ? new InlineRunner() : new ThreadPool(opts.workers, (opts.timeoutSeconds ?? 600) * 1000);
+}

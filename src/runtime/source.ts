@@ -1,0 +1,56 @@
+/**
+ * Where a record's samples come from, in a form that crosses thread and process boundaries: a file
+ * path with its open options, or in-memory channels in SharedArrayBuffers (seen by every worker
+ * thread without copying). Tasks carry a SourceRef, never samples.
+ */
+import { randomUUID } from 'node:crypto';
+import { openRecording, type OpenOptions } from '../io/open.js';
+import { MemoryRecording } from '../io/memory.js';
+import type { Recording } from '../io/recording.js';
+
+export type SourceRef =
+  | { kind: 'file'; path: string; open: OpenOptions }
+  | { kind: 'memory'; id: string; buffers: SharedArrayBuffer[]; fs: number; names: string[]; units: string[]; path: string };
+
+/** Copies in-memory channels into shared buffers once, so tasks can reference them. */
+export function shareChannels(data: (Float64Array | Float32Array)[], fs: number, names: string[], units: string[], path = '<memory>'): SourceRef {
+  const buffers = data.map((d) => {
+    const sab = new SharedArrayBuffer(d.length * 8);
+    new Float64Array(sab).set(d);
+    return sab;
+  });
+  return { kind: 'memory', id: randomUUID(), buffers, fs, names, units, path };
+}
+
+export async function openSource(ref: SourceRef): Promise<Recording> {
+  if (ref.kind === 'file') return openRecording(ref.path, ref.open);
+  return new MemoryRecording({ data: ref.buffers.map((b) => new Float64Array(b)), fs: ref.fs, names: ref.names, units: ref.units, path: ref.path });
+}
+
+/** Keeps a few recordings open per thread, so consecutive blocks of one record reuse the handle. */
+export class SourceCache {
+  private readonly open = new Map<string, Promise<Recording>>();
+  constructor(private readonly limit = 4) {}
+
+  get(ref: SourceRef): Promise<Recording> {
+    const key = ref.kind === 'file' ? `file:${ref.path}:${JSON.stringify(ref.open)}` : `mem:${ref.id}`;
+    let r = this.open.get(key);
+    if (!r) {
+      if (this.open.size >= this.limit) {
+        const [oldKey, old] = this.open.entries().next().value!;
+        this.open.delete(oldKey);
+        void old.then((rec) => rec.close()).catch(() => undefined);
+      }
+      r = openSource(ref);
+      r.catch(() => this.open.delete(key));
+      this.open.set(key, r);
+    }
+    return r;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map((p) => p.then((r) => r.close()).catch(() => undefined)));
+  }
+}
