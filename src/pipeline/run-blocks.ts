@@ -34,6 +34,8 @@ export interface BlockRunStats {
   tasks: number;
   fromCheckpoint: number;
   cacheHits: number;
+  /** Cache entries found corrupted (discarded, block recomputed). */
+  cacheCorrupt: number;
   computed: number;
   skipped: number;
   /** Sum of task times in worker threads, ms (over wall time it gives the parallel speed-up). */
@@ -58,9 +60,15 @@ function skippedBlock(task: BlockTask, reason: string): BlockResult {
   return { channel: ch.index, block: task.block, windows, beats: [], epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
 }
 
+/** The simpler method tried after numerical trouble or exhausted retries: Pan-Tompkins for ECG. */
+function fallbackTask(task: BlockTask): BlockTask {
+  if (task.channel.type !== 'ecg' || task.config.ecg.detector === 'pantompkins') return task;
+  return { ...task, config: { ...task.config, ecg: { ...task.config.ecg, detector: 'pantompkins' } } };
+}
+
 export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<{ results: BlockResult[]; stats: BlockRunStats }> {
   const results: BlockResult[] = new Array(tasks.length);
-  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, computed: 0, skipped: 0, taskMs: 0 };
+  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cacheCorrupt: 0, computed: 0, skipped: 0, taskMs: 0 };
   const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
   let done = 0;
   const pending: number[] = [];
@@ -74,18 +82,20 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
   const runOne = async (i: number) => {
     const task = tasks[i]!;
     let first = true;
-    const attempt = async (): Promise<WorkerResult> => {
+    const run = (t: BlockTask): Promise<WorkerResult> => {
       const fault = first ? ctx.faults?.[i] : undefined;
       first = false;
-      return ctx.runner.run({ source: ctx.source, task, ...(ctx.cache ? { cache: ctx.cache } : {}), ...(fault ? { fault } : {}) });
+      return ctx.runner.run({ source: ctx.source, task: t, ...(ctx.cache ? { cache: ctx.cache } : {}), ...(fault ? { fault } : {}) });
     };
-    const { value, outcome } = await withRecovery(attempt, {
+    const { value, outcome } = await withRecovery(() => run(task), {
       maxRetries: rc.maxRetries,
       backoffMs: rc.backoffMs,
+      fallback: () => run(fallbackTask(task)),
       label: `${task.channel.name} block ${task.block}`,
-      skip: (why) => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
+      skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
     }, ctx.recovery);
     results[i] = value.result;
+    if (value.cacheCorrupt) stats.cacheCorrupt++;
     if (outcome === 'skipped') stats.skipped++;
     else if (value.cacheHit) stats.cacheHits++;
     else stats.computed++;

@@ -1,7 +1,7 @@
 /**
  * Turns a window's SQIs into one score in [0, 1], a level and a processing mode. Flatline and
  * clipping are gates (past their limits the window is unusable whatever else it shows); the signal
- * type's own indices are ramps between a 'bad' and a 'good' value from the config, combined by a
+ * type's own indices are logistic ramps between a 'bad' and a 'good' value from the config, combined by a
  * geometric mean so that one failing index pulls the score down.
  */
 import type { Config } from '../config/schema.js';
@@ -30,11 +30,14 @@ export function levelOf(score: number): QualityLevel {
   return 'unusable';
 }
 
-/** Linear ramp: 0 at `bad`, 1 at `good`, clamped; works in either direction. */
+/**
+ * Logistic ramp through 0.05 at `bad` and 0.95 at `good` (either direction). Unlike a clamped linear
+ * ramp it never saturates, so a cleaner signal always scores higher, however clean it already is.
+ */
 export function ramp(v: number, bad: number, good: number): number {
-  if (!Number.isFinite(v)) return 0;
-  const t = (v - bad) / (good - bad);
-  return t <= 0 ? 0 : t >= 1 ? 1 : t;
+  if (Number.isNaN(v)) return 0;
+  const k = (2 * Math.log(19)) / (good - bad);
+  return 1 / (1 + Math.exp(-k * (v - (bad + good) / 2)));
 }
 
 type Rule = { bad: number; good: number };

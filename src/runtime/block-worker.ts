@@ -25,6 +25,8 @@ export interface WorkerTask {
 export interface WorkerResult {
   result: BlockResult;
   cacheHit: boolean;
+  /** A cache entry for this block existed but failed its checksum; it was discarded and recomputed. */
+  cacheCorrupt?: boolean;
   /** Wall time of the task in this thread, ms. */
   ms: number;
 }
@@ -63,12 +65,13 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
   const c = cacheFor(cache);
   const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
   const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
+  const corruptBefore = c.stats.corrupt;
   const hit = await c.get<BlockResult>(key);
   if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0 };
   const result = computeBlock(input, task, proc);
   const ms = performance.now() - t0;
   await c.set(key, result, ms);
-  return { result, cacheHit: false, ms };
+  return { result, cacheHit: false, ms, ...(c.stats.corrupt > corruptBefore ? { cacheCorrupt: true } : {}) };
 }
 
 export default runWorkerTask;

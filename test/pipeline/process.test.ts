@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processRecording } from '../../src/pipeline/process.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+import { matchBeats } from '../../src/signals/evaluate.js';
+import { stageNames } from '../../src/pipeline/types.js';
+
+const fs = 250;
+const ecg = syntheticEcg({ fs, seconds: 600, heartRate: 72, seed: 7 });
+const config = { env: {}, set: ['runtime.workers=1'] };
+
+test('processRecording finds the beats of an in-memory ECG and reports all eight stages', async () => {
+  const r = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config });
+  const found = r.channels[0]!.beats.map((b) => b.sample);
+  const m = matchBeats(ecg.beats, found, fs);
+  assert.ok(m.f1 > 0.995, `F1 ${m.f1}`);
+  assert.deepEqual(r.stages.map((s) => s.stage), [...stageNames]);
+  assert.equal(r.segments[0]!.length, 2, 'two 5-minute HRV segments');
+  assert.ok(Math.abs((r.features[0]!['hr_mean'] as number) - 72) < 3);
+  assert.ok(r.summaries[0]!.meanQuality > 0.7);
+});
+
+test('processRecording writes every output file and a manifest that shows what each stage did', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'vitaldsp-process-'));
+  const r = await processRecording({ data: ecg.signal, fs, signalType: 'ecg', metadata: { name: 'synthetic' } }, { config, out });
+  const dir = join(out, 'synthetic');
+  assert.deepEqual(readdirSync(dir).sort(), ['beats.csv', 'features.csv', 'features.parquet', 'manifest.json', 'quality.csv', 'report.html', 'summary.json']);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { stages: { stage: string; counts: Record<string, number> }[]; config: { key: string; tier: string }[] };
+  assert.deepEqual(manifest.stages.map((s) => s.stage), [...stageNames]);
+  assert.equal(manifest.stages.find((s) => s.stage === 'process')!.counts['beats'], r.channels[0]!.beats.length);
+  assert.equal(manifest.stages.find((s) => s.stage === 'screen')!.counts['windows'], 60);
+  assert.equal(manifest.config.find((c) => c.key === 'runtime.workers')!.tier, 'user');
+  const beats = readFileSync(join(dir, 'beats.csv'), 'utf8').trim().split('\n');
+  assert.match(beats[0]!, /^sample,time_s,channel/);
+  assert.equal(beats.length - 1, r.channels[0]!.beats.length);
+  assert.equal(readFileSync(join(dir, 'features.parquet')).subarray(0, 4).toString(), 'PAR1');
+});
+
+test('the mean quality score falls monotonically as noise rises, down to poor or unusable', async () => {
+  const clean = syntheticEcg({ fs, seconds: 60, heartRate: 70, noise: 0, seed: 3 });
+  let power = 0;
+  for (const v of clean.signal) power += v * v;
+  power /= clean.signal.length;
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const scores: number[] = [];
+  let last: string[] = [];
+  for (const snrDb of [30, 20, 10, 5, 0, -5, -10]) {
+    const sd = Math.sqrt(power / 10 ** (snrDb / 10));
+    const x = clean.signal.map((v) => v + sd * gauss());
+    const r = await processRecording({ data: x, fs, signalType: 'ecg' }, { config });
+    const w = r.channels[0]!.windows;
+    scores.push(w.reduce((a, v) => a + v.screenScore, 0) / w.length);
+    last = w.map((v) => v.level);
+  }
+  for (let i = 1; i < scores.length; i++) assert.ok(scores[i]! < scores[i - 1]!, `scores ${scores.map((s) => s.toFixed(3)).join(' > ')}`);
+  assert.ok(last.every((l) => l === 'poor' || l === 'unusable'), `noisiest levels: ${last.join(',')}`);
+});
+
+test('flat and clipped windows are marked unusable and skipped', async () => {
+  const x = Float64Array.from(ecg.signal.subarray(0, 60 * fs));
+  x.fill(0.5, 10 * fs, 20 * fs);
+  for (let i = 30 * fs; i < 40 * fs; i++) x[i] = Math.max(-0.2, Math.min(0.2, x[i]! * 3));
+  const r = await processRecording({ data: x, fs, signalType: 'ecg' }, { config });
+  const w = r.channels[0]!.windows;
+  assert.equal(w[1]!.level, 'unusable');
+  assert.equal(w[1]!.limitedBy, 'flatline');
+  assert.equal(w[3]!.level, 'unusable');
+  assert.equal(w[3]!.limitedBy, 'clipping');
+  assert.ok(w[1]!.mode === 'skip' && w[3]!.mode === 'skip');
+  assert.ok(!r.channels[0]!.beats.some((b) => b.sample >= 10 * fs && b.sample < 20 * fs), 'no beats in a skipped window');
+  assert.ok(w[0]!.level !== 'unusable' && w[2]!.level !== 'unusable');
+});
+
+test('results do not depend on the block size used for parallel work beyond the block grid (chunked equals one-shot)', async () => {
+  const a = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=60'] } });
+  const b = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=600'] } });
+  assert.deepEqual(a.channels[0]!.beats.map((x) => x.sample), b.channels[0]!.beats.map((x) => x.sample));
+});

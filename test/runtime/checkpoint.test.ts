@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore, cleanupSessions, listSessions, newSessionId } from '../../src/runtime/checkpoint.js';
+
+test('a checkpoint is loaded only by a run with the same fingerprint', async () => {
+  const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), newSessionId());
+  await s.save('rec/block-0-1', 'fp1', { beats: [1, 2], q: NaN });
+  const v = await s.load<{ beats: number[]; q: number }>('rec/block-0-1', 'fp1');
+  assert.deepEqual(v?.beats, [1, 2]);
+  assert.ok(Number.isNaN(v?.q));
+  assert.equal(await s.load('rec/block-0-1', 'fp2'), undefined);
+  assert.deepEqual(s.stats, { saved: 1, loaded: 1, corrupt: 0, stale: 1 });
+});
+
+test('a torn checkpoint is ignored and counted as corrupt', async () => {
+  const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), 'S');
+  await s.save('k', 'fp', 42);
+  const file = readdirSync(s.dir).find((f) => f.endsWith('.ckpt'))!;
+  writeFileSync(join(s.dir, file), 'vitaldsp-sha256:00\npartial');
+  assert.equal(await s.load('k', 'fp'), undefined);
+  assert.equal(s.stats.corrupt, 1);
+});
+
+test('sessions are listed newest first and cleaned up by age and total size', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vitaldsp-sessions-'));
+  const now = Date.parse('2026-06-01T00:00:00Z');
+  const ids = ['20260101T000000Z-aaaaaa', '20260520T000000Z-bbbbbb', '20260531T000000Z-cccccc'];
+  for (const [i, id] of ids.entries()) {
+    const s = new CheckpointStore(root, id);
+    await s.writeMeta({ id, created: '', updated: new Date(now - [100, 12, 1][i]! * 86400e3).toISOString(), status: 'complete', inputs: [], outDir: '', done: [] });
+    await s.save('x', 'fp', new Uint8Array(100_000));
+  }
+  assert.deepEqual((await listSessions(root)).map((s) => s.id), [...ids].reverse());
+  assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 30 * 24, maxTotalMB: 1000 }, now), [ids[0]]);
+  assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 1e6, maxTotalMB: 0.15 }, now), [ids[1]]);
+  assert.deepEqual((await listSessions(root)).map((s) => s.id), [ids[2]]);
+});
