@@ -1,0 +1,94 @@
+/**
+ * `vitaldsp hrv <nn-file>`: every HRV feature of one series of NN intervals in ms, read from text (one
+ * value per line, `#` starts a comment) or from a 1-D .npy array; an aligned table by default, one
+ * JSON object with --json.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { FormatError } from '../io/errors.js';
+import { openNpy } from '../io/npy.js';
+import { hrv, hrvKeys, type HrvResult } from '../features/hrv.js';
+import type { HrvConventions } from '../features/hrv-time.js';
+
+/** NN intervals (ms) of a text file: one number per line; blank lines and `#` comments are skipped. */
+export function parseNnText(text: string, file: string): Float64Array {
+  const out: number[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const hash = lines[i]!.indexOf('#');
+    const cell = (hash >= 0 ? lines[i]!.slice(0, hash) : lines[i]!).trim();
+    if (cell === '') continue;
+    const v = Number(cell);
+    if (!Number.isFinite(v)) throw new FormatError(file, 'one NN interval in ms per line', `line ${i + 1}`, `got '${cell}'`);
+    out.push(v);
+  }
+  return Float64Array.from(out);
+}
+
+/** NN intervals from a .npy (1-D array) or text file. */
+export async function readNn(path: string): Promise<Float64Array> {
+  if (path.toLowerCase().endsWith('.npy')) {
+    const rec = await openNpy(path);
+    try {
+      const chans = rec.info.channels;
+      if (chans.length !== 1) throw new FormatError(path, 'a 1-D array of NN intervals', 'header', `shape has ${chans.length} columns`);
+      const [x] = await rec.read(0, 0, chans[0]!.samples);
+      return Float64Array.from(x!);
+    } finally {
+      await rec.close();
+    }
+  }
+  return parseNnText(await readFile(path, 'utf8'), path);
+}
+
+/** 64.0987113... -> '64.0987'; integers as they are; NaN -> 'n/a'. */
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'n/a';
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+/** The human-readable report: one aligned `key  value` table per domain. */
+export function formatHrv(r: HrvResult): string {
+  const sections: [string, readonly string[]][] = [
+    ['Summary', hrvKeys.summary],
+    ['Time domain', hrvKeys.time],
+    ['Frequency domain (Welch; ls_: Lomb-Scargle)', hrvKeys.frequency],
+    ['Nonlinear', hrvKeys.nonlinear],
+  ];
+  const all = sections.flatMap(([, keys]) => keys);
+  const w = Math.max(...all.map((k) => k.length));
+  const values = new Map(all.map((k) => [k, formatValue((r as unknown as Record<string, number>)[k]!)]));
+  const vw = Math.max(...[...values.values()].map((v) => v.length));
+  const out: string[] = [];
+  for (const [title, keys] of sections) {
+    if (out.length) out.push('');
+    out.push(title);
+    for (const k of keys) out.push(`  ${k.padEnd(w)}  ${values.get(k)!.padStart(vw)}`);
+  }
+  return out.join('\n');
+}
+
+interface HrvFlags { json?: boolean; ddof?: string; conventions?: HrvConventions }
+
+export function registerHrv(program: Command): void {
+  program.command('hrv')
+    .description('HRV features (time, frequency, nonlinear) of NN intervals in ms (text: one per line; or .npy)')
+    .argument('<nn-file>', 'NN intervals in ms: text with one value per line (# comments) or a 1-D .npy array')
+    .option('--json', 'print one JSON object with the feature keys (undefined values as null) and warnings')
+    .addOption(new Option('--ddof <n>', 'delta degrees of freedom of the standard deviations').choices(['0', '1']))
+    .addOption(new Option('--conventions <name>', 'reference conventions to reproduce').choices(['pyhrv', 'hrvanalysis']).default('pyhrv'))
+    .action(async (file: string, opts: HrvFlags) => {
+      const nn = await readNn(file);
+      const result = hrv(nn, {
+        ...(opts.conventions ? { conventions: opts.conventions } : {}),
+        ...(opts.ddof !== undefined ? { ddof: Number(opts.ddof) } : {}),
+      });
+      if (opts.json) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      console.log(formatHrv(result));
+      for (const w of result.warnings) console.error(`vitaldsp: warning: ${w}`);
+    });
+}

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { arange, CubicSpline, interpLinear } from '../../src/dsp/interpolate.js';
+
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!, a = actual[i]!;
+    assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${what}[${i}]: ${a} vs ${e}`);
+  }
+}
+
+test('CubicSpline matches scipy interp1d(kind="cubic") on uneven knots', () => {
+  // scipy 1.17: interp1d([0, .8, 1.7, 2.5, 3.6, 4.2, 5.5], [800, 760, 820, 790, 850, 700, 780], 'cubic')(xq)
+  const x = [0, 0.8, 1.7, 2.5, 3.6, 4.2, 5.5];
+  const y = [800, 760, 820, 790, 850, 700, 780];
+  const xq = [0, 0.3, 1.0, 2.2, 3.0, 4.0, 4.9, 5.4];
+  const expected = [800.0, 756.1952590561431, 776.065905727277, 795.6643890873149, 834.9612201265164,
+    761.0247072111172, 564.3638979788909, 710.7142314734308];
+  close(new CubicSpline(x, y).evaluate(xq), expected, 1e-12, 'spline');
+});
+
+test('CubicSpline reproduces a cubic polynomial exactly (not-a-knot ends)', () => {
+  const f = (v: number) => v * v * v - 2 * v * v + 0.5 * v - 3;
+  const x = [-1, -0.2, 0.5, 1.1, 2.6, 3];
+  const xq = [-1, -0.7, 0, 0.8, 1.9, 2.95, 3];
+  close(new CubicSpline(x, x.map(f)).evaluate(xq), xq.map(f), 1e-12, 'cubic');
+});
+
+test('CubicSpline through 3 points is the parabola, through 2 the line', () => {
+  const g = (v: number) => 2 * v * v - v + 1;
+  close(new CubicSpline([0, 1, 3], [0, 1, 3].map(g)).evaluate([0.5, 2, 2.5]), [0.5, 2, 2.5].map(g), 1e-12, 'parabola');
+  close(new CubicSpline([1, 3], [10, 20]).evaluate([1, 2, 2.5]), [10, 15, 17.5], 1e-12, 'line');
+});
+
+test('CubicSpline evaluates queries in any order and writes into a caller buffer', () => {
+  const s = new CubicSpline([0, 1, 2, 3, 4], [0, 1, 8, 27, 64]);
+  const out = new Float64Array(3);
+  const r = s.evaluate([3.5, 0.5, 2.5], out);
+  assert.equal(r, out);
+  close(out, [42.875, 0.125, 15.625], 1e-12, 'x^3');
+});
+
+test('interpLinear interpolates piecewise linearly', () => {
+  close(interpLinear([0, 1, 3], [0, 10, 30], [0, 0.5, 2, 3]), [0, 5, 20, 30], 1e-15, 'linear');
+});
+
+test('arange follows numpy: ceil((stop - start) / step) values, stop excluded', () => {
+  close(arange(0, 1, 0.25), [0, 0.25, 0.5, 0.75], 0, 'exact stop');
+  close(arange(0, 1.1, 0.25), [0, 0.25, 0.5, 0.75, 1], 0, 'past stop');
+  assert.equal(arange(0, 1000, 250).length, 4);
+  assert.equal(arange(2, 2, 1).length, 0);
+});
+
+test('interpolators reject bad knots with messages naming the argument', () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => new CubicSpline([0, 1, 1, 2], [1, 2, 3, 4]), /x must be strictly increasing/],
+    [() => new CubicSpline([0, 1], [1]), /same length/],
+    [() => new CubicSpline([0], [1]), /at least 2 points/],
+    [() => new CubicSpline([0, NaN], [1, 2]), /finite/],
+    [() => interpLinear([0, 2, 1], [1, 2, 3], [0]), /x must be strictly increasing/],
+    [() => arange(0, 1, 0), /step must be a positive/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e: unknown) => e instanceof RangeError && re.test(e.message));
+});

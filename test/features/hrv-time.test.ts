@@ -1,0 +1,144 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { hrvTime, nnHistogram, tinn, type HrvTimeResult } from '../../src/features/hrv-time.js';
+import { openNpy } from '../../src/io/npy.js';
+import { needShared, shared } from '../helpers/shared.js';
+
+const LONG = 'data/hrv/pyhrv_SampleNNISeriesLong.npy';
+const HRVA = 'data/hrv/hrvanalysis_test_nn_intervals.txt';
+
+async function loadNpy(rel: string): Promise<Float64Array> {
+  const rec = await openNpy(shared(rel));
+  try {
+    const [x] = await rec.read(0, 0, rec.info.channels[0]!.samples);
+    return Float64Array.from(x!);
+  } finally {
+    await rec.close();
+  }
+}
+
+function loadText(rel: string): Float64Array {
+  return Float64Array.from(readFileSync(shared(rel), 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number));
+}
+
+function relClose(actual: number, expected: number, tol: number, what: string): void {
+  const err = Math.abs(actual - expected) / Math.abs(expected);
+  assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)})`);
+}
+
+test('hrvTime matches pyHRV\'s report on the long sample series (0.1 %)', { skip: needShared(LONG) }, async () => {
+  const r = hrvTime(await loadNpy(LONG));
+  // /work/shared/data/hrv/pyhrv_SampleReport.txt (pyHRV 0.4.0), printed to 3 decimals.
+  const expected: [keyof HrvTimeResult, number][] = [
+    ['mean_nn', 768.438], ['sdnn', 85.357], ['rmssd', 60.523], ['sdsd', 43.391], ['pnn50', 28.571],
+    ['pnn20', 64.232], ['hrv_triangular_index', 11.509], ['sdann', 21.466], ['sdnn_index', 82.555],
+    ['mean_hr', 78.990], ['min_hr', 50.505], ['max_hr', 106.762], ['std_hr', 8.305],
+  ];
+  for (const [k, v] of expected) relClose(r[k] as number, v, 1e-3, k);
+  assert.equal(r.nn50, 1338);
+  assert.equal(r.nn20, 3008);
+  assert.ok(r.tinn > 0, 'TINN is a positive width');
+});
+
+test('hrvTime with hrv-analysis conventions matches its test values (1e-6)', { skip: needShared(HRVA) }, () => {
+  const r = hrvTime(loadText(HRVA), { conventions: 'hrvanalysis' });
+  // hrv-analysis tests (values listed in /work/shared/data/README.md).
+  const expected: [keyof HrvTimeResult, number][] = [
+    ['mean_nn', 718.248], ['sdnn', 43.113074968427306], ['sdsd', 19.519367520775713], ['rmssd', 19.519400785039664],
+    ['nn50', 24], ['pnn50', 2.4024024024024024], ['nn20', 225], ['pnn20', 22.52252252252252],
+    ['median_nn', 722.5], ['range_nn', 249], ['cvnn', 0.060025332431732914], ['mean_hr', 83.84733227281252],
+    ['max_hr', 101.69491525423729], ['min_hr', 71.51370679380214], ['std_hr', 5.196775370674054],
+    ['hrv_triangular_index', 11.363636363636363],
+  ];
+  for (const [k, v] of expected) relClose(r[k] as number, v, 1e-6, k);
+});
+
+test('individual options override the preset', { skip: needShared(HRVA) }, () => {
+  const nn = loadText(HRVA);
+  const base = hrvTime(nn, { conventions: 'hrvanalysis' });
+  const pop = hrvTime(nn, { conventions: 'hrvanalysis', ddof: 0 });
+  // ddof 0 is sqrt((n-1)/n) of ddof 1 for SDNN; an explicit ddof also reaches SDSD and std_hr.
+  relClose(pop.sdnn, base.sdnn * Math.sqrt(999 / 1000), 1e-12, 'sdnn ddof 0');
+  relClose(pop.sdsd, base.sdsd, 1e-12, 'sdsd stays ddof 0');
+  const n = hrvTime(nn, { conventions: 'hrvanalysis', pnnDenominator: 'intervals' });
+  relClose(n.pnn50, 2.4, 1e-12, 'pnn50 over n');
+  const m = hrvTime(nn, { meanHr: 'from-mean-nn' });
+  relClose(m.mean_hr, 60000 / 718.248, 1e-12, 'mean_hr from mean NN');
+});
+
+test('synthetic series have the features their construction implies', () => {
+  const constant = hrvTime(new Float64Array(400).fill(800));
+  assert.equal(constant.sdnn, 0);
+  assert.equal(constant.rmssd, 0);
+  assert.equal(constant.sdsd, 0);
+  assert.equal(constant.nn50, 0);
+  assert.equal(constant.mean_hr, 75);
+  assert.equal(constant.hrv_triangular_index, 1);
+
+  // 800, 900, 800, ...: every successive difference is +-100 ms.
+  const alt = Float64Array.from({ length: 101 }, (_, i) => (i % 2 ? 900 : 800));
+  const a = hrvTime(alt);
+  assert.equal(a.rmssd, 100);
+  assert.equal(a.nn50, 100);
+  assert.equal(a.pnn50, 100);
+  assert.equal(a.range_nn, 100);
+  assert.equal(a.median_nn, 800);
+  assert.equal(a.sdsd, 0, 'pyHRV convention: std of |diff| = std of constant 100');
+  const signed = hrvTime(alt, { sdsdAbsolute: false, sdsdDdof: 0 });
+  assert.equal(signed.sdsd, 100, 'signed diffs alternate +-100 with mean 0');
+});
+
+test('SDANN and SDNN index are NaN with a reason for records of 5 min or less', () => {
+  const r = hrvTime(new Float64Array(300).fill(1000)); // exactly 300 s
+  assert.ok(Number.isNaN(r.sdann) && Number.isNaN(r.sdnn_index));
+  assert.ok(r.warnings.some((w) => /SDANN/.test(w)));
+  // 20 min of 1 s beats, then 20 min of 0.5 s beats: segment means 1000 x4 and 500 x4.
+  const two = Float64Array.from({ length: 1200 + 2400 }, (_, i) => (i < 1200 ? 1000 : 500));
+  const t = hrvTime(two);
+  assert.equal(t.sdnn_index, 0);
+  relClose(t.sdann, Math.sqrt((8 * 250 * 250) / 7), 1e-12, 'sdann of 4x1000 and 4x500');
+});
+
+test('TINN recovers the base of an exactly triangular histogram', () => {
+  // Counts 10 - |k - 100| in bins 90..110 of width 1/128 s: the triangle from bin 90 to bin 110.
+  const w = 7.8125;
+  const values: number[] = [];
+  for (let k = 90; k <= 110; k++) for (let c = 0; c < 10 - Math.abs(k - 100); c++) values.push((k + 0.5) * w);
+  const nn = Float64Array.from(values);
+  const r = hrvTime(nn);
+  assert.equal(r.tinn, 20 * w);
+  assert.equal(r.hrv_triangular_index, values.length / 10);
+  const hist = nnHistogram(nn, 0, 112 * w, w);
+  assert.equal(tinn(hist, w), 20 * w);
+});
+
+test('nnHistogram bins like numpy.histogram on arange edges', () => {
+  // np.histogram([300, 307.9, 308, 1996, 1996.5, 299], bins=range(300, 2000, 8)): last edge 1996 is closed.
+  const h = nnHistogram(Float64Array.from([300, 307.9, 308, 1996, 1996.5, 299]), 300, 2000, 8);
+  assert.equal(h.length, 212);
+  assert.equal(h[0], 2);
+  assert.equal(h[1], 1);
+  assert.equal(h[211], 1);
+  assert.equal(h.reduce((a, b) => a + b, 0), 4);
+});
+
+test('hrvTime rejects invalid input and options with messages naming them', () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => hrvTime([800, -1, 800]), /nn\[1\]/],
+    [() => hrvTime([800, NaN]), /nn\[1\]/],
+    [() => hrvTime([800, 810], { conventions: 'kubios' as never }), /conventions/],
+    [() => hrvTime([800, 810], { ddof: 0.5 }), /ddof/],
+    [() => hrvTime([800, 810], { histogramBinMs: 0 }), /histogramBinMs/],
+    [() => hrvTime([800, 810], { segmentSeconds: -1 }), /segmentSeconds/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e: unknown) => e instanceof RangeError && re.test(e.message));
+});
+
+test('an empty or single-interval series gives NaN features and warnings, not an exception', () => {
+  const e = hrvTime([]);
+  assert.ok(Number.isNaN(e.sdnn) && e.warnings.length > 0);
+  const one = hrvTime([800]);
+  assert.equal(one.mean_nn, 800);
+  assert.ok(Number.isNaN(one.rmssd));
+});
