@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { filtfilt, sosfiltfilt, type PadType } from '../../src/dsp/filtfilt.js';
+import { sosfilt } from '../../src/dsp/sosfilt.js';
+import { butter } from '../../src/dsp/iir-design.js';
+
+interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
+// Made by test/golden/dsp/make_filter_extra.py (scipy.signal.sosfiltfilt / filtfilt with every padtype,
+// signals of padlen + 1 samples and more, explicit padlen).
+const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
+
+function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
+  assert.equal(got.length, exp.length, 'length');
+  let d = 0, s = 0;
+  for (let i = 0; i < exp.length; i++) {
+    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
+    s = Math.max(s, Math.abs(exp[i]!));
+  }
+  return d / (s > 0 ? s : 1);
+}
+
+test('sosfiltfilt and filtfilt match SciPy on every vector case', { skip: needShared('vectors/iir_filter.json') }, () => {
+  const file = JSON.parse(readFileSync(shared('vectors/iir_filter.json'), 'utf8')) as { cases: Case[] };
+  assert.ok(file.cases.length > 0);
+  for (const c of file.cases) {
+    const exp = c.expected as Record<string, number[]>;
+    assert.ok(relErr(sosfiltfilt(c.args.sos as number[][], c.input!), exp.sosfiltfilt!) <= 1e-9, c.name);
+    assert.ok(relErr(filtfilt(c.args.b as number[], c.args.a as number[], c.input!), exp.filtfilt!) <= 1e-9, c.name);
+  }
+});
+
+test('sosfiltfilt matches SciPy for every padtype, explicit padlen and signals just longer than padlen', () => {
+  const cases = golden.filter((c) => c.fn === 'sosfiltfilt');
+  assert.ok(cases.length >= 40);
+  for (const c of cases) {
+    const opts = { padtype: c.args.padtype as PadType | undefined, padlen: c.args.padlen as number | undefined };
+    if (opts.padtype === undefined) delete opts.padtype;
+    assert.ok(relErr(sosfiltfilt(c.args.sos as number[][], c.input!, opts), c.expected as number[]) <= 1e-9, c.name);
+  }
+});
+
+test('filtfilt matches SciPy for every padtype and high-order polynomials', () => {
+  const cases = golden.filter((c) => c.fn === 'filtfilt');
+  assert.ok(cases.length >= 20);
+  for (const c of cases) {
+    const y = filtfilt(c.args.b as number[], c.args.a as number[], c.input!, { padtype: c.args.padtype as PadType });
+    assert.ok(relErr(y, c.expected as number[]) <= 1e-9, c.name);
+  }
+});
+
+test('sosfiltfilt with a butter design equals filtering forward, reversing, filtering and reversing', () => {
+  const sos = butter(4, [0.5, 40], { btype: 'bandpass', fs: 360 });
+  const x = Array.from({ length: 30_000 }, (_, i) => Math.sin(i / 9) + Math.cos(i / 3.1) * 0.5);
+  const fwd = sosfilt(sos, x);
+  const back = sosfilt(sos, fwd.reverse()).reverse();
+  const y = sosfiltfilt(sos, x, { padtype: null });
+  // padtype null starts from steady states, sosfilt from rest: compare after both transients
+  // (the 0.5 Hz section needs about 5000 samples to settle to 1e-9).
+  assert.ok(relErr(y.subarray(12_000, 18_000), back.subarray(12_000, 18_000)) < 1e-8);
+});
+
+test('sosfiltfilt and filtfilt refuse short signals, bad padding and NaN naming the argument', () => {
+  const sos = [[1, 2, 1, 1, -0.5, 0.25]];
+  const cases: [() => unknown, RegExp][] = [
+    [() => sosfiltfilt(sos, new Float64Array(9)), /^x must be longer than padlen \(9\)/],
+    [() => sosfiltfilt(sos, new Float64Array(20), { padlen: 20 }), /padlen \(20\)/],
+    [() => sosfiltfilt(sos, new Float64Array(20), { padlen: -1 }), /^padlen/],
+    [() => sosfiltfilt(sos, new Float64Array(20), { padtype: 'reflect' as PadType }), /^padtype/],
+    [() => sosfiltfilt(sos, [...new Float64Array(20), NaN]), /^x must be finite/],
+    [() => filtfilt([1, 1], [1], new Float64Array(6)), /padlen \(6\)/],
+    [() => filtfilt([1, 1], [1], [...new Float64Array(20), Infinity]), /^x must be finite/],
+    [() => filtfilt([1, 1], [0, 1], new Float64Array(20)), /a\[0\]/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e: Error) => (e instanceof RangeError || e instanceof TypeError) && re.test(e.message));
+});

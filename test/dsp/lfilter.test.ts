@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { lfilter, lfilterZi } from '../../src/dsp/lfilter.js';
+
+interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
+// Made by test/golden/dsp/make_filter_extra.py (scipy.signal.lfilter with zi, scipy.signal.lfilter_zi).
+const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
+
+function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
+  assert.equal(got.length, exp.length, 'length');
+  let d = 0, s = 0;
+  for (let i = 0; i < exp.length; i++) {
+    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
+    s = Math.max(s, Math.abs(exp[i]!));
+  }
+  return d / (s > 0 ? s : 1);
+}
+
+test('lfilter matches SciPy on every vector case', { skip: needShared('vectors/iir_filter.json') }, () => {
+  const file = JSON.parse(readFileSync(shared('vectors/iir_filter.json'), 'utf8')) as { cases: Case[] };
+  assert.ok(file.cases.length > 0);
+  for (const c of file.cases) {
+    const y = lfilter(c.args.b as number[], c.args.a as number[], c.input!);
+    assert.ok(relErr(y, (c.expected as Record<string, number[]>).lfilter!) <= 1e-9, c.name);
+  }
+});
+
+test('lfilter with high-order polynomials and an initial state matches SciPy output and final state', () => {
+  const cases = golden.filter((c) => c.fn === 'lfilter');
+  assert.ok(cases.length >= 4);
+  for (const c of cases) {
+    const exp = c.expected as { y: number[]; zf: number[] };
+    const { y, zf } = lfilter(c.args.b as number[], c.args.a as number[], c.input!, c.args.zi as number[]);
+    assert.ok(relErr(y, exp.y) <= 1e-9, c.name);
+    assert.ok(relErr(zf, exp.zf) <= 1e-9, c.name);
+  }
+});
+
+test('lfilterZi matches scipy.signal.lfilter_zi, a[0] != 1 included', () => {
+  const cases = golden.filter((c) => c.fn === 'lfilter_zi');
+  assert.ok(cases.some((c) => (c.args.a as number[])[0] !== 1));
+  for (const c of cases) assert.ok(relErr(lfilterZi(c.args.b as number[], c.args.a as number[]), c.expected as number[]) <= 1e-9, c.name);
+});
+
+test('lfilter split at any point and resumed from zf equals one call', () => {
+  const b = [0.2, 0.3, -0.1, 0.05], a = [1, -0.5, 0.2];
+  const x = Array.from({ length: 300 }, (_, i) => Math.sin(i / 7) + (i % 5));
+  const whole = lfilter(b, a, x);
+  for (const cut of [1, 50, 299]) {
+    const first = lfilter(b, a, x.slice(0, cut), [0, 0, 0]);
+    const rest = lfilter(b, a, x.slice(cut), first.zf);
+    assert.deepEqual(Float64Array.of(...first.y, ...rest.y), whole);
+  }
+});
+
+test('lfilter refuses invalid coefficients, states and NaN input naming the argument', () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => lfilter([1], [0, 1], [1, 2]), /a\[0\]/],
+    [() => lfilter([], [1], [1, 2]), /^b /],
+    [() => lfilter([1], [], [1, 2]), /^a /],
+    [() => lfilter([1, 1], [1], [1, NaN]), /^x must be finite/],
+    [() => lfilter([1, 1, 1], [1], [1, 2], [0]), /^zi/],
+    [() => lfilterZi([1, 1], [1, -1]), /pole/],
+  ];
+  for (const [fn, re] of cases) assert.throws(fn, (e: Error) => e instanceof RangeError && re.test(e.message));
+});

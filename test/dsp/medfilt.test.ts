@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { medfilt } from '../../src/dsp/medfilt.js';
+// Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.medfilt).
+
+interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
+const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
+
+function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
+  assert.equal(got.length, exp.length, 'length');
+  let d = 0, s = 0;
+  for (let i = 0; i < exp.length; i++) {
+    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
+    s = Math.max(s, Math.abs(exp[i]!));
+  }
+  return d / (s > 0 ? s : 1);
+}
+
+function throwsNaming(fn: () => unknown, re: RegExp): void {
+  assert.throws(fn, (e: Error) => (e instanceof RangeError || e instanceof TypeError) && re.test(e.message));
+}
+
+test('medfilt matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
+  const file = JSON.parse(readFileSync(shared('vectors/smooth_resample.json'), 'utf8')) as { cases: Case[] };
+  assert.ok(file.cases.length > 0);
+  for (const c of file.cases) {
+    const y = medfilt(c.input!, (c.args as { medfiltKernel: number }).medfiltKernel);
+    assert.ok(relErr(y, (c.expected as Record<string, number[]>).medfilt!) <= 1e-9, c.name);
+  }
+});
+
+test('medfilt matches SciPy for kernel 1, kernels longer than the signal and tied values', () => {
+  const cases = golden.filter((c) => c.fn === 'medfilt');
+  assert.ok(cases.length >= 4);
+  for (const c of cases) assert.deepEqual(Array.from(medfilt(c.input!, (c.args as { kernelSize: number }).kernelSize)), c.expected as number[], c.name);
+});
+
+test('medfilt equals a brute-force zero-padded median on a seeded signal', () => {
+  let s = 17;
+  const x = Array.from({ length: 500 }, () => ((s = (s * 48271) % 2147483647) % 21) - 10);
+  for (const k of [3, 5, 31, 101]) {
+    const h = (k - 1) / 2;
+    const expected = x.map((_, i) => {
+      const w = Array.from({ length: k }, (_, j) => x[i - h + j] ?? 0).sort((a, b) => a - b);
+      return w[h]!;
+    });
+    assert.deepEqual(Array.from(medfilt(x, k)), expected, `k ${k}`);
+  }
+});
+
+test('medfilt defaults to kernel 3 and refuses even kernels and NaN naming the argument', () => {
+  assert.deepEqual(Array.from(medfilt([5, 1, 4, 2, 3])), [1, 4, 2, 3, 2]);
+  throwsNaming(() => medfilt([1, 2, 3], 4), /^kernelSize must be a positive odd integer, got 4/);
+  throwsNaming(() => medfilt([1, 2, 3], 0), /^kernelSize/);
+  throwsNaming(() => medfilt([1, NaN, 3]), /^x must be finite/);
+});

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { savgolCoeffs, savgolFilter, type SavgolOptions } from '../../src/dsp/savgol.js';
+// Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.savgol_filter).
+
+interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
+const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
+
+function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
+  assert.equal(got.length, exp.length, 'length');
+  let d = 0, s = 0;
+  for (let i = 0; i < exp.length; i++) {
+    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
+    s = Math.max(s, Math.abs(exp[i]!));
+  }
+  return d / (s > 0 ? s : 1);
+}
+
+function throwsNaming(fn: () => unknown, re: RegExp): void {
+  assert.throws(fn, (e: Error) => (e instanceof RangeError || e instanceof TypeError) && re.test(e.message));
+}
+
+test('savgolFilter matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
+  const file = JSON.parse(readFileSync(shared('vectors/smooth_resample.json'), 'utf8')) as { cases: Case[] };
+  assert.ok(file.cases.length > 0);
+  for (const c of file.cases) {
+    const a = c.args as { savgolWindow: number; savgolOrder: number };
+    const y = savgolFilter(c.input!, a.savgolWindow, a.savgolOrder);
+    assert.ok(relErr(y, (c.expected as Record<string, number[]>).savgol!) <= 1e-9, c.name);
+  }
+});
+
+test('savgolFilter matches SciPy for even windows, derivatives, every mode and window = signal length', () => {
+  const cases = golden.filter((c) => c.fn === 'savgol_filter');
+  assert.ok(cases.length >= 10);
+  for (const c of cases) {
+    const { windowLength, polyorder, ...opts } = c.args as unknown as { windowLength: number; polyorder: number } & SavgolOptions;
+    assert.ok(relErr(savgolFilter(c.input!, windowLength, polyorder, opts), c.expected as number[]) <= 1e-9, c.name);
+  }
+});
+
+test('savgolCoeffs reproduce a polynomial of the fitted order exactly, derivative included', () => {
+  const c = savgolCoeffs(9, 3), d = savgolCoeffs(9, 3, 1, 0.5);
+  const p = (t: number): number => 1 - 2 * t + 0.5 * t ** 3;
+  // Derivative with respect to time: samples are 0.5 apart.
+  const dp = (t: number): number => -2 + 1.5 * t ** 2;
+  let s = 0, ds = 0;
+  for (let j = 0; j < 9; j++) {
+    s += c[j]! * p(j - 4);
+    ds += d[j]! * p(j - 4);
+  }
+  assert.ok(Math.abs(s - p(0)) < 1e-12);
+  assert.ok(Math.abs(ds - dp(0) / 0.5) < 1e-12);
+});
+
+test('savgolFilter refuses bad window, order, mode and NaN naming the argument', () => {
+  const x = new Float64Array(20).map((_, i) => i);
+  throwsNaming(() => savgolFilter(x, 5, 5), /^polyorder must be less than windowLength/);
+  throwsNaming(() => savgolFilter(x, 0, 0), /^windowLength/);
+  throwsNaming(() => savgolFilter(x, 21, 2), /^windowLength must not exceed the signal length \(20\)/);
+  throwsNaming(() => savgolFilter(x, 5, 2, { deriv: -1 }), /^deriv/);
+  throwsNaming(() => savgolFilter(x, 5, 2, { delta: 0 }), /^delta/);
+  throwsNaming(() => savgolFilter(x, 5, 2, { mode: 'reflect' as 'mirror' }), /^mode/);
+  throwsNaming(() => savgolFilter([1, 2, NaN, 4, 5, 6], 5, 2), /^x must be finite/);
+});
