@@ -3,6 +3,7 @@
  * channel's signal type, choose the channels to process, and plan the work from the config's
  * adaptive tier.
  */
+import { basename, extname } from 'node:path';
 import type { ChannelRef, Recording } from '../io/recording.js';
 import { inferSignalType, type SignalType } from '../signals/signal-type.js';
 import type { Config } from '../config/schema.js';
@@ -26,9 +27,11 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
   const { info } = rec;
   const candidates = rec.signalChannels().map((i): ChannelPlan => {
     const c = info.channels[i]!;
-    const guessed = inferSignalType(c.name, c.unit);
+    // Generic labels ('ch0', 'signal') say nothing; then the file name may ('..._ppg_100hz.csv').
+    const byLabel = inferSignalType(c.name, c.unit);
+    const guessed = byLabel !== 'unknown' ? byLabel : inferSignalType(basename(info.path, extname(info.path)));
     const given = choice.signal && choice.signal !== 'auto' ? choice.signal : undefined;
-    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: given ?? guessed, typeFrom: given ? 'given' : guessed === 'unknown' ? 'default' : 'label' };
+    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: given ?? guessed, typeFrom: given ? 'given' : byLabel !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
   });
   if (candidates.length === 0) throw new RangeError(`${info.path}: no signal channels to process`);
   let chosen: ChannelPlan[];

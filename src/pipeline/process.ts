@@ -138,7 +138,8 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     const count = (pred: (w: (typeof windowsAll)[number]) => boolean) => windowsAll.filter(pred).length;
     const blockStages: [StageName, Record<string, number>][] = [
       ['screen', { windows: windowsAll.length, full: count((w) => w.screenScore >= cfg.quality.reducedBelow), reduced: count((w) => w.screenScore >= cfg.quality.skipBelow && w.screenScore < cfg.quality.reducedBelow), skip: count((w) => w.screenScore < cfg.quality.skipBelow) }],
-      ['process', { blocks: tasks.length, computed: blockRun.stats.computed, cacheHits: blockRun.stats.cacheHits, fromCheckpoint: blockRun.stats.fromCheckpoint, failed: blockRun.stats.skipped, beats: channels.reduce((a, c) => a + c.beats.length, 0) }],
+      // Where each block came from (computed, cache, checkpoint) varies by run: it is in the manifest's run section.
+      ['process', { blocks: tasks.length, failed: blockRun.stats.skipped, beats: channels.reduce((a, c) => a + c.beats.length, 0) }],
       ['validate', { downgraded: count((w) => w.score < w.screenScore), unusable: count((w) => w.level === 'unusable') }],
     ];
     for (const [stage, counts] of blockStages) {

@@ -18,8 +18,8 @@ export interface ChannelPlan {
   samples: number;
   unit: string;
   type: SignalType;
-  /** How the type was decided: 'given', 'label', or 'default'. */
-  typeFrom: 'given' | 'label' | 'default';
+  /** How the type was decided: given by the caller, from the channel label, from the file name, or not at all. */
+  typeFrom: 'given' | 'label' | 'filename' | 'default';
 }
 
 export interface ProcessingPlan {

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, needShared, shared } from '../helpers/shared.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+
+const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+const outputs = ['beats.csv', 'features.csv', 'features.parquet', 'manifest.json', 'quality.csv', 'report.html', 'summary.json'];
+
+test('process writes every output for a generated CSV recording and eval scores its beats', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-process-'));
+  const ecg = syntheticEcg({ fs: 250, seconds: 120, heartRate: 75, seed: 5 });
+  writeFileSync(join(dir, 'synth.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(5)).join('\n') + '\n');
+  writeFileSync(join(dir, 'truth.txt'), Array.from(ecg.beats).join('\n') + '\n');
+  const r = cli(['process', join(dir, 'synth.csv'), '--fs', '250', '--out', join(dir, 'out'), '--set', 'runtime.workers=1']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'out', 'synth')).sort(), outputs);
+  const e = cli(['eval', '--ref', join(dir, 'truth.txt'), '--test', join(dir, 'out', 'synth', 'beats.csv'), '--fs', '250', '--json']);
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok((JSON.parse(e.stdout) as { f1: number }).f1 > 0.99);
+});
+
+test('a batch goes on past a corrupt record, reports it, and writes complete outputs for the others', { skip: needShared('data/wfdb/100s.hea') || needShared('data/edf/test_generator_2.edf') }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-batch-'));
+  copyFileSync(shared('data/wfdb/100s.hea'), join(dir, 'bad.hea'));
+  writeFileSync(join(dir, '100s.dat'), readFileSync(shared('data/wfdb/100s.dat')).subarray(0, 1000));
+  const inputs = [shared('data/wfdb/100s.hea'), join(dir, 'bad.hea'), shared('data/edf/test_generator_2.edf'), shared('data/ppg/heartpy_ppg_100hz.csv')];
+  const r = cli(['process', ...inputs, '--out', join(dir, 'out'), '--fs', '100', '--quiet']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /failed:\n\s+.*bad\.hea: .*100s\.dat.*expected .*bytes/);
+  for (const name of ['100s', 'test_generator_2', 'heartpy_ppg_100hz']) {
+    for (const f of outputs.filter((o) => o !== 'beats.csv' || name !== 'test_generator_2')) {
+      assert.ok(existsSync(join(dir, 'out', name, f)), `${name}/${f}`);
+    }
+  }
+  assert.ok(!existsSync(join(dir, 'out', 'bad', 'manifest.json')));
+});
+
+test('process on record 100 gives the detector\'s own beats: eval against 100.atr reaches F1 1', { skip: needShared('data/wfdb/100.hea') }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-100-'));
+  const r = cli(['process', shared('data/wfdb/100.hea'), '--out', dir]);
+  assert.equal(r.status, 0, r.stderr);
+  const viaProcess = cli(['eval', '--ref', shared('data/wfdb/100.atr'), '--test', join(dir, '100', 'beats.csv'), '--json']);
+  const peaksFile = join(dir, 'peaks.csv');
+  assert.equal(cli(['peaks', shared('data/wfdb/100.hea'), '--signal', 'ecg', '--out', peaksFile]).status, 0);
+  const viaPeaks = cli(['eval', '--ref', shared('data/wfdb/100.atr'), '--test', peaksFile, '--json']);
+  const f1 = (s: string) => (JSON.parse(s) as { f1: number }).f1;
+  assert.equal(f1(viaProcess.stdout), f1(viaPeaks.stdout));
+  assert.ok(f1(viaProcess.stdout) >= 0.9995);
+});
