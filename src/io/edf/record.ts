@@ -1,0 +1,239 @@
+/**
+ * EDF / EDF+ / BDF / BDF+ recordings: samples decoded from positional reads of only the data records
+ * a request covers; annotations read at open from the annotation signal's bytes of each record.
+ *
+ * EDF+D (discontinuous) files are read: samples of consecutive data records are concatenated in
+ * record order, so sample index i of a channel belongs to record floor(i / samplesPerRecord), whose
+ * start time is `recordOnsets[record]`. Each jump in time is also listed in `info.annotations` as
+ * 'EDF+D gap before data record k' ('BDF+D ...' for BDF) with onset at the end of the previous record
+ * and duration the missing time. Annotation onsets stay in recording time, not concatenated time.
+ */
+import { PositionalFile } from '../file.js';
+import { Recording, type Annotation, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../recording.js';
+import { readEdfHeader, type EdfHeader, type EdfSignalHeader } from './header.js';
+import { parseTals } from './tal.js';
+
+/** Largest single read, in bytes: data records are batched up to this size. */
+const MAX_READ_BYTES = 8 << 20;
+/** Largest buffer of annotation bytes read at open in one batch of concurrent reads. */
+const MAX_TAL_BATCH_BYTES = 1 << 20;
+const MAX_TAL_BATCH_READS = 512;
+/** Records whose non-annotation bytes are at most this are read whole at open (see readTalContent). */
+const COALESCE_GAP = 64 << 10;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export class EdfRecording extends Recording {
+  readonly info: RecordingInfo;
+  readonly header: EdfHeader;
+  /**
+   * Start of each data record in seconds from sample 0, from the records' time-keeping TALs (EDF+/BDF+
+   * files with an annotation signal); undefined for plain EDF/BDF, whose records are contiguous.
+   */
+  readonly recordOnsets: Float64Array | undefined;
+  private readonly file: PositionalFile;
+
+  constructor(file: PositionalFile, header: EdfHeader, tals: TalContent) {
+    super();
+    this.file = file;
+    this.header = header;
+    this.recordOnsets = tals.recordOnsets;
+    const comments: string[] = [];
+    if (header.patientId) comments.push(`patient: ${header.patientId}`);
+    if (header.recordingId) comments.push(`recording: ${header.recordingId}`);
+    const startTime = header.startTime && shiftTime(header.startTime, tals.startOffset);
+    this.info = {
+      path: file.path,
+      format: header.format,
+      ...(header.variant ? { variant: header.variant } : {}),
+      ...(startTime ? { startTime } : {}),
+      duration: header.records * header.recordDuration,
+      channels: header.signals.map((s) => channelInfo(s, header)),
+      annotations: tals.annotations,
+      comments,
+    };
+  }
+
+  protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+    const h = this.header;
+    const sigs = channels.map((c) => h.signals[c]!);
+    if (sigs.some((s) => s.annotation)) throw new RangeError(`${this.file.path}: channels ${channels.join(', ')} include an annotation signal`);
+    const out = channels.map(() => new Int32Array(end - start));
+    if (end === start) return out;
+    const spr = sigs[0]!.samplesPerRecord, bps = h.bytesPerSample;
+    const r0 = Math.floor(start / spr), r1 = Math.ceil(end / spr);
+
+    if (h.recordBytes > MAX_READ_BYTES) {
+      // Records too large to batch: read each channel's needed span of each record on its own.
+      for (let r = r0; r < r1; r++) {
+        const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
+        for (let k = 0; k < sigs.length; k++) {
+          const bytes = await this.file.read(h.headerBytes + r * h.recordBytes + sigs[k]!.offset + a * bps, (b - a) * bps, new Uint8Array((b - a) * bps));
+          decode(bytes, 0, b - a, bps, out[k]!, r * spr + a - start);
+        }
+      }
+      return out;
+    }
+
+    const perBatch = Math.max(1, Math.min(r1 - r0, Math.floor(MAX_READ_BYTES / h.recordBytes)));
+    const buf = new Uint8Array(perBatch * h.recordBytes);
+    for (let b0 = r0; b0 < r1; b0 += perBatch) {
+      const b1 = Math.min(r1, b0 + perBatch);
+      const bytes = buf.subarray(0, (b1 - b0) * h.recordBytes);
+      await this.file.read(h.headerBytes + b0 * h.recordBytes, bytes.length, bytes);
+      for (let r = b0; r < b1; r++) {
+        const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
+        const base = (r - b0) * h.recordBytes + a * bps;
+        for (let k = 0; k < sigs.length; k++) decode(bytes, base + sigs[k]!.offset, b - a, bps, out[k]!, r * spr + a - start);
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+}
+
+/** Opens an EDF, EDF+, BDF or BDF+ file: header, validation against the file size, annotations. */
+export async function openEdf(path: string): Promise<EdfRecording> {
+  const file = new PositionalFile(path);
+  try {
+    const header = await readEdfHeader(file);
+    return new EdfRecording(file, header, await readTalContent(file, header));
+  } catch (e) {
+    await file.close();
+    throw e;
+  }
+}
+
+/**
+ * Little-endian int16 or sign-extended int24 samples into `out`. The int16 path goes through a typed
+ * view (one native copy) when the platform is little-endian and the bytes are aligned.
+ */
+function decode(src: Uint8Array, off: number, count: number, bps: 2 | 3, out: Int32Array, o: number): void {
+  if (bps === 2 && LITTLE_ENDIAN && (src.byteOffset + off) % 2 === 0) {
+    out.set(new Int16Array(src.buffer, src.byteOffset + off, count), o);
+    return;
+  }
+  if (bps === 2) {
+    for (let i = 0, p = off; i < count; i++, p += 2) out[o + i] = ((src[p]! | (src[p + 1]! << 8)) << 16) >> 16;
+    return;
+  }
+  for (let i = 0, p = off; i < count; i++, p += 3) out[o + i] = ((src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) << 8) >> 8;
+}
+
+function channelInfo(s: EdfSignalHeader, h: EdfHeader): ChannelInfo {
+  // physical = pmin + (stored - dmin) (pmax - pmin) / (dmax - dmin), in the WFDB form (stored - baseline) / gain.
+  const degenerate = s.physicalMax === s.physicalMin || s.digitalMax === s.digitalMin;
+  const gain = degenerate ? 1 : (s.digitalMax - s.digitalMin) / (s.physicalMax - s.physicalMin);
+  const baseline = degenerate ? s.digitalMin - s.physicalMin : s.digitalMin - s.physicalMin * gain;
+  return {
+    name: s.label,
+    unit: s.unit,
+    fs: h.recordDuration > 0 ? snapRate(s.samplesPerRecord / h.recordDuration) : 0,
+    samples: h.records * s.samplesPerRecord,
+    gain,
+    baseline,
+    storage: h.format === 'bdf' ? 'bdf24' : 'edf16',
+    ...(s.annotation ? { annotation: true } : {}),
+    extra: {
+      transducer: s.transducer,
+      prefilter: s.prefilter,
+      physicalMin: s.physicalMin,
+      physicalMax: s.physicalMax,
+      digitalMin: s.digitalMin,
+      digitalMax: s.digitalMax,
+      samplesPerRecord: s.samplesPerRecord,
+    },
+  };
+}
+
+/** Removes the binary noise of spr / duration (25 / 0.1) when a 6-decimal rate is that close. */
+function snapRate(fs: number): number {
+  const r = Math.round(fs * 1e6) / 1e6;
+  return Math.abs(r - fs) <= 1e-9 * fs ? r : fs;
+}
+
+interface TalContent {
+  annotations: Annotation[];
+  recordOnsets: Float64Array | undefined;
+  /** Onset of the first record relative to the header's start time (EDF+ sub-second start). */
+  startOffset: number;
+}
+
+/**
+ * Reads the annotation signals' bytes of every record in bounded batches. When the other signals of a
+ * record take less than COALESCE_GAP bytes, a batch is one read of consecutive records (a positional
+ * read costs about as much as copying 64 KiB, so 138,000 tiny reads would take seconds); otherwise
+ * only each record's annotation span is read, with a batch of concurrent reads. Onsets are made
+ * relative to the first sample: EDF+ states them relative to the header's start second, and the
+ * first record may start a fraction of a second later.
+ */
+async function readTalContent(file: PositionalFile, h: EdfHeader): Promise<TalContent> {
+  const ann = h.signals.filter((s) => s.annotation && s.samplesPerRecord > 0);
+  if (ann.length === 0 || h.records === 0) return { annotations: [], recordOnsets: undefined, startOffset: 0 };
+  const spanStart = ann[0]!.offset;
+  const spanEnd = ann[ann.length - 1]!.offset + ann[ann.length - 1]!.samplesPerRecord * h.bytesPerSample;
+  const span = spanEnd - spanStart;
+  const coalesce = h.recordBytes - span <= COALESCE_GAP;
+  // Distance in the batch buffer between the annotation spans of consecutive records.
+  const stride = coalesce ? h.recordBytes : span;
+  const perBatch = Math.min(h.records, coalesce
+    ? Math.max(1, Math.floor(MAX_READ_BYTES / h.recordBytes))
+    : Math.max(1, Math.min(MAX_TAL_BATCH_READS, Math.floor(MAX_TAL_BATCH_BYTES / span))));
+  const buf = new Uint8Array((perBatch - 1) * stride + span);
+  const onsets = new Float64Array(h.records).fill(NaN);
+  const annotations: Annotation[] = [];
+  for (let b0 = 0; b0 < h.records; b0 += perBatch) {
+    const b1 = Math.min(h.records, b0 + perBatch);
+    const first = h.headerBytes + b0 * h.recordBytes + spanStart;
+    if (coalesce) await file.read(first, (b1 - b0 - 1) * stride + span, buf.subarray(0, (b1 - b0 - 1) * stride + span));
+    else {
+      const reads: Promise<Uint8Array>[] = [];
+      for (let r = b0; r < b1; r++) reads.push(file.read(first + (r - b0) * h.recordBytes, span, buf.subarray((r - b0) * stride, (r - b0) * stride + span)));
+      await Promise.all(reads);
+    }
+    for (let r = b0; r < b1; r++) {
+      for (let k = 0; k < ann.length; k++) {
+        const p = (r - b0) * stride + ann[k]!.offset - spanStart;
+        const at = h.headerBytes + r * h.recordBytes + ann[k]!.offset;
+        const tals = parseTals(buf.subarray(p, p + ann[k]!.samplesPerRecord * h.bytesPerSample), file.path, at, k === 0);
+        if (k === 0 && tals.recordOnset !== undefined) onsets[r] = tals.recordOnset;
+        for (const a of tals.annotations) annotations.push(a);
+      }
+    }
+  }
+  // A record without a time-keeping TAL (not allowed, but seen) is taken to follow its predecessor.
+  for (let r = 0; r < onsets.length; r++) if (Number.isNaN(onsets[r]!)) onsets[r] = r === 0 ? 0 : onsets[r - 1]! + h.recordDuration;
+  const startOffset = onsets[0]!;
+  if (startOffset !== 0) {
+    // TAL times are decimal text; rounding the difference to 1 ns removes the binary noise of the subtraction.
+    const shift = (t: number): number => Math.round((t - startOffset) * 1e9) / 1e9;
+    for (let r = 0; r < onsets.length; r++) onsets[r] = shift(onsets[r]!);
+    for (const a of annotations) a.onset = shift(a.onset);
+  }
+  if (h.variant === 'EDF+D' || h.variant === 'BDF+D') {
+    for (let r = 1; r < onsets.length; r++) {
+      const expected = onsets[r - 1]! + h.recordDuration;
+      const gap = onsets[r]! - expected;
+      if (Math.abs(gap) > 1e-7) annotations.push({ onset: expected, duration: Math.max(0, gap), text: `${h.variant} gap before data record ${r}` });
+    }
+  }
+  annotations.sort((x, y) => x.onset - y.onset);
+  return { annotations, recordOnsets: onsets, startOffset };
+}
+
+/**
+ * `iso` (no zone) plus `seconds`, keeping sub-second digits down to the nanosecond; undefined when a
+ * nonsensical first-record onset leaves the range of dates.
+ */
+function shiftTime(iso: string, seconds: number): string | undefined {
+  const ns = Math.round(seconds * 1e9);
+  if (ns === 0) return iso;
+  const whole = Math.floor(ns / 1e9);
+  const d = new Date(Date.parse(`${iso}Z`) + whole * 1000);
+  if (!(d.getUTCFullYear() >= 0 && d.getUTCFullYear() <= 9999)) return undefined;
+  const t = d.toISOString().slice(0, 19);
+  const digits = String(ns - whole * 1e9).padStart(9, '0').replace(/0+$/, '');
+  return digits ? `${t}.${digits}` : t;
+}
