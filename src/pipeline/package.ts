@@ -13,6 +13,7 @@ import { writeParquetTable } from '../output/parquet.js';
 import { renderReport } from '../output/report.js';
 import { sqiNames } from '../quality/sqi.js';
 import type { CheckpointStats } from '../runtime/checkpoint.js';
+import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
 
 export interface PackagedFiles {
@@ -27,7 +28,7 @@ export interface PackagedFiles {
 
 export interface PackageExtras {
   stageStart: number;
-  cache: { hits: number; misses: number } | undefined;
+  cache: CacheStats | undefined;
   checkpoints?: CheckpointStats;
 }
 
@@ -76,7 +77,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
   await writeFile(files.report, renderReport(r));
 
   r.stages.push({ stage: 'package', seconds: (performance.now() - extras.stageStart) / 1000, counts: { files: Object.keys(files).length }, warnings: [] });
-  const cacheStats = extras.cache ? { ...extras.cache, hitRate: extras.cache.hits + extras.cache.misses ? extras.cache.hits / (extras.cache.hits + extras.cache.misses) : 0 } : null;
+  const cacheStats = extras.cache ? { ...extras.cache, hitRate: hitRate(extras.cache) } : null;
   await writeFile(files.manifest, json({
     vitaldsp: version,
     input: { path: r.ingest.info.path, files: r.input.files, bytes: r.input.bytes, sha256: r.input.sha256 },

@@ -9,7 +9,7 @@ import type { OpenOptions } from '../io/open.js';
 import { resolveConfig, type ResolveOptions, type ResolvedConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { sha256 } from '../runtime/atomic.js';
-import type { CacheOptions } from '../runtime/cache.js';
+import { addCacheStats, type CacheOptions } from '../runtime/cache.js';
 import type { CheckpointStats, CheckpointStore } from '../runtime/checkpoint.js';
 import { MemoryMonitor, maxInFlight } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
@@ -188,10 +188,11 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   };
 
   // Stage 8: packaging (it adds its own stage report before writing the manifest).
+  if (plan.cache) await addCacheStats(plan.cache.dir, opts.blocks.cache);
   if (opts.out !== undefined) {
     result.files = await packageRecord(result, join(opts.out, plan.name), {
       stageStart,
-      cache: plan.cache ? { hits: opts.blocks.cacheHits, misses: opts.blocks.computed } : undefined,
+      cache: plan.cache ? opts.blocks.cache : undefined,
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
     });
     progress('package', 1);

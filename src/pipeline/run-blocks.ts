@@ -4,7 +4,7 @@
  * that follows is independent of scheduling.
  */
 import type { Config } from '../config/schema.js';
-import type { CacheOptions } from '../runtime/cache.js';
+import { emptyStats, mergeStats, type CacheOptions, type CacheStats } from '../runtime/cache.js';
 import type { CheckpointStore } from '../runtime/checkpoint.js';
 import type { MemoryMonitor } from '../runtime/memory.js';
 import type { TaskRunner } from '../runtime/pool.js';
@@ -34,8 +34,8 @@ export interface BlockRunStats {
   tasks: number;
   fromCheckpoint: number;
   cacheHits: number;
-  /** Cache entries found corrupted (discarded, block recomputed). */
-  cacheCorrupt: number;
+  /** What the block tasks did to the cache, summed (hits, misses, corrupt entries discarded, bytes). */
+  cache: CacheStats;
   computed: number;
   skipped: number;
   /** Sum of task times in worker threads, ms (over wall time it gives the parallel speed-up). */
@@ -68,7 +68,7 @@ function fallbackTask(task: BlockTask): BlockTask {
 
 export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<{ results: BlockResult[]; stats: BlockRunStats }> {
   const results: BlockResult[] = new Array(tasks.length);
-  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cacheCorrupt: 0, computed: 0, skipped: 0, taskMs: 0 };
+  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
   const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
   let done = 0;
   const pending: number[] = [];
@@ -95,7 +95,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
       skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
     }, ctx.recovery);
     results[i] = value.result;
-    if (value.cacheCorrupt) stats.cacheCorrupt++;
+    if (value.cacheStats) mergeStats(stats.cache, value.cacheStats);
     if (outcome === 'skipped') stats.skipped++;
     else if (value.cacheHit) stats.cacheHits++;
     else stats.computed++;

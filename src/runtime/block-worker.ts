@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { computeBlock, readBlock, type BlockTask } from '../pipeline/block.js';
 import { processorFor } from '../pipeline/processors.js';
 import type { BlockResult } from '../pipeline/types.js';
-import { cacheKey, ProcessingCache, type CacheOptions } from './cache.js';
+import { cacheKey, ProcessingCache, statsSince, type CacheOptions, type CacheStats } from './cache.js';
 import { NumericalError } from './recovery.js';
 import { SourceCache, type SourceRef } from './source.js';
 
@@ -25,8 +25,8 @@ export interface WorkerTask {
 export interface WorkerResult {
   result: BlockResult;
   cacheHit: boolean;
-  /** A cache entry for this block existed but failed its checksum; it was discarded and recomputed. */
-  cacheCorrupt?: boolean;
+  /** What this task did to the cache (a corrupted entry shows as `corrupt`: discarded and recomputed). */
+  cacheStats?: CacheStats;
   /** Wall time of the task in this thread, ms. */
   ms: number;
 }
@@ -65,13 +65,13 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
   const c = cacheFor(cache);
   const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
   const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
-  const corruptBefore = c.stats.corrupt;
+  const before = { ...c.stats };
   const hit = await c.get<BlockResult>(key);
-  if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0 };
+  if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0, cacheStats: statsSince(before, c.stats) };
   const result = computeBlock(input, task, proc);
   const ms = performance.now() - t0;
   await c.set(key, result, ms);
-  return { result, cacheHit: false, ms, ...(c.stats.corrupt > corruptBefore ? { cacheCorrupt: true } : {}) };
+  return { result, cacheHit: false, ms, cacheStats: statsSince(before, c.stats) };
 }
 
 export default runWorkerTask;

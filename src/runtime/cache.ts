@@ -7,7 +7,7 @@
  */
 import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { readdir, rm, stat, utimes, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, utimes, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readAtomic, sha256, writeAtomic } from './atomic.js';
@@ -150,13 +150,27 @@ export class ProcessingCache {
     return { entries: all.length, bytes: all.reduce((a, e) => a + e.size, 0) };
   }
 
-  /** Adds this run's statistics to the folder's cumulative ones (for `vitaldsp cache stats`). */
-  async persistStats(): Promise<CacheStats> {
-    const p = join(this.dir, 'stats.json');
-    const prev = await readFile(p, 'utf8').then((t) => JSON.parse(t) as CacheStats).catch(() => emptyStats());
-    const sum = emptyStats();
-    for (const k of Object.keys(sum) as (keyof CacheStats)[]) sum[k] = (prev[k] ?? 0) + this.stats[k];
-    await writeFile(p, JSON.stringify(sum, null, 2));
-    return sum;
-  }
+}
+
+/** Adds `delta` to the folder's cumulative statistics (read by `vitaldsp cache stats`). */
+export async function addCacheStats(dir: string, delta: CacheStats): Promise<CacheStats> {
+  const p = join(dir, 'stats.json');
+  const prev = await readFile(p, 'utf8').then((t) => JSON.parse(t) as CacheStats).catch(() => emptyStats());
+  const sum = emptyStats();
+  for (const k of Object.keys(sum) as (keyof CacheStats)[]) sum[k] = (prev[k] ?? 0) + delta[k];
+  await mkdir(dir, { recursive: true });
+  await writeFile(p, JSON.stringify(sum, null, 2));
+  return sum;
+}
+
+/** Adds `b` into `a`. */
+export function mergeStats(a: CacheStats, b: Partial<CacheStats>): void {
+  for (const k of Object.keys(a) as (keyof CacheStats)[]) a[k] += b[k] ?? 0;
+}
+
+/** What changed in `now` since `before`. */
+export function statsSince(before: CacheStats, now: CacheStats): CacheStats {
+  const d = emptyStats();
+  for (const k of Object.keys(d) as (keyof CacheStats)[]) d[k] = now[k] - before[k];
+  return d;
 }

@@ -1,0 +1,67 @@
+/**
+ * `vitaldsp convert <in> <out>`: rewrites a recording as WFDB (.hea), EDF (.edf), BDF (.bdf) or CSV
+ * (.csv), chosen by the output extension. Every writer streams chunk by chunk.
+ */
+import { Command, Option } from 'commander';
+import { extname, resolve } from 'node:path';
+import { writeCsv } from '../io/csv-writer.js';
+import { openRecording } from '../io/open.js';
+import type { Format } from '../io/recording.js';
+import { FORMATS, parseFs } from './info.js';
+
+interface ConvertOptions {
+  channel: string[];
+  raw?: boolean;
+  format?: '16' | '212';
+  fs?: number;
+  from?: Format;
+}
+
+const OUTPUTS = '.hea (WFDB), .edf, .bdf or .csv';
+
+/**
+ * Converts `input` to `output`. Channels are given as indices or names, as strings (a name that looks
+ * like a number is matched as a name first). `format` is the WFDB storage format (default '16');
+ * `raw` applies to CSV only.
+ */
+export async function convert(input: string, output: string, opts: Omit<ConvertOptions, 'channel'> & { channel?: string[] } = {}): Promise<string> {
+  const ext = extname(output).toLowerCase();
+  if (!['.hea', '.edf', '.bdf', '.csv'].includes(ext)) throw new RangeError(`output must end in ${OUTPUTS}, got '${output}'`);
+  if (resolve(input) === resolve(output)) throw new RangeError(`output must differ from the input file '${input}'`);
+  if (opts.raw && ext !== '.csv') throw new RangeError('--raw applies to CSV output only (WFDB and EDF keep stored integers already)');
+  if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16 or 212) applies to WFDB (.hea) output only');
+  const rec = await openRecording(input, { format: opts.from, fs: opts.fs });
+  try {
+    const channels = opts.channel && opts.channel.length > 0 ? opts.channel : undefined;
+    const idx = (channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
+    if (ext === '.hea') {
+      const { writeWfdb } = await import('../io/wfdb/writer.js');
+      await writeWfdb(rec, output, { format: opts.format ?? '16', channels: idx });
+    } else if (ext === '.csv') {
+      await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false });
+    } else {
+      const { writeEdf } = await import('../io/edf/writer.js');
+      await writeEdf(rec, output, { channels: idx, bdf: ext === '.bdf' });
+    }
+    const n = Math.max(...idx.map((i) => rec.info.channels[i]!.samples));
+    return `${output}: ${idx.length} channel${idx.length === 1 ? '' : 's'}, ${n} samples, from ${rec.info.format} ${input}`;
+  } finally {
+    await rec.close();
+  }
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description(`convert a recording to ${OUTPUTS} (by the output extension)`)
+    .argument('<in>', 'input recording (any format `info` reads)')
+    .argument('<out>', `output file: ${OUTPUTS}`)
+    .option('-c, --channel <ch>', 'channel index or name; repeat for several (default: all signal channels)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--raw', 'CSV: write stored integers instead of physical units')
+    .addOption(new Option('--format <fmt>', 'WFDB output storage format (default: 16)').choices(['16', '212']))
+    .option('--fs <hz>', 'sampling rate for text/NPY input that states none', parseFs)
+    .addOption(new Option('--from <format>', 'input reader (default: detected)').choices(FORMATS))
+    .action(async (input: string, output: string, opts: ConvertOptions) => {
+      process.stdout.write((await convert(input, output, opts)) + '\n');
+    });
+}

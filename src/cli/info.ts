@@ -1,0 +1,98 @@
+/**
+ * `vitaldsp info <file>`: what a recording holds (format, start, duration, channels, annotations),
+ * as an aligned table or, with --json, one JSON object for scripts.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { openRecording } from '../io/open.js';
+import type { Format, RecordingInfo } from '../io/recording.js';
+
+export const FORMATS: readonly Format[] = ['wfdb', 'edf', 'bdf', 'text', 'npy'];
+
+/** Commander parser for --fs: a positive, finite number of Hz. */
+export function parseFs(value: string): number {
+  const fs = Number(value);
+  if (!(fs > 0 && Number.isFinite(fs))) throw new InvalidArgumentError(`fs must be a positive number of Hz, got '${value}'`);
+  return fs;
+}
+
+/** The JSON shape of `info --json`: RecordingInfo with annotations counted rather than listed. */
+export function infoJson(info: RecordingInfo): Record<string, unknown> {
+  return {
+    path: info.path,
+    format: info.format,
+    ...(info.variant !== undefined ? { variant: info.variant } : {}),
+    ...(info.startTime !== undefined ? { startTime: info.startTime } : {}),
+    duration: info.duration,
+    channels: info.channels.map((c) => ({
+      name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, storage: c.storage, gain: c.gain, baseline: c.baseline,
+      ...(c.annotation ? { annotation: true } : {}),
+      ...(c.extra ? { extra: c.extra } : {}),
+    })),
+    annotations: info.annotations.length,
+    comments: info.comments,
+  };
+}
+
+/** 5025.5 -> '1:23:45.5' */
+function clock(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds - h * 3600 - m * 60;
+  const ss = (s < 10 ? '0' : '') + s.toFixed(3).replace(/\.?0+$/, '');
+  return `${h}:${String(m).padStart(2, '0')}:${ss}`;
+}
+
+/** Columns padded to their widest cell; numeric columns right-aligned. */
+export function alignTable(header: string[], rows: string[][], numeric: boolean[]): string {
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
+  const line = (r: string[]) => r.map((c, k) => (numeric[k] ? c.padStart(widths[k]!) : c.padEnd(widths[k]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The human-readable report. */
+export function formatInfo(info: RecordingInfo): string {
+  const out: string[] = [];
+  out.push(`file         ${info.path}`);
+  out.push(`format       ${info.format}${info.variant ? ` (${info.variant})` : ''}`);
+  if (info.startTime) out.push(`start        ${info.startTime}`);
+  out.push(`duration     ${+info.duration.toFixed(6)} s (${clock(info.duration)})`);
+  out.push(`channels     ${info.channels.length}`);
+  out.push(`annotations  ${info.annotations.length}`);
+  out.push('');
+  const rows = info.channels.map((c, i) => [
+    String(i), c.name, c.unit, String(c.fs), String(c.samples), c.storage, String(c.gain), String(c.baseline), c.annotation ? 'annotations' : '',
+  ]);
+  out.push(alignTable(['#', 'name', 'unit', 'fs', 'samples', 'storage', 'gain', 'baseline', ''], rows,
+    [true, false, false, true, true, false, true, true, false]));
+  const shown = info.comments.slice(0, 20);
+  if (shown.length > 0) {
+    out.push('', 'comments');
+    for (const c of shown) out.push(`  ${c}`);
+    if (info.comments.length > shown.length) out.push(`  ... ${info.comments.length - shown.length} more`);
+  }
+  return out.join('\n');
+}
+
+interface InfoOptions {
+  json?: boolean;
+  format?: Format;
+  fs?: number;
+}
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('print the metadata of a recording (WFDB, EDF/BDF, text, NPY)')
+    .argument('<file>', 'recording: .hea/.dat/record name, .edf, .bdf, .csv/.txt, .npy')
+    .option('--json', 'one JSON object instead of a table')
+    .addOption(new Option('--format <format>', 'reader to use (default: detected)').choices(FORMATS))
+    .option('--fs <hz>', 'sampling rate for text/NPY files that state none', parseFs)
+    .action(async (file: string, opts: InfoOptions) => {
+      const rec = await openRecording(file, { format: opts.format, fs: opts.fs });
+      try {
+        process.stdout.write(opts.json ? JSON.stringify(infoJson(rec.info), null, 2) + '\n' : formatInfo(rec.info) + '\n');
+      } finally {
+        await rec.close();
+      }
+    });
+}

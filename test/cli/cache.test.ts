@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath } from '../helpers/shared.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+
+const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+
+test('a second identical run is served from the cache and cache stats reports the hit rate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-'));
+  const ecg = syntheticEcg({ fs: 250, seconds: 600, seed: 4 });
+  writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
+  const out = join(dir, 'out');
+  const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
+  assert.equal(cli(args).status, 0);
+  const first = readFileSync(join(out, 'rec', 'features.csv'), 'utf8');
+  const r = cli(args);
+  assert.equal(r.status, 0, r.stderr);
+  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; hitRate: number } } };
+  assert.equal(manifest.run.cache.hitRate, 1);
+  assert.equal(manifest.run.cache.hits, 10);
+  assert.equal(readFileSync(join(out, 'rec', 'features.csv'), 'utf8'), first, 'cached results give identical outputs');
+  const stats = JSON.parse(cli(['cache', 'stats', '--out', out, '--json']).stdout) as { entries: number; hits: number; misses: number; hitRate: number };
+  assert.deepEqual([stats.entries, stats.hits, stats.misses, stats.hitRate], [10, 10, 10, 0.5]);
+  const sessions = JSON.parse(cli(['sessions', '--out', out, '--json']).stdout) as { status: string }[];
+  assert.equal(sessions.length, 2);
+  assert.ok(sessions.every((s) => s.status === 'complete'));
+  assert.match(cli(['cache', 'clear', '--out', out]).stdout, /removed 10 entries/);
+  assert.equal(readdirSync(join(out, '.vitaldsp', 'cache')).filter((f) => f.length === 2).every((d) => readdirSync(join(out, '.vitaldsp', 'cache', d)).length === 0), true);
+});

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { wfdbHeaderPath } from '../../src/io/detect.js';
+import { FormatError } from '../../src/io/errors.js';
+import { openRecording } from '../../src/io/open.js';
+import { needShared, shared } from '../helpers/shared.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-open-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const CASES: { path: string; format: string; names: string[]; fs: number; opts?: Parameters<typeof openRecording>[1] }[] = [
+  { path: 'data/wfdb/100.hea', format: 'wfdb', names: ['MLII', 'V5'], fs: 360 },
+  { path: 'data/wfdb/100.dat', format: 'wfdb', names: ['MLII', 'V5'], fs: 360 },
+  { path: 'data/wfdb/100', format: 'wfdb', names: ['MLII', 'V5'], fs: 360 },
+  { path: 'data/edf/test_subsecond.edf', format: 'edf', names: ['Fp1', 'EDF Annotations'], fs: 128 },
+  { path: 'data/edf/mne_test.bdf', format: 'bdf', names: ['Fp1'], fs: 2048 },
+  { path: 'data/ppg/systole_ppg_75hz.npy', format: 'npy', names: ['ch0'], fs: 75, opts: { fs: 75 } },
+  { path: 'data/ppg/vitaldsp_PPG_short.csv', format: 'text', names: ['PLETH'], fs: 100, opts: { columns: ['PLETH'] } },
+  { path: 'data/ecg/heartpy_e0103_250hz.csv', format: 'text', names: ['ch0'], fs: 250, opts: { fs: 250 } },
+  { path: 'data/ppg/vitaldsp_PPG_short.csv', format: 'text', names: ['TIMESTAMP_MS'], fs: 50, opts: { timeColumn: false, columns: [0], fs: 50 } },
+];
+
+for (const c of CASES) {
+  const file = c.path.endsWith('/100') ? 'data/wfdb/100.hea' : c.path;
+  test(`openRecording opens ${c.path}${c.opts ? ` with ${JSON.stringify(c.opts)}` : ''} as ${c.format}`, { skip: needShared(file) }, async () => {
+    const rec = await openRecording(shared(c.path), c.opts);
+    try {
+      assert.equal(rec.info.format, c.format);
+      assert.deepEqual(rec.info.channels.slice(0, c.names.length).map((ch) => ch.name), c.names);
+      assert.equal(rec.info.channels[0]!.fs, c.fs);
+      const [x] = await rec.read(0, 0, 10);
+      assert.equal(x!.length, 10);
+    } finally {
+      await rec.close();
+    }
+  });
+}
+
+test('openRecording finds the header that lists a signal file of another name', { skip: needShared('data/wfdb/formats/binformats.hea') }, async () => {
+  assert.equal(await wfdbHeaderPath(shared('data/wfdb/formats/binformats.d3')), shared('data/wfdb/formats/binformats.hea'));
+  const rec = await openRecording(shared('data/wfdb/formats/binformats.d3'));
+  try {
+    assert.equal(rec.info.format, 'wfdb');
+    assert.equal(rec.info.channels.length, 10);
+  } finally {
+    await rec.close();
+  }
+});
+
+test('openRecording honours a format override and reports a .dat without header', async () => {
+  const p = join(dir, 'values.dat');
+  writeFileSync(p, '1\n2\n3\n');
+  await assert.rejects(openRecording(p), (e: unknown) => e instanceof FormatError && /WFDB header/.test(e.message));
+  const rec = await openRecording(p, { format: 'text', fs: 3 });
+  try {
+    assert.deepEqual(Array.from((await rec.read(0, 0, 3))[0]!), [1, 2, 3]);
+  } finally {
+    await rec.close();
+  }
+});

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EMPTY, guessDelimiter, NOT_A_NUMBER, parseNumber, splitCells } from '../../src/io/text-cells.js';
+
+test('splitCells trims cells and honours RFC 4180 quotes', () => {
+  assert.deepEqual(splitCells(' 1 , 2,3 ', ','), ['1', '2', '3']);
+  assert.deepEqual(splitCells('"a, b","say ""hi""",3', ','), ['a, b', 'say "hi"', '3']);
+  assert.deepEqual(splitCells('  1.5\t  2   3 ', 'whitespace'), ['1.5', '2', '3']);
+  assert.deepEqual(splitCells('"x y"  2', 'whitespace'), ['x y', '2']);
+  assert.deepEqual(splitCells('1,', ','), ['1', '']);
+});
+
+test('parseNumber accepts decimal numbers and NaN/inf spellings, refuses the rest', () => {
+  const ok: [string, number][] = [['1', 1], ['-2.5e-3', -0.0025], ['.5', 0.5], ['+7', 7], ['nan', NaN], ['NaN', NaN], ['-inf', -Infinity], ['Infinity', Infinity], ['0.25', 0.25], ['0', 0]];
+  for (const [s, v] of ok) assert.ok(Object.is(parseNumber(s, false), v), s);
+  for (const s of ['abc', '1e', '0x1f', '-0b1', '1,5', '2023-01-01']) assert.equal(parseNumber(s, false), NOT_A_NUMBER, s);
+  assert.equal(parseNumber('', false), EMPTY);
+  assert.equal(parseNumber('1,5', true), 1.5);
+});
+
+test('guessDelimiter picks the delimiter that splits every line alike', () => {
+  assert.equal(guessDelimiter(['a,b', '1,2', '3,4']), ',');
+  assert.equal(guessDelimiter(['a\tb', '1\t2']), '\t');
+  assert.equal(guessDelimiter(['a;b', '1,5;2,5']), ';');
+  assert.equal(guessDelimiter(['1 2', '3  4']), 'whitespace');
+  assert.equal(guessDelimiter(['1', '2']), ',');
+  assert.equal(guessDelimiter(['"a,b";c', '1;2']), ';');
+});
