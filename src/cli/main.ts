@@ -4,6 +4,14 @@ import { readFileSync } from 'node:fs';
 import { FormatError } from '../io/errors.js';
 import { ConfigError } from '../config/resolve.js';
 import { registerConfig } from './config.js';
+import { registerProcess } from './process.js';
+import { registerSessions } from './sessions.js';
+import { registerCache } from './cache.js';
+import { registerInfo } from './info.js';
+import { registerConvert } from './convert.js';
+import { registerHrv } from './hrv.js';
+import { registerPeaks } from './peaks.js';
+import { registerEval } from './eval.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,7 +21,15 @@ const program = new Command('vitaldsp')
   .showHelpAfterError();
 
 // Commands: each module adds one subcommand.
+registerPeaks(program);
+registerEval(program);
+registerHrv(program);
+registerInfo(program);
+registerConvert(program);
 registerConfig(program);
+registerProcess(program);
+registerSessions(program);
+registerCache(program);
 
 try {
   await program.parseAsync(process.argv);

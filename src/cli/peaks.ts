@@ -1,0 +1,105 @@
+/**
+ * `vitaldsp peaks <file>`: beat detection over a recording of any size, chunk by chunk (BeatStream),
+ * writing one CSV row per beat as soon as it is decided:
+ *
+ *   sample,time_s,rr_s
+ *
+ * `sample` is the index at the channel's sampling rate, `time_s` = sample / fs, `rr_s` the interval
+ * from the previous beat (empty for the first). Detectors are looked up by signal type and name in
+ * `beatDetectors`, the extension point for other signal types (PPG, respiration).
+ */
+import { Command, Option } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { openRecording } from '../io/open.js';
+import type { ChannelRef, Recording } from '../io/recording.js';
+import { inferSignalType } from '../signals/signal-type.js';
+import { streamBeats, type BlockDetector } from '../signals/beat-stream.js';
+import { RPeakDetector } from '../signals/ecg-detect.js';
+import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
+import { parseFs } from './info.js';
+
+/** Settings every detector factory receives from the command line. */
+export interface DetectorSettings {
+  /** Point of the wave that marks a beat. default: 'peak' */
+  fiducial?: 'peak' | 'upstroke';
+}
+
+/** Makes a fresh detector (detectors may hold per-stream scratch state). */
+export type DetectorFactory = (settings: DetectorSettings) => BlockDetector;
+
+/**
+ * Beat detectors by signal type, then by name; 'default' is used when --detector is not given.
+ * Another signal type registers here: `beatDetectors.ppg = { default: () => ... }`.
+ */
+export const beatDetectors: Record<string, Record<string, DetectorFactory>> = {
+  ecg: {
+    default: (s) => new RPeakDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
+    pantompkins: (s) => panTompkinsDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
+  },
+};
+
+/** The channel to use: the one given, else the first whose label says `signal`, else the first signal channel. */
+export function pickChannel(rec: Recording, signal: string, channel?: string): number {
+  if (channel !== undefined) {
+    const ref: ChannelRef = /^\d+$/.test(channel) ? Number(channel) : channel;
+    return rec.channelIndex(ref);
+  }
+  const chans = rec.signalChannels();
+  if (chans.length === 0) throw new RangeError(`${rec.info.path}: no signal channel`);
+  const typed = chans.find((i) => inferSignalType(rec.info.channels[i]!.name, rec.info.channels[i]!.unit) === signal);
+  return typed ?? chans[0]!;
+}
+
+interface PeaksFlags { signal: string; channel?: string; fs?: number; detector: string; out?: string; block: string; fiducial: 'peak' | 'upstroke' }
+
+/** Writes text to a stream, waiting when it asks the writer to slow down. */
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+export function registerPeaks(program: Command): void {
+  program
+    .command('peaks')
+    .description('detect beats (R peaks for ECG) chunk by chunk and write sample,time_s,rr_s per beat')
+    .argument('<file>', 'recording (WFDB, EDF/BDF, text, NPY)')
+    .addOption(new Option('--signal <type>', 'signal type').default('ecg'))
+    .option('--channel <n|name>', 'channel index or name (default: the first channel labelled as the signal type)')
+    .option('--fs <hz>', 'sampling rate for text/NPY files without one', parseFs)
+    .option('--detector <name>', 'detector: default or pantompkins (ECG)', 'default')
+    .addOption(new Option('--fiducial <point>', 'point marking each beat: the R extremum, or the steepest point of its upstroke').choices(['peak', 'upstroke']).default('peak'))
+    .option('--block <s>', 'block length in s of the blockwise detection (memory per block)', '60')
+    .option('--out <file>', 'CSV output (default: stdout)')
+    .action(async (file: string, flags: PeaksFlags) => {
+      const byName = beatDetectors[flags.signal];
+      if (byName === undefined) throw new RangeError(`--signal must be one of ${Object.keys(beatDetectors).join(', ')}, got '${flags.signal}'`);
+      const factory = byName[flags.detector];
+      if (factory === undefined) throw new RangeError(`--detector for ${flags.signal} must be one of ${Object.keys(byName).join(', ')}, got '${flags.detector}'`);
+      const blockSeconds = Number(flags.block);
+      if (!(blockSeconds > 0)) throw new RangeError(`--block must be a positive number of seconds, got '${flags.block}'`);
+
+      const rec = await openRecording(file, flags.fs !== undefined ? { fs: flags.fs } : {});
+      const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
+      try {
+        const ch = pickChannel(rec, flags.signal, flags.channel);
+        const fs = rec.info.channels[ch]!.fs;
+        await write(out, 'sample,time_s,rr_s\n');
+        let prev = -1;
+        for await (const beats of streamBeats(rec, ch, factory({ fiducial: flags.fiducial }), { blockSeconds, chunkSeconds: blockSeconds })) {
+          let text = '';
+          for (const s of beats) {
+            text += `${s},${+(s / fs).toFixed(6)},${prev >= 0 ? +((s - prev) / fs).toFixed(6) : ''}\n`;
+            prev = s;
+          }
+          await write(out, text);
+        }
+      } finally {
+        await rec.close();
+        if (out !== process.stdout) {
+          out.end();
+          await once(out, 'finish');
+        }
+      }
+    });
+}

@@ -1,0 +1,179 @@
+/**
+ * RR intervals, heart rate, and RR artefact detection and correction after Lipponen & Tarvainen,
+ * "A robust algorithm for heart rate variability time series artefact correction using novel beat
+ * classification", J Med Eng Technol 43(3):173-181, 2019.
+ *
+ * The method, as the paper describes it: dRR (successive RR differences) and mRR (RR minus its
+ * 11-beat median, negative values doubled) are normalised by time-varying thresholds, alpha (5.2)
+ * times the quartile deviation of |dRR| and |mRR| over 91 beats. A beat is ectopic when its dRR jumps
+ * beyond 1 and the neighbouring differences (S12) fall in the ectopic region of the dRR/S12 plane
+ * (boundaries with slope c1 = 0.13 and offset c2 = 0.17); long or short when dRR with S22 or |mRR| > 3
+ * say so; a long interval about twice the median is a missed beat, a short one that with its successor
+ * adds up to the median is an extra beat. Correction: an extra beat is removed (its two intervals
+ * merge), a missed beat is inserted (the interval splits in two), ectopic, long and short intervals are
+ * replaced by the mean of the nearest normal intervals on each side. Nothing is changed silently:
+ * every input interval carries its flag.
+ */
+
+export type RRFlag = 'normal' | 'ectopic' | 'missed' | 'extra' | 'long' | 'short';
+
+export interface CorrectRROptions {
+  /** Threshold multiplier of the quartile deviation. default: 5.2 */
+  alpha?: number;
+  /** Beats in the window of the time-varying thresholds. default: 91 */
+  window?: number;
+  /** Beats in the median filter of mRR. default: 11 */
+  medianWindow?: number;
+  /** Ectopic region slope c1. default: 0.13 */
+  c1?: number;
+  /** Ectopic region offset c2. default: 0.17 */
+  c2?: number;
+}
+
+export interface CorrectedRR {
+  /** Corrected NN series (same unit as the input). */
+  nn: Float64Array;
+  /** Flag of each input interval. */
+  flags: RRFlag[];
+  /** For each NN interval, 1 when it was corrected or inserted, else 0. */
+  corrected: Uint8Array;
+  /** Number of input intervals per flag. */
+  counts: Record<RRFlag, number>;
+}
+
+/** RR intervals in s between consecutive beats (sample indices at `fs` Hz). */
+export function rrIntervals(peaks: ArrayLike<number>, fs: number): Float64Array {
+  if (!(fs > 0)) throw new RangeError(`fs must be a positive number, got ${fs}`);
+  const n = Math.max(0, peaks.length - 1);
+  const rr = new Float64Array(n);
+  for (let i = 0; i < n; i++) rr[i] = (peaks[i + 1]! - peaks[i]!) / fs;
+  return rr;
+}
+
+/** Instantaneous heart rate in beats/min for each interval between consecutive beats (60 / RR). */
+export function heartRate(peaks: ArrayLike<number>, fs: number): Float64Array {
+  const rr = rrIntervals(peaks, fs);
+  for (let i = 0; i < rr.length; i++) {
+    if (!(rr[i]! > 0)) throw new RangeError(`peaks must be strictly increasing, got ${peaks[i]} then ${peaks[i + 1]}`);
+    rr[i] = 60 / rr[i]!;
+  }
+  return rr;
+}
+
+/** Quantile with linear interpolation between order statistics (numpy's default) of sorted s. */
+function quantile(s: Float64Array, q: number): number {
+  const pos = q * (s.length - 1);
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/** For each i, the statistic `f` of sorted v over the centred window of `w` beats (clipped at the ends). */
+function rolling(v: Float64Array, w: number, f: (sorted: Float64Array) => number): Float64Array {
+  const n = v.length, h = Math.floor(w / 2);
+  const out = new Float64Array(n);
+  const tmp = new Float64Array(Math.min(n, 2 * h + 1));
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - h), b = Math.min(n, i + h + 1);
+    const s = tmp.subarray(0, b - a);
+    s.set(v.subarray(a, b));
+    s.sort();
+    out[i] = f(s);
+  }
+  return out;
+}
+
+const quartileDeviation = (s: Float64Array): number => (quantile(s, 0.75) - quantile(s, 0.25)) / 2;
+const med = (s: Float64Array): number => quantile(s, 0.5);
+
+/** Classifies every interval of `rr` (any unit) and returns the corrected NN series. */
+export function correctRR(rr: ArrayLike<number>, opts: CorrectRROptions = {}): CorrectedRR {
+  const alpha = opts.alpha ?? 5.2, c1 = opts.c1 ?? 0.13, c2 = opts.c2 ?? 0.17;
+  const win = opts.window ?? 91, mwin = opts.medianWindow ?? 11;
+  const n = rr.length;
+  const x = Float64Array.from(rr);
+  for (let i = 0; i < n; i++) if (!(x[i]! > 0)) throw new RangeError(`rr[${i}] must be a positive interval, got ${x[i]}`);
+  const flags: RRFlag[] = new Array<RRFlag>(n).fill('normal');
+  if (n >= 4) classify(x, flags, alpha, c1, c2, win, mwin);
+  return correct(x, flags);
+}
+
+function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c2: number, win: number, mwin: number): void {
+  const n = x.length;
+  // dRR, with the first difference set to the mean of the others as it has no predecessor.
+  const d = new Float64Array(n);
+  let sum = 0;
+  for (let i = 1; i < n; i++) { d[i] = x[i]! - x[i - 1]!; sum += d[i]!; }
+  d[0] = sum / (n - 1);
+  const absD = d.map(Math.abs);
+  const th1 = rolling(absD, win, quartileDeviation).map((t) => alpha * t);
+  const medRR = rolling(x, mwin, med);
+  const m = new Float64Array(n);
+  for (let i = 0; i < n; i++) { const v = x[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; }
+  const th2 = rolling(m.map(Math.abs), win, quartileDeviation).map((t) => alpha * t);
+  const dn = new Float64Array(n), mn = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    dn[i] = th1[i]! > 0 ? d[i]! / th1[i]! : 0;
+    mn[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
+  }
+  // Neighbouring normalised differences, reflected at the ends.
+  const at = (i: number): number => dn[i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i]!;
+
+  for (let i = 0; i < n; i++) {
+    const di = dn[i]!;
+    if (Math.abs(di) <= 1 && Math.abs(mn[i]!) <= 3) continue;
+    // Ectopic: a big jump followed by the opposite jump (S12 is the neighbour of larger |value| in the jump's direction).
+    const s12 = di > 0 ? Math.max(at(i - 1), at(i + 1)) : Math.min(at(i - 1), at(i + 1));
+    if ((di > 1 && s12 < -c1 * di - c2) || (di < -1 && s12 > -c1 * di + c2)) { flags[i] = 'ectopic'; continue; }
+    // Long or short, checked on this interval and, when its jump is the smaller one, also on the next.
+    const js = [i];
+    if (i + 2 < n && Math.abs(dn[i + 1]!) < Math.abs(dn[i + 2]!)) js.push(i + 1);
+    for (const j of js) {
+      const dj = dn[j]!;
+      const s22 = dj >= 0 ? Math.min(at(j + 1), at(j + 2)) : Math.max(at(j + 1), at(j + 2));
+      const long = dj > 1 && s22 < -1;
+      const short = dj < -1 && s22 > 1;
+      const outlier = Math.abs(mn[j]!) > 3;
+      if (!long && !short && !outlier) continue;
+      const missed = Math.abs(x[j]! / 2 - medRR[j]!) < th2[j]!;
+      const extra = j + 1 < n && Math.abs(x[j]! + x[j + 1]! - medRR[j]!) < th2[j]!;
+      if (short && extra) flags[j] = 'extra';
+      else if (long && missed) flags[j] = 'missed';
+      else if (flags[j] === 'normal') flags[j] = x[j]! > medRR[j]! ? 'long' : 'short';
+    }
+  }
+}
+
+function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
+  const n = x.length;
+  const counts: Record<RRFlag, number> = { normal: 0, ectopic: 0, missed: 0, extra: 0, long: 0, short: 0 };
+  for (const f of flags) counts[f]++;
+  // Replacement for an interpolated interval: mean of the nearest normal intervals on each side.
+  const normalNear = (i: number): number => {
+    let l = i - 1, r = i + 1;
+    while (l >= 0 && flags[l] !== 'normal') l--;
+    while (r < n && flags[r] !== 'normal') r++;
+    if (l >= 0 && r < n) return 0.5 * (x[l]! + x[r]!);
+    if (l >= 0) return x[l]!;
+    if (r < n) return x[r]!;
+    return x[i]!;
+  };
+  const nn: number[] = [];
+  const corr: number[] = [];
+  for (let i = 0; i < n; i++) {
+    switch (flags[i]) {
+      case 'normal':
+        nn.push(x[i]!); corr.push(0);
+        break;
+      case 'extra':
+        // The detection between intervals i and i+1 was spurious: they were one interval.
+        if (i + 1 < n) { nn.push(x[i]! + x[i + 1]!); corr.push(1); i++; } else { nn.push(x[i]!); corr.push(1); }
+        break;
+      case 'missed':
+        nn.push(x[i]! / 2, x[i]! / 2); corr.push(1, 1);
+        break;
+      default:
+        nn.push(normalNear(i)); corr.push(1);
+    }
+  }
+  return { nn: Float64Array.from(nn), flags, corrected: Uint8Array.from(corr), counts };
+}

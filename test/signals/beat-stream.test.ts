@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BeatStream, detectInBlocks, streamBeats, type BlockDetector } from '../../src/signals/beat-stream.js';
+import { detectRPeaks, RPeakDetector } from '../../src/signals/ecg-detect.js';
+import { panTompkinsDetector } from '../../src/signals/ecg-pantompkins.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+import { openWfdb } from '../../src/io/wfdb/record.js';
+import { needShared, shared } from '../helpers/shared.js';
+
+/** Feeds x to a BeatStream in chunks of `size` samples, each repeating `overlap` earlier samples. */
+function chunked(x: Float64Array, fs: number, det: BlockDetector, size: number, overlap = 0, blockSeconds = 60): Int32Array {
+  const s = new BeatStream(det, fs, { blockSeconds });
+  const out: number[] = [];
+  for (let pos = 0; pos < x.length; pos += size) {
+    const from = Math.max(0, pos - overlap);
+    out.push(...s.push(x.subarray(from, Math.min(x.length, pos + size)), from));
+  }
+  out.push(...s.finish());
+  return Int32Array.from(out);
+}
+
+test('BeatStream on record 100 equals one-shot detectRPeaks for every chunk size', { skip: needShared('data/wfdb/100.hea') }, async () => {
+  const rec = await openWfdb(shared('data/wfdb/100.hea'));
+  const [x] = (await rec.read(0, 0, rec.info.channels[0]!.samples)) as Float64Array[];
+  await rec.close();
+  const oneShot = detectRPeaks(x!, 360).peaks;
+  assert.ok(oneShot.length > 2200);
+  for (const size of [1000, 7919, 21600, 65536, 360 * 60, 650000]) {
+    assert.deepEqual(chunked(x!, 360, new RPeakDetector(), size), oneShot, `chunk size ${size}`);
+  }
+});
+
+test('streamBeats over a recording chunk by chunk equals one-shot detection', { skip: needShared('data/wfdb/100.hea') }, async () => {
+  const rec = await openWfdb(shared('data/wfdb/100.hea'));
+  try {
+    const [x] = (await rec.read(0, 0, rec.info.channels[0]!.samples)) as Float64Array[];
+    const got: number[] = [];
+    for await (const b of streamBeats(rec, 0, new RPeakDetector(), { chunkSeconds: 17 })) got.push(...b);
+    assert.deepEqual(Int32Array.from(got), detectRPeaks(x!, 360).peaks);
+  } finally {
+    await rec.close();
+  }
+});
+
+const synthetic = [
+  { fs: 100, opts: { ventricularProbability: 0.2 } },
+  { fs: 250, opts: { noiseBursts: [{ start: 55, seconds: 10, std: 0.5 }] } },
+  { fs: 1000, opts: { polarityFlips: [59.9], baselineWander: 1 } },
+  { fs: 2000, opts: { heartRate: 150 } },
+];
+for (const { fs, opts } of synthetic) {
+  test(`BeatStream at ${fs} Hz equals one-shot detection with overlapping and odd-sized chunks`, () => {
+    const x = syntheticEcg({ fs, seconds: 150, seed: 5, ...opts }).signal;
+    const oneShot = detectRPeaks(x, fs, { blockSeconds: 20 }).peaks;
+    for (const [size, overlap] of [[fs, 0], [Math.round(3.3 * fs), 17], [Math.round(41 * fs), Math.round(2 * fs)], [x.length, 0]] as const) {
+      assert.deepEqual(chunked(x, fs, new RPeakDetector(), size, overlap, 20), oneShot, `size ${size} overlap ${overlap}`);
+    }
+  });
+}
+
+test('BeatStream with Pan-Tompkins equals detectInBlocks with Pan-Tompkins', () => {
+  const x = syntheticEcg({ fs: 360, seconds: 100, ventricularProbability: 0.1 }).signal;
+  const ref = detectInBlocks(x, 360, panTompkinsDetector(), { blockSeconds: 30 });
+  assert.ok(ref.length > 100);
+  assert.deepEqual(chunked(x, 360, panTompkinsDetector(), 5000, 0, 30), ref);
+});
+
+test('detectInBlocks keeps a beat exactly on a block seam once, in the later block', () => {
+  // A toy detector that reports every sample that is 1 in its slice.
+  const det: BlockDetector = {
+    contextSeconds: 1,
+    refractorySeconds: 0.5,
+    detect: (x) => Int32Array.from([...x.keys()].filter((i) => x[i] === 1)),
+  };
+  const x = new Float64Array(100);
+  for (const i of [0, 19, 20, 21, 40, 99]) x[i] = 1;
+  // fs 10: blocks of 20 samples, context 10, refractory 5 samples: 20 and 21 merge into 19.
+  assert.deepEqual(detectInBlocks(x, 10, det, { blockSeconds: 2 }), Int32Array.from([0, 19, 40, 99]));
+  assert.deepEqual(chunked(x, 10, det, 7, 3, 2), Int32Array.from([0, 19, 40, 99]));
+});
+
+test('BeatStream rejects gaps, pushes after finish, and a block shorter than the context', () => {
+  const s = new BeatStream(new RPeakDetector(), 100);
+  s.push(new Float64Array(50));
+  assert.throws(() => s.push(new Float64Array(10), 60), /contiguous/);
+  s.finish();
+  assert.throws(() => s.push(new Float64Array(10)), /finish/);
+  assert.throws(() => new BeatStream(new RPeakDetector(), 100, { blockSeconds: 2 }), /blockSeconds/);
+  assert.throws(() => new BeatStream(new RPeakDetector(), 0), /fs/);
+});

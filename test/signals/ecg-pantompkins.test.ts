@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { panTompkins } from '../../src/signals/ecg-pantompkins.js';
+import { syntheticEcg, type SyntheticEcgOptions } from '../../src/signals/synthetic-ecg.js';
+import { matchBeats } from '../../src/signals/evaluate.js';
+import { openWfdb } from '../../src/io/wfdb/record.js';
+import { isBeatSymbol, readAnnotations } from '../../src/io/wfdb/annotations.js';
+import { needShared, shared } from '../helpers/shared.js';
+
+const conditions: { name: string; opts: SyntheticEcgOptions; se: number; ppv: number }[] = [
+  { name: 'clean sinus rhythm', opts: {}, se: 1, ppv: 1 },
+  { name: 'ventricular beats', opts: { ventricularProbability: 0.2 }, se: 0.995, ppv: 0.995 },
+  { name: 'baseline wander', opts: { baselineWander: 1.5, baselineHz: 0.5 }, se: 1, ppv: 1 },
+  { name: 'tachycardia at 170 bpm', opts: { heartRate: 170 }, se: 1, ppv: 1 },
+];
+
+for (const fs of [100, 360, 1000]) {
+  for (const c of conditions) {
+    test(`panTompkins at ${fs} Hz detects a synthetic ECG with ${c.name}`, () => {
+      const s = syntheticEcg({ fs, seconds: 120, seed: 4, ...c.opts });
+      const m = matchBeats(s.beats, panTompkins(s.signal, fs), fs);
+      assert.ok(m.sensitivity >= c.se, `sensitivity ${m.sensitivity}`);
+      assert.ok(m.ppv >= c.ppv, `PPV ${m.ppv}`);
+    });
+  }
+}
+
+// At 40 % amplitude the beat's integrated energy (16 %) is below THRESHOLD1 (25 % of the signal level
+// with almost no noise) but above THRESHOLD2: only searchback can find it.
+test('panTompkins finds a beat below THRESHOLD1 by searchback', () => {
+  const fs = 250;
+  const s = syntheticEcg({ fs, seconds: 30, noise: 0.002 });
+  const x = s.signal;
+  const b = s.beats[15]!;
+  for (let i = b - 40; i <= b + 40; i++) x[i]! *= 0.4;
+  const m = matchBeats(s.beats, panTompkins(x, fs), fs);
+  assert.equal(m.fn, 0);
+});
+
+test('panTompkins scores F1 >= 0.999 on MIT-BIH record 100', { skip: needShared('data/wfdb/100.atr') }, async () => {
+  const rec = await openWfdb(shared('data/wfdb/100.hea'));
+  const [x] = await rec.read(0, 0, rec.info.channels[0]!.samples);
+  await rec.close();
+  const ref = (await readAnnotations(shared('data/wfdb/100.atr'))).filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
+  const m = matchBeats(ref, panTompkins(x!, 360), 360);
+  assert.ok(m.f1 >= 0.999, `F1 ${m.f1}`);
+});
+
+test('panTompkins rejects a sampling rate too low for its band', () => {
+  assert.throws(() => panTompkins(new Float64Array(100), 20), /fs/);
+  assert.equal(panTompkins(new Float64Array(10), 250).length, 0);
+});

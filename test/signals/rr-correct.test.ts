@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { correctRR, heartRate, rrIntervals } from '../../src/signals/rr-correct.js';
+import { seededRandom } from '../../src/signals/synthetic-ecg.js';
+
+/** A plausible RR series in s: 0.85 s mean, respiratory sinus arrhythmia and AR(1) variability. */
+function series(n: number, seed: number): number[] {
+  const r = seededRandom(seed);
+  let e = 0;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const g = Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
+    e = 0.8 * e + 0.02 * g;
+    out.push(0.85 + 0.03 * Math.sin((2 * Math.PI * i) / 4.5) + e);
+  }
+  return out;
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`correctRR flags almost nothing in a clean series (seed ${seed})`, () => {
+    const r = correctRR(series(600, seed));
+    assert.ok(r.counts.normal >= 597, JSON.stringify(r.counts));
+    assert.equal(r.nn.length, 600);
+  });
+
+  test(`correctRR classifies a missed, an extra, an ectopic, a long and a short beat (seed ${seed})`, () => {
+    const rr = series(600, seed);
+    rr[100] = rr[100]! * 2; // missed beat: one interval spans two
+    const a = rr[200]!;
+    rr.splice(200, 1, 0.4 * a, 0.6 * a); // extra beat: one interval split
+    rr[301] = rr[301]! + 0.4 * rr[300]!; // ectopic: premature beat with a compensatory pause
+    rr[300] = 0.6 * rr[300]!;
+    rr[400] = rr[400]! * 1.45;
+    rr[500] = rr[500]! * 0.6;
+    const r = correctRR(rr);
+    assert.equal(r.flags[100], 'missed');
+    assert.equal(r.flags[200], 'extra');
+    assert.ok(r.flags[301] === 'ectopic' || r.flags[300] === 'ectopic', `ectopic pair: ${r.flags[300]}, ${r.flags[301]}`);
+    assert.equal(r.flags[400], 'long');
+    assert.equal(r.flags[500], 'short');
+    // Missed adds an interval, extra removes one: the NN series has as many intervals as the truth.
+    assert.equal(r.nn.length, rr.length);
+    for (let i = 0; i < r.nn.length; i++) assert.ok(r.nn[i]! > 0.6 && r.nn[i]! < 1.1, `nn[${i}] = ${r.nn[i]}`);
+    assert.equal(r.corrected.length, r.nn.length);
+    assert.ok(r.corrected.reduce((s, v) => s + v, 0) >= 6);
+  });
+}
+
+test('correctRR works in any unit: ms gives the same flags as s', () => {
+  const rr = series(300, 8);
+  rr[150] = rr[150]! * 2;
+  const s = correctRR(rr);
+  const ms = correctRR(rr.map((v) => v * 1000));
+  assert.deepEqual(ms.flags, s.flags);
+});
+
+test('correctRR leaves very short series alone and rejects non-positive intervals', () => {
+  assert.deepEqual(correctRR([0.8, 0.9, 2]).flags, ['normal', 'normal', 'normal']);
+  assert.throws(() => correctRR([0.8, 0, 0.9]), /rr\[1\]/);
+});
+
+test('heartRate and rrIntervals convert beat samples to bpm and seconds', () => {
+  assert.deepEqual(Array.from(rrIntervals([0, 250, 750], 250)), [1, 2]);
+  assert.deepEqual(Array.from(heartRate([0, 250, 750], 250)), [60, 30]);
+  assert.equal(heartRate([10], 250).length, 0);
+  assert.throws(() => heartRate([10, 10], 250), /increasing/);
+  assert.throws(() => rrIntervals([0, 1], 0), /fs/);
+});
