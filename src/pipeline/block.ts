@@ -13,7 +13,7 @@
 import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
-import { computeSqis } from '../quality/sqi.js';
+import { bandSnrDb, computeSqis } from '../quality/sqi.js';
 import { levelOf, ramp, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
 import { processorFor, type TypeProcessor } from './processors.js';
@@ -35,7 +35,7 @@ const now = () => performance.now();
 /** Template correlation below `bad` halves a window's score; above `good` leaves it. */
 const TEMPLATE_CORR = { bad: 0.3, good: 0.7 };
 /** Beats taken into the template median at most (evenly spaced). */
-const TEMPLATE_BEATS = 300;
+const TEMPLATE_BEATS = 64;
 
 function pearson(a: Float64Array, ao: number, b: Float64Array, n: number): number {
   let sa = 0, sb = 0;
@@ -142,7 +142,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   windows.forEach((w, k) => {
     if (w.mode === 'skip') return;
     const w0 = Math.round(w.start * fs) - s0, w1 = Math.round(w.end * fs) - s0;
-    if (proc.sos) w.snrGainDb = computeSqis(clean.subarray(w0, w1), fs, ch.type).snrDb - w.snrDb;
+    if (proc.sos) w.snrGainDb = bandSnrDb(clean.subarray(w0, w1), fs, ch.type) - w.snrDb;
     if (!proc.detector) return;
     const c = perWindow[k]!.filter((v) => Number.isFinite(v));
     w.beats = perWindow[k]!.length;
@@ -150,7 +150,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
     const minutes = (w.end - w.start) / 60;
     const rate = w.beats / minutes;
     let factor = 1;
-    if (Number.isFinite(w.templateCorr)) factor *= 0.5 + 0.5 * ramp(w.templateCorr, TEMPLATE_CORR.bad, TEMPLATE_CORR.good);
+    if (w.templateCorr < TEMPLATE_CORR.good) factor *= 0.5 + 0.5 * ramp(w.templateCorr, TEMPLATE_CORR.bad, TEMPLATE_CORR.good);
     if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
     if (factor < 1) {
       w.score = w.screenScore * factor;

@@ -43,7 +43,7 @@ export interface BlockRunStats {
 }
 
 /** A block that could not be computed at all: its windows are marked unusable with the reason. */
-function skippedBlock(task: BlockTask, reason: string): BlockResult {
+export function skippedBlock(task: BlockTask, reason: string): BlockResult {
   const ch = task.channel, fs = ch.fs, cfg = task.config;
   const b0 = task.block * task.blockSamples, b1 = Math.min(ch.samples, b0 + task.blockSamples);
   const win = Math.round(cfg.quality.windowSeconds * fs);
@@ -61,7 +61,7 @@ function skippedBlock(task: BlockTask, reason: string): BlockResult {
 }
 
 /** The simpler method tried after numerical trouble or exhausted retries: Pan-Tompkins for ECG. */
-function fallbackTask(task: BlockTask): BlockTask {
+export function fallbackTask(task: BlockTask): BlockTask {
   if (task.channel.type !== 'ecg' || task.config.ecg.detector === 'pantompkins') return task;
   return { ...task, config: { ...task.config, ecg: { ...task.config.ecg, detector: 'pantompkins' } } };
 }

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bandSnrDb, computeSqis } from '../../src/quality/sqi.js';
+import { percentile } from '../../src/dsp/stats.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+
+const fs = 250;
+const sine = (f: number, n = 10 * fs, a = 1) => Float64Array.from({ length: n }, (_, i) => a * Math.sin((2 * Math.PI * f * i) / fs));
+const ecg = syntheticEcg({ fs, seconds: 10, noise: 0.005, seed: 2 }).signal;
+
+test('amplitude is the 1st-99th percentile range, as numpy computes it', () => {
+  for (const x of [ecg, sine(3), Float64Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001)]) {
+    const s = computeSqis(x, fs, 'unknown');
+    assert.ok(Math.abs(s.amplitude - (percentile(x, 99) - percentile(x, 1))) < 1e-12);
+  }
+});
+
+const cases: { name: string; x: Float64Array; check: (s: ReturnType<typeof computeSqis>) => boolean }[] = [
+  { name: 'a flat line has a flatline share of 1', x: new Float64Array(2500).fill(0.3), check: (s) => s.flatline === 1 },
+  { name: 'a clean ECG has high kurtosis and positive skew (kSQI)', x: ecg, check: (s) => s.kurtosis > 5 && s.skewness > 1 },
+  { name: 'a clean ECG keeps its QRS band share near 0.5 (pSQI)', x: ecg, check: (s) => s.qrsPower > 0.35 && s.qrsPower < 0.8 },
+  { name: 'a 0.3 Hz wave is all baseline wander', x: sine(0.3), check: (s) => s.baseline < 0.1 },
+  { name: 'a 50 Hz hum is all powerline', x: sine(50), check: (s) => s.powerline > 0.95 },
+  { name: 'a 60 Hz hum is all above 40 Hz (high-frequency noise)', x: sine(60), check: (s) => s.hfNoise > 0.95 },
+  { name: 'a 1 Hz sine crosses its mean twice per second', x: sine(1), check: (s) => Math.abs(s.zeroCrossingRate - 2) < 0.15 },
+  { name: 'a sine clipped at 40 % of its peak is mostly stuck at the extremes', x: sine(1).map((v) => Math.max(-0.4, Math.min(0.4, v))), check: (s) => s.clipping > 0.4 },
+  { name: 'an unclipped sine is not clipped', x: sine(1.3), check: (s) => s.clipping < 0.01 },
+];
+for (const c of cases) {
+  test(`computeSqis: ${c.name}`, () => {
+    const s = computeSqis(c.x, fs, 'ecg');
+    assert.ok(c.check(s), JSON.stringify(s));
+  });
+}
+
+test('band SNR falls as white noise is added', () => {
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5);
+  const snr = [0, 0.05, 0.2, 0.8].map((a) => bandSnrDb(ecg.map((v) => v + a * rnd()), fs, 'ppg'));
+  for (let i = 1; i < snr.length; i++) assert.ok(snr[i]! < snr[i - 1]!, snr.join(' > '));
+});
+
+test('computeSqis refuses windows too short to judge', () => {
+  assert.throws(() => computeSqis(new Float64Array(8), fs, 'ecg'), /at least 16 samples/);
+});
