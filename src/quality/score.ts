@@ -42,14 +42,22 @@ export function ramp(v: number, bad: number, good: number): number {
 
 type Rule = { bad: number; good: number };
 
-/** The ramps that apply to a signal type, keyed by SQI name. */
-function rulesFor(type: SignalType, q: Config['quality']): [keyof Sqis, Rule][] {
+/**
+ * Lowest share a failing index can take of the score. Baseline wander is removed by the cleaning
+ * filter, so on its own it makes a window fair at worst; the other indices measure damage that
+ * cleaning cannot undo and may drive the score to zero.
+ */
+const CORRECTABLE_FLOOR = 0.5;
+const FLOOR = 1e-3;
+
+/** The ramps that apply to a signal type: SQI name, thresholds, floor. */
+function rulesFor(type: SignalType, q: Config['quality']): [keyof Sqis, Rule, number][] {
   switch (type) {
-    case 'ecg': return [['kurtosis', q.ecg.kurtosis], ['qrsPower', q.ecg.qrsPower], ['baseline', q.ecg.baseline], ['hfNoise', q.ecg.hfNoise]];
-    case 'ppg': return [['bandPower', q.ppg.bandPower], ['skewness', q.ppg.skewness]];
-    case 'eeg': return [['bandPower', q.eeg.bandPower], ['kurtosis', q.eeg.kurtosis]];
-    case 'resp': return [['bandPower', q.resp.bandPower]];
-    case 'unknown': return [['bandPower', q.unknown.bandPower]];
+    case 'ecg': return [['kurtosis', q.ecg.kurtosis, FLOOR], ['qrsPower', q.ecg.qrsPower, FLOOR], ['baseline', q.ecg.baseline, CORRECTABLE_FLOOR], ['hfNoise', q.ecg.hfNoise, FLOOR]];
+    case 'ppg': return [['bandPower', q.ppg.bandPower, FLOOR], ['skewness', q.ppg.skewness, CORRECTABLE_FLOOR]];
+    case 'eeg': return [['bandPower', q.eeg.bandPower, FLOOR], ['kurtosis', q.eeg.kurtosis, FLOOR]];
+    case 'resp': return [['bandPower', q.resp.bandPower, FLOOR]];
+    case 'unknown': return [['bandPower', q.unknown.bandPower, FLOOR]];
   }
 }
 
@@ -63,9 +71,9 @@ export function scoreWindow(s: Sqis, type: SignalType, q: Config['quality']): Wi
     let logSum = 0, worst = Infinity;
     limitedBy = '';
     const rules = rulesFor(type, q);
-    for (const [name, r] of rules) {
-      // A small floor keeps the geometric mean finite; a zero ramp still drags the score near 0.
-      const v = Math.max(1e-3, ramp(s[name], r.bad, r.good));
+    for (const [name, r, floor] of rules) {
+      // The floor keeps the geometric mean finite; at 1e-3 a zero ramp still drags the score near 0.
+      const v = Math.max(floor, ramp(s[name], r.bad, r.good));
       logSum += Math.log(v);
       if (v < worst) { worst = v; limitedBy = name; }
     }

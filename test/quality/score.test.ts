@@ -22,6 +22,7 @@ const windows: [string, Partial<Sqis>, (w: ReturnType<typeof scoreWindow>) => bo
   ['a mostly flat window is unusable, limited by flatline', { flatline: 0.8 }, (w) => w.score === 0 && w.limitedBy === 'flatline' && w.mode === 'skip'],
   ['a clipped window is unusable, limited by clipping', { clipping: 0.3 }, (w) => w.score === 0 && w.limitedBy === 'clipping'],
   ['Gaussian-like noise (kurtosis 0) is at most poor, limited by kurtosis', { kurtosis: 0 }, (w) => w.score < 0.5 && w.limitedBy === 'kurtosis'],
+  ['baseline wander alone, which cleaning removes, leaves the window fair or better', { baseline: 0.3 }, (w) => w.score >= 0.5 && w.mode === 'full'],
   ['strong muscle noise lowers the score', { hfNoise: 0.4 }, (w) => w.score < 0.5 && w.limitedBy === 'hfNoise'],
 ];
 for (const [name, patch, check] of windows) {
