@@ -20,7 +20,7 @@
  * P(0) = 2 by hand, so it is not reproduced; `ls_` values follow the definition above instead.
  */
 
-import { lombscargle } from '../dsp/lombscargle.js';
+import { lombscargleGrid } from '../dsp/lombscargle-grid.js';
 import { welch } from '../dsp/spectral.js';
 import { arange, CubicSpline, interpLinear } from '../dsp/interpolate.js';
 import type { WindowSpec } from '../dsp/windows.js';
@@ -301,12 +301,9 @@ export function lombDensity(t: Float64Array, nn: Float64Array, fmax: number, poi
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = nn[i]! - mu;
   const f = new Float64Array(points);
-  const w = new Float64Array(points);
-  for (let k = 0; k < points; k++) {
-    f[k] = ((k + 1) * fmax) / points;
-    w[k] = 2 * Math.PI * f[k]!;
-  }
-  const pg = lombscargle(t, y, w, { floatingMean: true });
+  for (let k = 0; k < points; k++) f[k] = ((k + 1) * fmax) / points;
+  const dw = (2 * Math.PI * fmax) / points;
+  const pg = lombscargleGrid(t, y, dw, dw, points, { floatingMean: true });
   const span = ((t[n - 1]! - t[0]!) * n) / (n - 1);
   const scale = (2 * span) / n;
   const p = new Float64Array(points);
