@@ -1,0 +1,260 @@
+/**
+ * WFDB signal file formats (WFDB Applications Guide, signal(5)): byte blocks to Int32 samples and back.
+ *
+ * A block holds the samples of one signal file in file order: frame after frame, and within a frame
+ * each signal's samples-per-frame values one after the other. Packed formats share bytes between
+ * neighbouring samples of that flat stream (212: 2 samples in 3 bytes, 310/311: 3 samples in 4 bytes),
+ * so a block must start on such a group boundary; `formatLayout` says where they are. Each decoder is
+ * one plain loop chosen once per block.
+ */
+
+export type WfdbFormat = '8' | '16' | '24' | '32' | '61' | '80' | '160' | '212' | '310' | '311';
+/** Formats `encodeSamples` writes. Format 8 (differences) is left out: it needs per-signal state. */
+export type WfdbEncodableFormat = '16' | '24' | '32' | '61' | '80' | '160' | '212';
+
+export const WFDB_FORMATS: readonly WfdbFormat[] = ['8', '16', '24', '32', '61', '80', '160', '212', '310', '311'];
+
+export function isWfdbFormat(f: string): f is WfdbFormat {
+  return (WFDB_FORMATS as readonly string[]).includes(f);
+}
+
+/** Samples that share bytes, and the bytes they take. */
+export interface FormatLayout {
+  groupSamples: number;
+  groupBytes: number;
+}
+
+const LAYOUT: Record<WfdbFormat, FormatLayout> = {
+  '8': { groupSamples: 1, groupBytes: 1 },
+  '16': { groupSamples: 1, groupBytes: 2 },
+  '24': { groupSamples: 1, groupBytes: 3 },
+  '32': { groupSamples: 1, groupBytes: 4 },
+  '61': { groupSamples: 1, groupBytes: 2 },
+  '80': { groupSamples: 1, groupBytes: 1 },
+  '160': { groupSamples: 1, groupBytes: 2 },
+  '212': { groupSamples: 2, groupBytes: 3 },
+  '310': { groupSamples: 3, groupBytes: 4 },
+  '311': { groupSamples: 3, groupBytes: 4 },
+};
+
+export function formatLayout(f: WfdbFormat): FormatLayout {
+  return LAYOUT[f];
+}
+
+/**
+ * Bytes in a partial trailing group that hold its first 1, 2 samples: the WFDB library ends a 212
+ * file with an odd sample count in 2 bytes; 310 keeps sample 1 in the second 16-bit word; 311 needs
+ * 10 + 10 bits of its 32-bit word.
+ */
+const TAIL_BYTES: Record<'212' | '310' | '311', readonly number[]> = { '212': [0, 2], '310': [0, 2, 4], '311': [0, 2, 3] };
+
+/** Fewest bytes that hold the first `n` samples of a block. */
+export function bytesForSamples(f: WfdbFormat, n: number): number {
+  const { groupSamples: gs, groupBytes: gb } = LAYOUT[f];
+  if (gs === 1) return n * gb;
+  const full = Math.floor(n / gs);
+  return full * gb + TAIL_BYTES[f as '212' | '310' | '311'][n - full * gs]!;
+}
+
+/** Whole samples that `bytes` bytes hold (the inverse of bytesForSamples, rounding down). */
+export function samplesInBytes(f: WfdbFormat, bytes: number): number {
+  const { groupSamples: gs, groupBytes: gb } = LAYOUT[f];
+  const full = Math.floor(bytes / gb);
+  if (gs === 1) return full;
+  const rest = bytes - full * gb;
+  const tail = TAIL_BYTES[f as '212' | '310' | '311'];
+  let extra = 0;
+  while (extra + 1 < tail.length && tail[extra + 1]! <= rest) extra++;
+  return full * gs + extra;
+}
+
+/**
+ * The value WFDB reserves for a missing sample in each format (the most negative one it can hold);
+ * readers return it for samples the file does not contain (e.g. skewed samples past its end).
+ */
+export function invalidSample(f: WfdbFormat): number {
+  switch (f) {
+    case '8': case '80': return -128;
+    case '212': return -2048;
+    case '310': case '311': return -512;
+    case '24': return -8388608;
+    case '32': return -2147483648;
+    default: return -32768;
+  }
+}
+
+/** Inclusive range of stored values a format can hold, the invalid value excluded. */
+export function formatRange(f: WfdbEncodableFormat): [number, number] {
+  const lo = invalidSample(f);
+  return [lo + 1, -lo - 1];
+}
+
+/**
+ * Decodes the first `n` samples of `src` (which starts on a group boundary) into `out` from `outOffset`.
+ * Format 8 yields the stored first differences; the caller adds them up per signal.
+ */
+export function decodeSamples(f: WfdbFormat, src: Uint8Array, n: number, out: Int32Array, outOffset = 0): void {
+  switch (f) {
+    case '212': return decode212(src, n, out, outOffset);
+    case '16': return decode16(src, n, out, outOffset);
+    case '8': return decode8(src, n, out, outOffset);
+    case '80': return decode80(src, n, out, outOffset);
+    case '61': return decode61(src, n, out, outOffset);
+    case '160': return decode160(src, n, out, outOffset);
+    case '24': return decode24(src, n, out, outOffset);
+    case '32': return decode32(src, n, out, outOffset);
+    case '310': return decode310(src, n, out, outOffset);
+    case '311': return decode311(src, n, out, outOffset);
+  }
+}
+
+// Shifting a field up to bit 31 and back down with `>>` sign-extends it in one step.
+
+function decode212(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  const pairs = n >> 1;
+  let i = 0;
+  for (let p = 0; p < pairs; p++) {
+    const b0 = src[i]!, b1 = src[i + 1]!, b2 = src[i + 2]!;
+    out[o] = ((b0 | (b1 << 8)) << 20) >> 20;
+    out[o + 1] = ((b2 | ((b1 & 0xf0) << 4)) << 20) >> 20;
+    i += 3;
+    o += 2;
+  }
+  if (n & 1) out[o] = ((src[i]! | (src[i + 1]! << 8)) << 20) >> 20;
+}
+
+function decode16(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0, i = 0; k < n; k++, i += 2) out[o + k] = ((src[i]! | (src[i + 1]! << 8)) << 16) >> 16;
+}
+
+function decode61(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0, i = 0; k < n; k++, i += 2) out[o + k] = (((src[i]! << 8) | src[i + 1]!) << 16) >> 16;
+}
+
+function decode160(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0, i = 0; k < n; k++, i += 2) out[o + k] = (src[i]! | (src[i + 1]! << 8)) - 32768;
+}
+
+function decode8(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0; k < n; k++) out[o + k] = (src[k]! << 24) >> 24;
+}
+
+function decode80(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0; k < n; k++) out[o + k] = src[k]! - 128;
+}
+
+function decode24(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0, i = 0; k < n; k++, i += 3) out[o + k] = ((src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16)) << 8) >> 8;
+}
+
+function decode32(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  for (let k = 0, i = 0; k < n; k++, i += 4) out[o + k] = src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24);
+}
+
+/** Two 16-bit words hold samples 0 and 1 in bits 1..10, and sample 2 split over their top 5 bits. */
+function decode310(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  const groups = Math.floor(n / 3);
+  let i = 0;
+  for (let g = 0; g < groups; g++) {
+    const w0 = src[i]! | (src[i + 1]! << 8), w1 = src[i + 2]! | (src[i + 3]! << 8);
+    out[o] = (w0 << 21) >> 22;
+    out[o + 1] = (w1 << 21) >> 22;
+    out[o + 2] = ((((w0 >> 11) & 0x1f) | (((w1 >> 11) & 0x1f) << 5)) << 22) >> 22;
+    i += 4;
+    o += 3;
+  }
+  const rest = n - groups * 3;
+  if (rest >= 1) out[o] = ((src[i]! | (src[i + 1]! << 8)) << 21) >> 22;
+  if (rest >= 2) out[o + 1] = ((src[i + 2]! | (src[i + 3]! << 8)) << 21) >> 22;
+}
+
+/** One little-endian 32-bit word holds three 10-bit samples from the low bits up. */
+function decode311(src: Uint8Array, n: number, out: Int32Array, o: number): void {
+  const groups = Math.floor(n / 3);
+  let i = 0;
+  for (let g = 0; g < groups; g++) {
+    const w = src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24);
+    out[o] = (w << 22) >> 22;
+    out[o + 1] = (w << 12) >> 22;
+    out[o + 2] = (w << 2) >> 22;
+    i += 4;
+    o += 3;
+  }
+  const rest = n - groups * 3;
+  if (rest >= 1) out[o] = ((src[i]! | (src[i + 1]! << 8)) << 22) >> 22;
+  if (rest >= 2) out[o + 1] = ((src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16)) << 12) >> 22;
+}
+
+/**
+ * Decodes one signal straight out of a frame-aligned block: `n` frames of `frameSamples` samples,
+ * the signal at `slot` with one sample per frame, into `out` from `outOffset`. Skips the flat block
+ * and its strided copy for the common layouts; returns false (doing nothing) for the others: packed
+ * formats whose frames do not end on a group boundary, and format 8, whose values need running sums.
+ */
+export function decodeChannel(f: WfdbFormat, src: Uint8Array, n: number, frameSamples: number, slot: number, out: Int32Array, outOffset = 0): boolean {
+  const F = frameSamples;
+  if (f === '212') {
+    if (F & 1) return false;
+    const stride = (F >> 1) * 3;
+    let i = (slot >> 1) * 3, o = outOffset;
+    if ((slot & 1) === 0) {
+      for (let k = 0; k < n; k++, i += stride) out[o++] = ((src[i]! | (src[i + 1]! << 8)) << 20) >> 20;
+    } else {
+      for (let k = 0; k < n; k++, i += stride) out[o++] = ((src[i + 2]! | ((src[i + 1]! & 0xf0) << 4)) << 20) >> 20;
+    }
+    return true;
+  }
+  if (f === '16') {
+    const stride = 2 * F;
+    for (let k = 0, i = 2 * slot, o = outOffset; k < n; k++, i += stride) out[o++] = ((src[i]! | (src[i + 1]! << 8)) << 16) >> 16;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Encodes `n` samples of `src` (from `srcOffset`) into `out` from `outOffset`; returns the bytes
+ * written. Values are written modulo the format's width: callers check ranges first. For 212 an odd
+ * `n` ends in a 2-byte half group, so stream writers pass even counts until the last block.
+ */
+export function encodeSamples(f: WfdbEncodableFormat, src: Int32Array, n: number, out: Uint8Array, outOffset = 0, srcOffset = 0): number {
+  let i = outOffset, s = srcOffset;
+  const end = srcOffset + n;
+  switch (f) {
+    case '212': {
+      for (; s + 1 < end; s += 2) {
+        const a = src[s]!, b = src[s + 1]!;
+        out[i] = a & 0xff;
+        out[i + 1] = ((a >> 8) & 0x0f) | ((b >> 4) & 0xf0);
+        out[i + 2] = b & 0xff;
+        i += 3;
+      }
+      if (s < end) {
+        const a = src[s]!;
+        out[i] = a & 0xff;
+        out[i + 1] = (a >> 8) & 0x0f;
+        i += 2;
+      }
+      break;
+    }
+    case '16':
+      for (; s < end; s++, i += 2) { const v = src[s]!; out[i] = v & 0xff; out[i + 1] = (v >> 8) & 0xff; }
+      break;
+    case '61':
+      for (; s < end; s++, i += 2) { const v = src[s]!; out[i] = (v >> 8) & 0xff; out[i + 1] = v & 0xff; }
+      break;
+    case '160':
+      for (; s < end; s++, i += 2) { const v = src[s]! + 32768; out[i] = v & 0xff; out[i + 1] = (v >> 8) & 0xff; }
+      break;
+    case '80':
+      for (; s < end; s++, i++) out[i] = (src[s]! + 128) & 0xff;
+      break;
+    case '24':
+      for (; s < end; s++, i += 3) { const v = src[s]!; out[i] = v & 0xff; out[i + 1] = (v >> 8) & 0xff; out[i + 2] = (v >> 16) & 0xff; }
+      break;
+    case '32':
+      for (; s < end; s++, i += 4) { const v = src[s]!; out[i] = v & 0xff; out[i + 1] = (v >> 8) & 0xff; out[i + 2] = (v >> 16) & 0xff; out[i + 3] = (v >>> 24) & 0xff; }
+      break;
+  }
+  return i - outOffset;
+}

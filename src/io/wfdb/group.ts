@@ -1,0 +1,153 @@
+/**
+ * One WFDB signal file and the signals stored in it (a "signal group" in WFDB terms): maps frame
+ * ranges to byte ranges, reads them by position and decodes them into one flat Int32 block.
+ *
+ * Format 8 stores first differences, so a sample's value is the initial value plus every difference
+ * before it. Random access keeps a sparse table of running values, one row per CHECKPOINT_FRAMES
+ * frames, built lazily: a read at frame f starts from the nearest known row at or before f (or from
+ * where the previous read ended, which makes sequential chunks free) and scans forward, filling in
+ * rows as it passes them. Memory: one Int32 per signal per 65,536 frames.
+ */
+import { PositionalFile } from '../file.js';
+import { FormatError } from '../errors.js';
+import { bytesForSamples, decodeChannel, decodeSamples, formatLayout, samplesInBytes, type WfdbFormat } from './formats.js';
+
+export const CHECKPOINT_FRAMES = 65536;
+/** Frames decoded per step when format 8 scans forward to a start frame. */
+const SCAN_FRAMES = 65536;
+
+export interface GroupMember {
+  /** Index of the signal in the header. */
+  signal: number;
+  /** Position of its first sample within a frame of this file. */
+  slot: number;
+  samplesPerFrame: number;
+  skew: number;
+  initialValue: number;
+}
+
+export class SignalGroup {
+  readonly file: PositionalFile;
+  readonly format: WfdbFormat;
+  readonly byteOffset: number;
+  readonly members: GroupMember[];
+  /** Samples of all members in one frame. */
+  readonly frameSamples: number;
+  /** Whole frames the file holds after the byte offset (set by `open`). */
+  fileFrames = 0;
+  fileBytes = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private flat: Int32Array = new Int32Array(0);
+  /** Format 8: running values per member at frame k * CHECKPOINT_FRAMES, rows known for k < length. */
+  private checkpoints: Int32Array[] = [];
+  private cursor: { frame: number; acc: Int32Array } | undefined;
+  /** Member owning each slot of a frame (format 8 sums per signal). */
+  private owner: Int32Array;
+
+  constructor(path: string, format: WfdbFormat, byteOffset: number, members: GroupMember[]) {
+    this.file = new PositionalFile(path);
+    this.format = format;
+    this.byteOffset = byteOffset;
+    this.members = members;
+    this.frameSamples = members.reduce((s, m) => s + m.samplesPerFrame, 0);
+    this.owner = new Int32Array(this.frameSamples);
+    members.forEach((m, k) => this.owner.fill(k, m.slot, m.slot + m.samplesPerFrame));
+    if (format === '8') this.checkpoints.push(Int32Array.from(members, (m) => m.initialValue));
+  }
+
+  /** Opens the file (FormatError when missing) and works out how many frames it holds. */
+  async open(): Promise<void> {
+    this.fileBytes = await this.file.size();
+    if (this.fileBytes < this.byteOffset) {
+      throw new FormatError(this.file.path, `at least ${this.byteOffset} bytes (the header's byte offset)`, 'end of file', `file has ${this.fileBytes} bytes`);
+    }
+    this.fileFrames = Math.floor(samplesInBytes(this.format, this.fileBytes - this.byteOffset) / this.frameSamples);
+  }
+
+  /** Bytes the file must have to hold `frames` frames. */
+  bytesForFrames(frames: number): number {
+    return this.byteOffset + bytesForSamples(this.format, frames * this.frameSamples);
+  }
+
+  /**
+   * Decodes frames [f0, f1) (within the file) into a flat block owned by this group, valid until the
+   * next call; `lead` is the index in it of frame f0's first sample.
+   */
+  async readFrames(f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
+    if (this.format !== '8') return this.decodeFrames(f0, f1);
+    const acc = await this.runningValues(f0);
+    const flat = await this.sumFrames(f0, f1, acc);
+    this.cursor = { frame: f1, acc };
+    return { flat, lead: 0 };
+  }
+
+  private async decodeFrames(f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
+    const F = this.frameSamples;
+    const { groupSamples: gs, groupBytes: gb } = formatLayout(this.format);
+    const s0 = f0 * F, s1 = f1 * F;
+    const lead = s0 % gs;
+    const a0 = s0 - lead;
+    const n = s1 - a0;
+    const pos = this.byteOffset + (a0 / gs) * gb;
+    const len = Math.min(bytesForSamples(this.format, n), this.fileBytes - pos);
+    if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
+    if (this.flat.length < n) this.flat = new Int32Array(Math.max(n, this.flat.length * 2));
+    await this.file.read(pos, len, this.bytes);
+    decodeSamples(this.format, this.bytes, n, this.flat, 0);
+    return { flat: this.flat, lead };
+  }
+
+  /**
+   * Decodes frames [f0, f1) of the given members (one sample per frame each) straight into `outs`
+   * from `outOffset`; false when the format or layout needs the flat path of `readFrames`.
+   */
+  async readDirect(f0: number, f1: number, members: GroupMember[], outs: Int32Array[], outOffset: number): Promise<boolean> {
+    const F = this.frameSamples;
+    if (!((this.format === '16') || (this.format === '212' && (F & 1) === 0))) return false;
+    const bytesPerFrame = this.format === '16' ? 2 * F : (F >> 1) * 3;
+    const pos = this.byteOffset + f0 * bytesPerFrame, len = (f1 - f0) * bytesPerFrame;
+    if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
+    await this.file.read(pos, len, this.bytes);
+    members.forEach((m, k) => decodeChannel(this.format, this.bytes, f1 - f0, F, m.slot, outs[k]!, outOffset));
+    return true;
+  }
+
+  /** Format 8: values of each member just before frame f (the running sums of earlier frames). */
+  private async runningValues(f: number): Promise<Int32Array> {
+    const k = Math.min(Math.floor(f / CHECKPOINT_FRAMES), this.checkpoints.length - 1);
+    let frame = k * CHECKPOINT_FRAMES;
+    let acc = Int32Array.from(this.checkpoints[k]!);
+    const c = this.cursor;
+    if (c && c.frame <= f && c.frame > frame) {
+      frame = c.frame;
+      acc = Int32Array.from(c.acc);
+    }
+    while (frame < f) {
+      const next = Math.min(f, frame + SCAN_FRAMES);
+      await this.sumFrames(frame, next, acc);
+      frame = next;
+    }
+    return acc;
+  }
+
+  /** Format 8: decodes frames [f0, f1) and turns differences into values, starting from `acc`. */
+  private async sumFrames(f0: number, f1: number, acc: Int32Array): Promise<Int32Array> {
+    const { flat } = await this.decodeFrames(f0, f1);
+    const F = this.frameSamples, owner = this.owner, cps = this.checkpoints;
+    let p = 0;
+    for (let fr = f0; fr < f1; fr++) {
+      if (fr % CHECKPOINT_FRAMES === 0 && fr / CHECKPOINT_FRAMES === cps.length) cps.push(Int32Array.from(acc));
+      for (let j = 0; j < F; j++, p++) {
+        const m = owner[j]!;
+        const v = (acc[m]! + flat[p]!) | 0;
+        acc[m] = v;
+        flat[p] = v;
+      }
+    }
+    return flat;
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+}

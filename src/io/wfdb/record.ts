@@ -1,0 +1,174 @@
+/**
+ * WFDB records (PhysioNet): a header plus one or more signal files, read by position so that a range
+ * of samples costs only the bytes of its frames. Signals may be spread over several files, carry
+ * several samples per frame, a skew and a byte offset; formats are those of `formats.ts`.
+ */
+import { dirname, isAbsolute, join } from 'node:path';
+import { FormatError } from '../errors.js';
+import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../recording.js';
+import { invalidSample, isWfdbFormat, WFDB_FORMATS } from './formats.js';
+import { SignalGroup, type GroupMember } from './group.js';
+import { readWfdbHeader, type WfdbHeader } from './header.js';
+
+/**
+ * Opens a WFDB record from its header path (`rec.hea`) or its record path without extension (`rec`).
+ * Checks at open that every signal file exists and holds the frames the header claims (a longer file
+ * is fine); when the header gives no frame count it is taken from the shortest signal file.
+ */
+export async function openWfdb(path: string): Promise<WfdbRecording> {
+  const heaPath = path.endsWith('.hea') ? path : `${path}.hea`;
+  const header = await readWfdbHeader(heaPath);
+  const groups = buildGroups(header);
+  try {
+    for (const g of groups) await g.open();
+    let frames = header.frames;
+    if (frames === undefined) {
+      frames = groups.length ? Math.min(...groups.map((g) => g.fileFrames)) : 0;
+    } else {
+      for (const g of groups) {
+        const need = g.bytesForFrames(frames);
+        if (g.fileBytes < need) {
+          throw new FormatError(g.file.path, `${need} bytes (${frames} frames x ${g.frameSamples} samples in format ${g.format}, from ${heaPath})`, 'end of file', `file has ${g.fileBytes} bytes: truncated, or the header claims too many frames`);
+        }
+      }
+    }
+    return new WfdbRecording(header, groups, frames);
+  } catch (e) {
+    await Promise.all(groups.map((g) => g.close()));
+    throw e;
+  }
+}
+
+/** Signals sharing a file must be consecutive and share format and byte offset (header(5)). */
+function buildGroups(h: WfdbHeader): SignalGroup[] {
+  const dir = dirname(h.path);
+  const groups: SignalGroup[] = [];
+  const seen = new Set<string>();
+  for (const s of h.signals) {
+    if (!isWfdbFormat(s.format)) throw new FormatError(h.path, `a supported signal format (${WFDB_FORMATS.join(', ')})`, `line ${s.line}`, `format ${s.format} is not supported`);
+  }
+  let i = 0;
+  while (i < h.signals.length) {
+    const first = h.signals[i]!;
+    const where = `line ${first.line}`;
+    if (first.file === '-' || first.file === '~') throw new FormatError(h.path, 'a signal file name', where, `'${first.file}' (standard input or a null signal) is not supported`);
+    if (!isWfdbFormat(first.format)) throw new FormatError(h.path, 'a supported signal format', where, `format ${first.format} is not supported`);
+    if (seen.has(first.file)) throw new FormatError(h.path, `signals of '${first.file}' on consecutive lines`, where, 'the file appears again after other files');
+    seen.add(first.file);
+    const members: GroupMember[] = [];
+    let slot = 0;
+    for (; i < h.signals.length && h.signals[i]!.file === first.file; i++) {
+      const s = h.signals[i]!;
+      if (s.format !== first.format) throw new FormatError(h.path, `format ${first.format} for every signal of '${first.file}'`, `line ${s.line}`, `got ${s.format}`);
+      if (s.byteOffset !== first.byteOffset) throw new FormatError(h.path, `byte offset ${first.byteOffset} for every signal of '${first.file}'`, `line ${s.line}`, `got ${s.byteOffset}`);
+      members.push({ signal: i, slot, samplesPerFrame: s.samplesPerFrame, skew: s.skew, initialValue: s.initialValue });
+      slot += s.samplesPerFrame;
+    }
+    if (!Number.isSafeInteger(slot)) throw new FormatError(h.path, 'fewer than 2^53 samples per frame', where, `'${first.file}' has ${slot}`);
+    groups.push(new SignalGroup(isAbsolute(first.file) ? first.file : join(dir, first.file), first.format, first.byteOffset, members));
+  }
+  return groups;
+}
+
+export class WfdbRecording extends Recording {
+  readonly info: RecordingInfo;
+  /** The parsed header, defaults applied. */
+  readonly header: WfdbHeader;
+  /** Frames per signal. */
+  readonly frames: number;
+  private readonly groups: SignalGroup[];
+  /** Per signal: its group and its place in it. */
+  private readonly where: { group: SignalGroup; member: GroupMember }[] = [];
+  /** Reads share each group's scratch buffers, so they run one at a time. */
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(header: WfdbHeader, groups: SignalGroup[], frames: number) {
+    super();
+    this.header = header;
+    this.groups = groups;
+    this.frames = frames;
+    for (const g of groups) for (const m of g.members) this.where[m.signal] = { group: g, member: m };
+    const ff = header.frameFrequency;
+    const channels: ChannelInfo[] = header.signals.map((s, i) => {
+      const samples = frames * s.samplesPerFrame;
+      if (!Number.isSafeInteger(samples)) throw new FormatError(header.path, 'fewer than 2^53 samples per signal', `line ${s.line}`, `${frames} frames x ${s.samplesPerFrame}`);
+      const extra: Record<string, string | number> = {
+        adcResolution: s.adcResolution, adcZero: s.adcZero, initialValue: s.initialValue,
+        description: s.description, byteOffset: s.byteOffset, skew: s.skew,
+        file: this.where[i]!.group.file.path, samplesPerFrame: s.samplesPerFrame, formatSpec: s.formatSpec, blockSize: s.blockSize,
+      };
+      if (s.checksum !== undefined) extra['checksum'] = s.checksum;
+      if (s.uncalibrated) extra['uncalibrated'] = 1;
+      return { name: s.description, unit: s.units, fs: ff * s.samplesPerFrame, samples, gain: s.gain, baseline: s.baseline, storage: s.format, extra };
+    });
+    this.info = {
+      path: header.path,
+      format: 'wfdb',
+      ...(header.startTime ? { startTime: header.startTime } : {}),
+      duration: frames / ff,
+      channels,
+      annotations: [],
+      comments: header.comments,
+    };
+  }
+
+  protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+    const run = this.lock.then(() => this.readLocked(channels, start, end));
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readLocked(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+    const n = end - start;
+    const out = channels.map(() => new Int32Array(n));
+    if (n === 0) return out;
+    const byGroup = new Map<SignalGroup, number[]>();
+    channels.forEach((c, k) => {
+      const g = this.where[c]!.group;
+      const list = byGroup.get(g);
+      if (list) list.push(k); else byGroup.set(g, [k]);
+    });
+    for (const [g, ks] of byGroup) {
+      const members = ks.map((k) => this.where[channels[k]!]!.member);
+      // Channels read together share a rate, hence a samples-per-frame count.
+      const spf = members[0]!.samplesPerFrame;
+      const fa = Math.floor(start / spf), fb = Math.ceil(end / spf);
+      const minSkew = Math.min(...members.map((m) => m.skew)), maxSkew = Math.max(...members.map((m) => m.skew));
+      const r0 = Math.min(fa + minSkew, g.fileFrames);
+      const r1 = Math.min(fb + maxSkew, g.fileFrames);
+      if (spf === 1 && maxSkew === 0 && r1 - r0 === n && await g.readDirect(r0, r1, members, ks.map((k) => out[k]!), 0)) continue;
+      const block = r1 > r0 ? await g.readFrames(r0, r1) : { flat: new Int32Array(0), lead: 0 };
+      ks.forEach((k, j) => extract(block.flat, block.lead, g, members[j]!, r0, start, out[k]!));
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.lock;
+    await Promise.all(this.groups.map((g) => g.close()));
+  }
+}
+
+/**
+ * Copies one member's samples [start, start + out.length) out of a flat block that begins at frame r0.
+ * Samples whose (skewed) frame lies past the end of the file get the format's invalid value.
+ */
+function extract(flat: Int32Array, lead: number, g: SignalGroup, m: GroupMember, r0: number, start: number, out: Int32Array): void {
+  const n = out.length, F = g.frameSamples, k = m.samplesPerFrame;
+  const firstFrame = Math.floor(start / k) + m.skew;
+  let sub = start - Math.floor(start / k) * k;
+  // Samples available before the file runs out.
+  const avail = Math.max(0, Math.min(n, (g.fileFrames - firstFrame) * k - sub));
+  let p = lead + (firstFrame - r0) * F + m.slot + sub;
+  if (k === 1) {
+    for (let i = 0; i < avail; i++, p += F) out[i] = flat[p]!;
+  } else {
+    const jump = F - k;
+    for (let i = 0; i < avail; i++) {
+      out[i] = flat[p]!;
+      p++;
+      if (++sub === k) { sub = 0; p += jump; }
+    }
+  }
+  if (avail < n) out.fill(invalidSample(g.format), avail);
+}

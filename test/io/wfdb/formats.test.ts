@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  bytesForSamples, decodeChannel, decodeSamples, encodeSamples, formatLayout, formatRange, invalidSample, samplesInBytes,
+  WFDB_FORMATS, type WfdbEncodableFormat,
+} from '../../../src/io/wfdb/formats.js';
+
+/** Deterministic generator (mulberry32) so that failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const BITS: Record<WfdbEncodableFormat, number> = { '16': 16, '24': 24, '32': 32, '61': 16, '80': 8, '160': 16, '212': 12 };
+
+test('every encodable format round-trips its full value range, odd counts included', () => {
+  const rand = rng(1);
+  for (const f of Object.keys(BITS) as WfdbEncodableFormat[]) {
+    const bits = BITS[f];
+    for (const n of [0, 1, 2, 3, 7, 1000, 1001]) {
+      const src = new Int32Array(n);
+      for (let i = 0; i < n; i++) src[i] = Math.floor(rand() * 2 ** bits) - 2 ** (bits - 1);
+      if (n >= 2) { src[0] = -(2 ** (bits - 1)); src[1] = 2 ** (bits - 1) - 1; }
+      const bytes = new Uint8Array(bytesForSamples(f, n));
+      assert.equal(encodeSamples(f, src, n, bytes), bytes.length, `format ${f}, n ${n}: bytes written`);
+      const back = new Int32Array(n);
+      decodeSamples(f, bytes, n, back);
+      assert.deepEqual(back, src, `format ${f}, n ${n}`);
+    }
+  }
+});
+
+test('format 212 packs sample pairs as signal(5) describes', () => {
+  // 0x123 and 0x456 -> 0x23, (0x4 << 4 | 0x1), 0x56; -1 and -2048 -> 0xff, 0x8f, 0x00.
+  const out = new Int32Array(4);
+  decodeSamples('212', Uint8Array.of(0x23, 0x41, 0x56, 0xff, 0x8f, 0x00), 4, out);
+  assert.deepEqual(Array.from(out), [0x123, 0x456, -1, -2048]);
+  const odd = new Int32Array(1);
+  decodeSamples('212', Uint8Array.of(0xfe, 0x0f), 1, odd);
+  assert.equal(odd[0], -2);
+});
+
+test('format 310 reads two 10-bit samples from bits 1..10 of each word and a third from their top bits', () => {
+  const [a, b, c] = [5, -3, 300];
+  const w0 = ((a & 0x3ff) << 1) | ((c & 0x1f) << 11);
+  const w1 = ((b & 0x3ff) << 1) | (((c >> 5) & 0x1f) << 11);
+  const bytes = Uint8Array.of(w0 & 0xff, w0 >> 8, w1 & 0xff, w1 >> 8);
+  const out = new Int32Array(3);
+  decodeSamples('310', bytes, 3, out);
+  assert.deepEqual(Array.from(out), [a, b, c]);
+  const two = new Int32Array(2);
+  decodeSamples('310', bytes, 2, two);
+  assert.deepEqual(Array.from(two), [a, b]);
+});
+
+test('format 311 reads three 10-bit samples from the low bits of a little-endian 32-bit word', () => {
+  const [a, b, c] = [1, -1, -512];
+  const w = ((a & 0x3ff) | ((b & 0x3ff) << 10) | ((c & 0x3ff) << 20)) >>> 0;
+  const bytes = Uint8Array.of(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24);
+  const out = new Int32Array(3);
+  decodeSamples('311', bytes, 3, out);
+  assert.deepEqual(Array.from(out), [a, b, c]);
+  const two = new Int32Array(2);
+  decodeSamples('311', bytes.subarray(0, 3), 2, two);
+  assert.deepEqual(Array.from(two), [a, b]);
+});
+
+test('format 8 decodes signed first differences, 80 and 160 offset binary, 61 big-endian', () => {
+  const cases: [string, Uint8Array, number[]][] = [
+    ['8', Uint8Array.of(0x00, 0x7f, 0x80, 0xff), [0, 127, -128, -1]],
+    ['80', Uint8Array.of(0x00, 0x80, 0xff), [-128, 0, 127]],
+    ['160', Uint8Array.of(0x00, 0x00, 0x00, 0x80, 0xff, 0xff), [-32768, 0, 32767]],
+    ['61', Uint8Array.of(0x12, 0x34, 0xff, 0xfe), [0x1234, -2]],
+    ['24', Uint8Array.of(0x01, 0x00, 0x80), [-8388607]],
+  ];
+  for (const [f, bytes, want] of cases) {
+    const out = new Int32Array(want.length);
+    decodeSamples(f as never, bytes, want.length, out);
+    assert.deepEqual(Array.from(out), want, `format ${f}`);
+  }
+});
+
+test('bytesForSamples and samplesInBytes agree for every format and length', () => {
+  for (const f of WFDB_FORMATS) {
+    const { groupSamples, groupBytes } = formatLayout(f);
+    assert.equal(bytesForSamples(f, 6 * groupSamples), 6 * groupBytes, `format ${f}`);
+    for (let n = 0; n < 40; n++) {
+      const b = bytesForSamples(f, n);
+      // 4 bytes of 310 hold 2 samples or a whole group of 3.
+      assert.ok(samplesInBytes(f, b) >= n && samplesInBytes(f, b) <= n + 1, `format ${f}: ${n} samples in ${b} bytes`);
+      if (b > 0) assert.ok(samplesInBytes(f, b - 1) < n, `format ${f}: ${b - 1} bytes hold fewer than ${n}`);
+    }
+  }
+  // An odd 212 file ends in a 2-byte half group (binformats.d5: 499 samples in 749 bytes).
+  assert.equal(bytesForSamples('212', 499), 749);
+  assert.equal(bytesForSamples('310', 499), 666);
+});
+
+test('formatRange excludes the invalid value WFDB reserves', () => {
+  assert.deepEqual(formatRange('16'), [-32767, 32767]);
+  assert.deepEqual(formatRange('212'), [-2047, 2047]);
+  assert.equal(invalidSample('212'), -2048);
+  assert.equal(invalidSample('16'), -32768);
+});
+
+test('decodeChannel equals decoding the whole block and taking every frameSamples-th sample', () => {
+  const rand = rng(3);
+  const bytes = Uint8Array.from({ length: 6000 }, () => Math.floor(rand() * 256));
+  for (const [f, F] of [['212', 2], ['212', 4], ['16', 1], ['16', 3]] as const) {
+    const frames = 500;
+    const flat = new Int32Array(frames * F);
+    decodeSamples(f, bytes, frames * F, flat);
+    for (let slot = 0; slot < F; slot++) {
+      const out = new Int32Array(frames + 1);
+      assert.equal(decodeChannel(f, bytes, frames, F, slot, out, 1), true);
+      assert.deepEqual(Array.from(out.subarray(1)), Array.from({ length: frames }, (_, i) => flat[i * F + slot]!), `format ${f}, ${F} per frame, slot ${slot}`);
+    }
+  }
+  const out = new Int32Array(4);
+  assert.equal(decodeChannel('212', bytes, 2, 3, 0, out), false, 'odd 212 frames straddle byte groups');
+  assert.equal(decodeChannel('8', bytes, 2, 1, 0, out), false, 'differences need running sums');
+});

@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../../../src/io/recording.js';
+import { openWfdb } from '../../../src/io/wfdb/record.js';
+import { chooseScaling, writeWfdb } from '../../../src/io/wfdb/writer.js';
+import { needShared, shared } from '../../helpers/shared.js';
+
+/** A recording held in memory: integer or float stored values per channel. */
+class MemoryRecording extends Recording {
+  readonly info: RecordingInfo;
+  constructor(private readonly data: StoredBlock[], channels: Partial<ChannelInfo>[]) {
+    super();
+    this.info = {
+      path: 'memory', format: 'npy', duration: 0, annotations: [], comments: ['made in memory'],
+      channels: channels.map((c, k) => ({ name: `ch${k}`, unit: 'mV', fs: 10, samples: data[k]!.length, gain: 1, baseline: 0, storage: 'int32', ...c })),
+    };
+  }
+  protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+    return channels.map((c) => this.data[c]!.slice(start, end));
+  }
+  async close(): Promise<void> {}
+}
+
+function checksum16(d: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s = (s + d[i]!) | 0;
+  return ((s & 0xffff) << 16) >> 16;
+}
+
+async function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'vitaldsp-wfdbw-'));
+  try { await fn(dir); } finally { await rm(dir, { recursive: true, force: true }); }
+}
+
+async function readAll(rec: Recording, raw: boolean): Promise<StoredBlock[] | Float64Array[]> {
+  const idx = rec.signalChannels();
+  return rec.read(idx, 0, rec.info.channels[idx[0]!]!.samples, { raw }) as Promise<StoredBlock[]>;
+}
+
+test('writeWfdb copies record 100s losslessly in formats 16 and 212', { skip: needShared('data/wfdb/100s.hea') }, async () => {
+  await withTmp(async (dir) => {
+    const src = await openWfdb(shared('data/wfdb/100s'));
+    try {
+      const want = await readAll(src, true);
+      for (const format of ['16', '212'] as const) {
+        const res = await writeWfdb(src, join(dir, `copy${format}`), { format, chunkSeconds: 7 });
+        assert.ok(res.channels.every((c) => c.lossless));
+        const back = await openWfdb(res.heaPath);
+        try {
+          assert.deepEqual(await readAll(back, true), want, `format ${format}`);
+          assert.deepEqual(back.info.channels.map((c) => [c.name, c.fs, c.gain, c.baseline, c.storage, c.extra!['adcResolution'], c.extra!['adcZero']]),
+            src.info.channels.map((c) => [c.name, c.fs, c.gain, c.baseline, format, 11, 1024]));
+          // Initial values and checksums equal those of the original header.
+          back.info.channels.forEach((c, k) => {
+            assert.equal(c.extra!['initialValue'], src.info.channels[k]!.extra!['initialValue']);
+            assert.equal(c.extra!['checksum'], src.info.channels[k]!.extra!['checksum']);
+          });
+          assert.deepEqual(back.info.comments, src.info.comments);
+        } finally { await back.close(); }
+        assert.equal((await stat(res.datPath)).size, format === '16' ? 21600 * 4 : 21600 * 3);
+      }
+    } finally { await src.close(); }
+  });
+});
+
+test('format 212 round-trips odd sample counts across odd-sized chunks', async () => {
+  await withTmp(async (dir) => {
+    for (const [nch, frames] of [[3, 1001], [1, 7], [1, 1], [2, 5]] as const) {
+      const data = Array.from({ length: nch }, (_, k) => Int32Array.from({ length: frames }, (_, i) => ((i * 37 + k * 101) % 4095) - 2047));
+      const rec = new MemoryRecording(data, data.map(() => ({ storage: '212', gain: 200, baseline: 3 })));
+      // 0.7 s at 10 Hz: 7 frames a chunk, so with 3 channels each chunk holds an odd number of samples.
+      const res = await writeWfdb(rec, join(dir, `odd${nch}_${frames}.hea`), { format: '212', chunkSeconds: 0.7 });
+      assert.equal((await stat(res.datPath)).size, Math.floor((nch * frames) / 2) * 3 + ((nch * frames) % 2) * 2);
+      const back = await openWfdb(res.heaPath);
+      try {
+        const got = await readAll(back, true);
+        assert.deepEqual(got, data, `${nch} channels x ${frames} frames`);
+        back.info.channels.forEach((c, k) => {
+          assert.equal(c.extra!['checksum'], checksum16(data[k]!));
+          assert.equal(c.extra!['initialValue'], data[k]![0]);
+          assert.deepEqual([c.gain, c.baseline], [200, 3]);
+        });
+      } finally { await back.close(); }
+    }
+  });
+});
+
+test('float sources are quantised to fill the format range, NaN becoming the invalid value', async () => {
+  await withTmp(async (dir) => {
+    const n = 5000;
+    const sine = Float64Array.from({ length: n }, (_, i) => 1.5 * Math.sin(i / 30) + 0.25);
+    const ramp = Float64Array.from({ length: n }, (_, i) => 1e5 + i * 0.01);
+    const flat = new Float64Array(n).fill(-3);
+    sine[17] = NaN;
+    const rec = new MemoryRecording([sine, ramp, flat], [{ storage: 'float64', unit: 'mmHg' }, { storage: 'float64', unit: 'micro volt' }, { storage: 'float64' }]);
+    for (const format of ['16', '212'] as const) {
+      const res = await writeWfdb(rec, join(dir, `f${format}`), { format });
+      const back = await openWfdb(res.heaPath);
+      try {
+        const raw = (await readAll(back, true)) as Int32Array[];
+        const phys = (await readAll(back, false)) as Float64Array[];
+        const top = format === '16' ? 32767 : 2047;
+        [sine, ramp, flat].forEach((x, k) => {
+          const ch = back.info.channels[k]!;
+          assert.equal(res.channels[k]!.lossless, false);
+          for (let i = 0; i < n; i++) {
+            if (Number.isNaN(x[i]!)) { assert.equal(raw[k]![i], -top - 1, 'NaN is stored as the invalid value'); continue; }
+            assert.ok(Math.abs(raw[k]![i]!) <= top);
+            assert.ok(Math.abs(phys[k]![i]! - x[i]!) <= 0.5 / ch.gain + 1e-12 * Math.abs(x[i]!), `format ${format} ch ${k} at ${i}: ${phys[k]![i]} vs ${x[i]}`);
+          }
+        });
+        // The range is used: the sine's extremes come within a few units of the format's limits.
+        const maxAbs = raw[0]!.reduce((m, v) => (v === -top - 1 ? m : Math.max(m, Math.abs(v))), 0);
+        assert.ok(maxAbs >= top - 3, `format ${format}: peak ${maxAbs}`);
+        assert.deepEqual(back.info.channels.map((c) => c.unit), ['mmHg', 'micro_volt', 'mV']);
+      } finally { await back.close(); }
+    }
+  });
+});
+
+test('integers too wide for format 212 are rescaled rather than wrapped', async () => {
+  await withTmp(async (dir) => {
+    const wide = Int32Array.from({ length: 300 }, (_, i) => (i * 211) % 60000 - 30000);
+    const rec = new MemoryRecording([wide], [{ storage: '16', gain: 100, baseline: 0 }]);
+    const res = await writeWfdb(rec, join(dir, 'w'), { format: '212' });
+    assert.equal(res.channels[0]!.lossless, false);
+    const back = await openWfdb(res.heaPath);
+    try {
+      const [p] = (await readAll(back, false)) as Float64Array[];
+      const g = back.info.channels[0]!.gain;
+      for (let i = 0; i < wide.length; i++) assert.ok(Math.abs(p![i]! - wide[i]! / 100) <= 0.5 / g + 1e-9, `at ${i}`);
+    } finally { await back.close(); }
+    // Written as format 16 the same integers fit and are copied as they are.
+    const res16 = await writeWfdb(rec, join(dir, 'w16'), { format: '16' });
+    assert.equal(res16.channels[0]!.lossless, true);
+  });
+});
+
+test('writeWfdb refuses channels of different rates and bad options with RangeError', async () => {
+  const rec = new MemoryRecording([new Int32Array(10), new Int32Array(20)], [{ fs: 10 }, { fs: 20 }]);
+  await assert.rejects(writeWfdb(rec, join(tmpdir(), 'never.hea')), (e: unknown) => e instanceof RangeError && /sampling rate/.test(e.message));
+  await assert.rejects(writeWfdb(rec, join(tmpdir(), 'never.hea'), { channels: [0], format: '24' as never }), (e: unknown) => e instanceof RangeError && /format/.test(e.message));
+  await assert.rejects(writeWfdb(rec, join(tmpdir(), 'never.hea'), { channels: [0], chunkSeconds: 0 }), (e: unknown) => e instanceof RangeError && /chunkSeconds/.test(e.message));
+});
+
+test('the written header carries the start time and reads back through the header parser', async () => {
+  await withTmp(async (dir) => {
+    const rec = new MemoryRecording([Int32Array.of(1, 2, 3)], [{ storage: '16', name: 'lead II' }]);
+    (rec.info as { startTime?: string }).startTime = '2003-02-01T10:20:30';
+    await writeWfdb(rec, join(dir, 't.hea'));
+    const text = await readFile(join(dir, 't.hea'), 'utf8');
+    assert.match(text, /^t 1 10 3 10:20:30 01\/02\/2003\n/);
+    assert.match(text, /^t\.dat 16 1\(0\)\/mV 16 0 1 6 0 lead II$/m);
+  });
+});
+
+test('chooseScaling maps the range inside the format limits', () => {
+  for (const [lo, hi] of [[-1, 1], [0, 1e-6], [1e6, 1e6 + 1], [5, 5], [-3e4, 3e4]]) {
+    const [g, b] = chooseScaling(lo!, hi!, -2047, 2047);
+    assert.ok(Number.isInteger(b));
+    for (const x of [lo!, hi!, (lo! + hi!) / 2]) {
+      const q = Math.round(x * g + b);
+      assert.ok(q >= -2047 && q <= 2047, `[${lo}, ${hi}] at ${x}: ${q}`);
+    }
+  }
+});
