@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { medianBias, periodogram, welch, type PeriodogramOptions, type WelchOptions } from '../../src/dsp/spectral.js';
+import type { WindowSpec } from '../../src/dsp/windows.js';
+import { needShared, repoRoot, shared } from '../helpers/shared.js';
+
+// Extra expected values: test/golden/dsp/make_spectral_extra.py (scipy.signal.welch / periodogram, SciPy 1.17).
+interface Case { args: Record<string, unknown>; x: number[]; expectedF: number[]; expectedP: number[] }
+const golden = JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/spectral_extra.json'), 'utf8')) as { welch: Case[]; periodogram: Case[] };
+
+/**
+ * Relative error per value, the denominator floored at 1e-12 of the largest value: bins that are
+ * rounding noise in SciPy too (the DC bin after mean removal, ~1e-30) are compared on that scale.
+ */
+function assertSpectrum(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1e-12 * scale, 1e-300);
+    if (err > tol) assert.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (relative error ${err})`);
+  }
+}
+
+const camel = (k: string): string => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Vector-file args (snake_case, SciPy names) as our options; tuples of window specs stay arrays. */
+function options(args: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (keys.includes(camel(k))) out[camel(k)] = v;
+  return out;
+}
+const WELCH_KEYS = ['fs', 'window', 'nperseg', 'noverlap', 'nfft', 'detrend', 'returnOnesided', 'scaling', 'average'] as const;
+const PERIODOGRAM_KEYS = ['fs', 'window', 'nfft', 'detrend', 'returnOnesided', 'scaling'] as const;
+
+interface VectorFile { cases: { name: string; args: Record<string, unknown>; input: number[]; expected: Record<string, number[]> }[] }
+
+test('welch and periodogram match SciPy on every shared vector case', { skip: needShared('vectors/spectrum.json') }, () => {
+  const file = JSON.parse(readFileSync(shared('vectors/spectrum.json'), 'utf8')) as VectorFile;
+  assert.ok(file.cases.length > 0);
+  for (const c of file.cases) {
+    const w = welch(c.input, options(c.args, WELCH_KEYS) as WelchOptions);
+    assertSpectrum(w.f, c.expected.welchF!, 1e-9, `${c.name} welchF`);
+    assertSpectrum(w.p, c.expected.welchP!, 1e-9, `${c.name} welchP`);
+    const p = periodogram(c.input, options(c.args, PERIODOGRAM_KEYS) as PeriodogramOptions);
+    assertSpectrum(p.f, c.expected.periodogramF!, 1e-9, `${c.name} periodogramF`);
+    assertSpectrum(p.p, c.expected.periodogramP!, 1e-9, `${c.name} periodogramP`);
+  }
+});
+
+test('welch matches SciPy for odd and non-power-of-two segments, median average, spectrum scaling, detrend and window variants', () => {
+  for (const c of golden.welch) {
+    const opts = { ...c.args } as WelchOptions & { window?: WindowSpec };
+    const r = welch(c.x, opts);
+    const what = `welch ${JSON.stringify(c.args)}`;
+    assertSpectrum(r.f, c.expectedF, 1e-12, `${what} f`);
+    assertSpectrum(r.p, c.expectedP, 1e-9, `${what} p`);
+  }
+});
+
+test('periodogram matches SciPy with truncating and padding nfft, windows, two-sided output and detrend variants', () => {
+  for (const c of golden.periodogram) {
+    const r = periodogram(c.x, c.args as PeriodogramOptions);
+    const what = `periodogram ${JSON.stringify(c.args)}`;
+    assertSpectrum(r.f, c.expectedF, 1e-12, `${what} f`);
+    assertSpectrum(r.p, c.expectedP, 1e-9, `${what} p`);
+  }
+});
+
+test('welch accepts the window as values and gives the same result as the named window', () => {
+  const c = golden.welch[0]!;
+  const named = welch(c.x, c.args as WelchOptions);
+  const n = c.args.nperseg as number;
+  const hann = new Float64Array(n).map((_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+  const values = welch(c.x, { ...(c.args as WelchOptions), window: hann, nperseg: undefined });
+  assertSpectrum(values.p, named.p, 1e-12, 'window values');
+});
+
+test('medianBias is SciPy\'s bias of the median of n periodograms', () => {
+  // 1 + sum_{i=1}^{(n-1)//2} (1/(2i+1) - 1/(2i))
+  assert.equal(medianBias(1), 1);
+  assert.equal(medianBias(2), 1);
+  assert.ok(Math.abs(medianBias(3) - (1 + 1 / 3 - 1 / 2)) < 1e-15);
+  assert.ok(Math.abs(medianBias(5) - (1 + 1 / 3 - 1 / 2 + 1 / 5 - 1 / 4)) < 1e-15);
+});
+
+test('an empty signal gives empty spectra', () => {
+  assert.equal(welch([]).p.length, 0);
+  assert.equal(periodogram([]).f.length, 0);
+});
+
+test('invalid arguments give a RangeError or TypeError naming the argument', () => {
+  const x = new Float64Array(512).map((_, i) => Math.sin(i / 5));
+  const cases: [() => unknown, ErrorConstructor, RegExp][] = [
+    [() => welch(x, { nperseg: 0 }), RangeError, /nperseg/],
+    [() => welch(x, { nperseg: -8 }), RangeError, /nperseg/],
+    [() => welch(x, { nperseg: 64, noverlap: 64 }), RangeError, /noverlap/],
+    [() => welch(x, { nperseg: 64, noverlap: -1 }), RangeError, /noverlap/],
+    [() => welch(x, { nperseg: 64, nfft: 32 }), RangeError, /nfft/],
+    [() => welch(x, { fs: 0 }), RangeError, /fs/],
+    [() => welch(x, { fs: NaN }), RangeError, /fs/],
+    [() => welch([1, NaN, 3]), RangeError, /x must not contain NaN/],
+    [() => periodogram([1, 2, NaN]), RangeError, /x must not contain NaN/],
+    [() => welch(x, { window: new Float64Array(100), nperseg: 64 }), RangeError, /nperseg/],
+    [() => welch(x.subarray(0, 50), { window: new Float64Array(100) }), RangeError, /window length/],
+    [() => periodogram(x, { window: new Float64Array(10) }), RangeError, /window length/],
+    [() => welch(x, { scaling: 'psd' as 'density' }), TypeError, /scaling/],
+    [() => welch(x, { average: 'max' as 'mean' }), TypeError, /average/],
+    [() => welch(x, { detrend: 'quadratic' as 'linear' }), TypeError, /detrend/],
+  ];
+  for (const [fn, type, pattern] of cases) {
+    assert.throws(fn, (e: unknown) => e instanceof type && pattern.test((e as Error).message), String(fn));
+  }
+});
+
+test('nperseg longer than the signal is clipped to its length, as SciPy does', () => {
+  const x = new Float64Array(100).map((_, i) => Math.cos(i / 3));
+  const clipped = welch(x, { nperseg: 256 });
+  const exact = welch(x, { nperseg: 100 });
+  assert.deepEqual(clipped.p, exact.p);
+  assert.equal(clipped.f.length, 51);
+});
