@@ -25,13 +25,14 @@ const costPerSample: Record<SignalType, number> = { ecg: 3, ppg: 2, resp: 1, eeg
 export function planChannels(rec: Recording, choice: ChannelChoice): { channels: ChannelPlan[]; warnings: string[] } {
   const warnings: string[] = [];
   const { info } = rec;
-  const candidates = rec.signalChannels().map((i): ChannelPlan => {
+  const given = choice.signal && choice.signal !== 'auto' ? choice.signal : undefined;
+  const byLabel = rec.signalChannels().map((i) => inferSignalType(info.channels[i]!.name, info.channels[i]!.unit));
+  // Generic labels ('ch0', 'signal') say nothing; when no label does, the file name may ('..._ppg_100hz.csv').
+  const byName = byLabel.every((t) => t === 'unknown') ? inferSignalType(basename(info.path, extname(info.path))) : 'unknown';
+  const candidates = rec.signalChannels().map((i, k): ChannelPlan => {
     const c = info.channels[i]!;
-    // Generic labels ('ch0', 'signal') say nothing; then the file name may ('..._ppg_100hz.csv').
-    const byLabel = inferSignalType(c.name, c.unit);
-    const guessed = byLabel !== 'unknown' ? byLabel : inferSignalType(basename(info.path, extname(info.path)));
-    const given = choice.signal && choice.signal !== 'auto' ? choice.signal : undefined;
-    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: given ?? guessed, typeFrom: given ? 'given' : byLabel !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
+    const guessed = byLabel[k] !== 'unknown' ? byLabel[k]! : byName;
+    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: given ?? guessed, typeFrom: given ? 'given' : byLabel[k] !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
   });
   if (candidates.length === 0) throw new RangeError(`${info.path}: no signal channels to process`);
   let chosen: ChannelPlan[];
@@ -45,7 +46,7 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
       return c;
     });
   } else {
-    const type = choice.signal && choice.signal !== 'auto' ? choice.signal : primaryOrder.find((t) => candidates.some((c) => c.type === t))!;
+    const type = given ?? primaryOrder.find((t) => candidates.some((c) => c.type === t))!;
     const ofType = candidates.filter((c) => c.type === type);
     chosen = type === 'eeg' ? ofType : ofType.slice(0, 1);
     if (chosen.length === 0) {

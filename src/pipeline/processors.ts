@@ -12,6 +12,8 @@ import { impulseSettlingLength } from '../dsp/zero-phase-chunked.js';
 import { ecgCleaningSos } from '../signals/ecg-clean.js';
 import { RPeakDetector } from '../signals/ecg-detect.js';
 import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
+import { PpgDetector } from '../signals/ppg.js';
+import { BreathDetector } from '../signals/resp.js';
 
 export interface TypeProcessor {
   type: SignalType;
@@ -48,10 +50,13 @@ export function processorFor(type: SignalType, fs: number, cfg: Config): TypePro
       break;
     case 'ppg':
       sos = bandSos(cfg.ppg.lowHz, cfg.ppg.highHz, cfg.ppg.order, fs);
+      detector = new PpgDetector({ bandHz: [cfg.ppg.lowHz, cfg.ppg.highHz] });
       templateSeconds = [0.3, 0.5];
       break;
     case 'resp':
       sos = bandSos(cfg.resp.lowHz, cfg.resp.highHz, cfg.resp.order, fs);
+      detector = new BreathDetector();
+      templateSeconds = [1, 2];
       rateRange = [3, 60];
       break;
     case 'eeg':
