@@ -5,8 +5,12 @@ import { FormatError } from '../io/errors.js';
 import { ConfigError } from '../config/resolve.js';
 import { registerConfig } from './config.js';
 import { registerProcess } from './process.js';
+import { registerSubmit } from './submit.js';
+import { registerWorker } from './worker.js';
+import { registerStatus } from './status.js';
 import { registerSessions } from './sessions.js';
 import { registerCache } from './cache.js';
+import { registerSynth } from './synth.js';
 import { registerInfo } from './info.js';
 import { registerConvert } from './convert.js';
 import { registerHrv } from './hrv.js';
@@ -21,6 +25,9 @@ const program = new Command('vitaldsp')
   .showHelpAfterError();
 
 // Commands: each module adds one subcommand.
+registerSubmit(program);
+registerWorker(program);
+registerStatus(program);
 registerPeaks(program);
 registerEval(program);
 registerHrv(program);
@@ -30,6 +37,7 @@ registerConfig(program);
 registerProcess(program);
 registerSessions(program);
 registerCache(program);
+registerSynth(program);
 
 try {
   await program.parseAsync(process.argv);
