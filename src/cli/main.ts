@@ -24,6 +24,12 @@ const program = new Command('vitaldsp')
   .version(pkg.version)
   .showHelpAfterError();
 
+// A closed pipe (`vitaldsp peaks x | head`) ends the output, not the program with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 // Commands: each module adds one subcommand.
 registerSubmit(program);
 registerWorker(program);

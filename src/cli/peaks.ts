@@ -18,6 +18,8 @@ import { inferSignalType } from '../signals/signal-type.js';
 import { streamBeats, type BlockDetector } from '../signals/beat-stream.js';
 import { RPeakDetector } from '../signals/ecg-detect.js';
 import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
+import { PpgDetector } from '../signals/ppg.js';
+import { BreathDetector } from '../signals/resp.js';
 import { parseFs } from './info.js';
 
 /** Settings every detector factory receives from the command line. */
@@ -38,6 +40,8 @@ export const beatDetectors: Record<string, Record<string, DetectorFactory>> = {
     default: (s) => new RPeakDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
     pantompkins: (s) => panTompkinsDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
   },
+  ppg: { default: () => new PpgDetector() },
+  resp: { default: () => new BreathDetector() },
 };
 
 /** The channel to use: the one given, else the first whose label says `signal`, else the first signal channel. */

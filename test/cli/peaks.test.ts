@@ -66,3 +66,17 @@ test('vitaldsp peaks names a bad detector or signal type', { skip: needShared('d
   assert.equal(b.status, 2);
   assert.match(b.stderr, /--signal/);
 });
+
+test('peaks --signal ppg and --signal resp write pulses and breaths at plausible rates', { skip: needShared('data/ppg/heartpy_ppg_100hz.csv') || needShared('data/resp/biosppy_resp.txt') }, () => {
+  const cases: [string, string[], number, number][] = [
+    ['ppg', [shared('data/ppg/heartpy_ppg_100hz.csv'), '--fs', '100'], 40, 120],
+    ['resp', [shared('data/resp/biosppy_resp.txt')], 6, 30],
+  ];
+  for (const [signal, args, lo, hi] of cases) {
+    const r = spawnSync(process.execPath, [cliPath, 'peaks', ...args, '--signal', signal], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const t = r.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+    const rate = 60 / ((t[t.length - 1]! - t[0]!) / (t.length - 1));
+    assert.ok(rate > lo && rate < hi, `${signal} rate ${rate}`);
+  }
+});
