@@ -1,0 +1,101 @@
+/**
+ * The full pipeline on long recordings, each run in a child process (`vitaldsp process`) so that its
+ * peak RSS is its own:
+ *  - Holter-24: 24 h, 2 channels, 360 Hz, WFDB 212, made by tiling MIT-BIH record 100 48 times (or a
+ *    synthetic ECG when the shared data is absent): wall time and peak RSS for 1 and 2 workers and
+ *    the speed-up, then a second run served from the cache (hit rate, speed-up over the first).
+ *  - Big: a WFDB format-16 record over 10 GB (16 channels, copies of record 100), processed with
+ *    the default settings: wall time and peak RSS. Skipped with VITALDSP_BENCH_QUICK=1.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openRecording } from '../src/io/open.js';
+import { syntheticEcg } from '../src/signals/synthetic-ecg.js';
+import { MemoryRecording } from '../src/io/memory.js';
+import { writeWfdb } from '../src/io/wfdb/writer.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'src', 'cli', 'main.js');
+const shared = [process.env.VITALDSP_SHARED, resolve(here, '..', '..', '..', 'shared')].find((d) => d && existsSync(join(d, 'data', 'wfdb', '100.dat')));
+
+interface Run { wall: number; rssMB: number; hitRate: number; beats: number; workers: number }
+
+function run(input: string, out: string, set: string[]): Run {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, 'process', input, '--out', out, '--quiet', ...set.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`process failed: ${r.stderr}`);
+  const name = input.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+  const m = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as { run: { peakRssMB: number; workers: number; cache: { hitRate: number } | null }; stages: { stage: string; counts: Record<string, number> }[] };
+  return { wall, rssMB: m.run.peakRssMB, hitRate: m.run.cache?.hitRate ?? 0, beats: m.stages.find((s) => s.stage === 'process')!.counts['beats']!, workers: m.run.workers };
+}
+
+async function holter24(dir: string): Promise<string> {
+  const hea = join(dir, 'holter24.hea');
+  if (shared) {
+    const dat = readFileSync(join(shared, 'data', 'wfdb', '100.dat'));
+    const out = createWriteStream(join(dir, 'holter24.dat'));
+    for (let i = 0; i < 48; i++) if (!out.write(dat)) await once(out, 'drain');
+    out.end();
+    await once(out, 'close');
+    writeFileSync(hea, `holter24 2 360 ${650000 * 48}\nholter24.dat 212 200 11 1024 995 0 0 MLII\nholter24.dat 212 200 11 1024 1011 0 0 V5\n`);
+  } else {
+    console.log('  (shared data absent: Holter-24 is a synthetic ECG)');
+    const e = syntheticEcg({ fs: 360, seconds: 86400, seed: 24 });
+    await writeWfdb(new MemoryRecording({ data: [e.signal, e.signal], fs: 360, names: ['ECG', 'ECG2'], units: ['mV', 'mV'] }), hea, { format: '212' });
+  }
+  return hea;
+}
+
+/** A format-16 record of 16 channels (each record 100 lead) tiled past `bytes`. */
+async function bigRecord(dir: string, bytes: number): Promise<string> {
+  const src = await openRecording(shared ? join(shared, 'data', 'wfdb', '100.hea') : await holter24(dir));
+  const n = 650000;
+  const [a, b] = (await src.read([0, 1], 0, n, { raw: true })) as Int32Array[];
+  await src.close();
+  const frame = new Int16Array(n * 16);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 16; c++) frame[i * 16 + c] = c % 2 ? b![i]! : a![i]!;
+  const tile = Buffer.from(frame.buffer);
+  const tiles = Math.ceil(bytes / tile.length);
+  const out = createWriteStream(join(dir, 'big.dat'));
+  for (let i = 0; i < tiles; i++) if (!out.write(tile)) await once(out, 'drain');
+  out.end();
+  await once(out, 'close');
+  const lines = [`big 16 360 ${n * tiles}`];
+  for (let c = 0; c < 16; c++) lines.push(`big.dat 16 200 11 1024 0 0 0 ${c === 0 ? 'MLII' : `lead${c}`}`);
+  writeFileSync(join(dir, 'big.hea'), lines.join('\n') + '\n');
+  return join(dir, 'big.hea');
+}
+
+export default async function (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-bench-pipeline-'));
+  try {
+    const hea = await holter24(dir);
+    const one = run(hea, join(dir, 'w1'), ['runtime.workers=1', 'cache.enabled=false']);
+    const two = run(hea, join(dir, 'w2'), ['runtime.workers=2', 'cache.enabled=false']);
+    const cold = run(hea, join(dir, 'c'), ['runtime.workers=2']);
+    const warm = run(hea, join(dir, 'c'), ['runtime.workers=2']);
+    console.log('Holter-24 (24 h, 2 x 360 Hz, 31.1 M samples per channel), full pipeline with all outputs:');
+    console.log('  run                    wall s   peak RSS MB   beats    cache hit rate');
+    const row = (name: string, r: Run) => console.log(`  ${name.padEnd(22)} ${r.wall.toFixed(2).padStart(6)}   ${r.rssMB.toFixed(0).padStart(11)}   ${String(r.beats).padStart(6)}   ${(r.hitRate * 100).toFixed(0).padStart(5)} %`);
+    row('1 worker, no cache', one);
+    row('2 workers, no cache', two);
+    row('2 workers, cache cold', cold);
+    row('2 workers, cache warm', warm);
+    console.log(`  speed-up 2 workers over 1: ${(one.wall / two.wall).toFixed(2)}x; warm cache over cold: ${(cold.wall / warm.wall).toFixed(2)}x`);
+    if (process.env.VITALDSP_BENCH_QUICK) {
+      console.log('  (10 GB run skipped: VITALDSP_BENCH_QUICK is set)');
+      return;
+    }
+    rmSync(join(dir, 'holter24.dat'), { force: true });
+    const big = await bigRecord(dir, 10.2e9);
+    const r = run(big, join(dir, 'big-out'), ['cache.enabled=false', 'checkpoint.enabled=false']);
+    console.log(`Big: ${(10.2).toFixed(1)} GB WFDB 16 (16 channels), first ECG channel through the pipeline: ${r.wall.toFixed(1)} s, peak RSS ${r.rssMB.toFixed(0)} MB, ${r.beats} beats`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
