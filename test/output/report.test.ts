@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderReport } from '../../src/output/report.js';
+import { processRecording, type RecordResult } from '../../src/pipeline/process.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+
+const config = { env: {}, set: ['runtime.workers=1'] };
+
+interface PageChannel {
+  name: string;
+  overview: { dt: number; min: (number | null)[]; max: (number | null)[] };
+  trace: { dt: number; y: (number | null)[]; beatIndex: number[]; beatAmp: (number | null)[] };
+  quality: { start: number[]; end: number[]; score: (number | null)[]; level: number[] };
+  trends: { title: string; x: number[]; ys: (number | null)[][] }[];
+}
+
+/** The JSON object the page embeds for its charts. */
+function pageData(html: string): { channels: PageChannel[] } {
+  const m = /<script id="data" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'the page embeds a data script');
+  return JSON.parse(m[1]!) as { channels: PageChannel[] };
+}
+
+const hostile = `<img src=x onerror=alert(1)>"'&</script><script>alert(2)</script>`;
+const ecgA = syntheticEcg({ fs: 250, seconds: 600, heartRate: 66, seed: 21 });
+const ecgB = syntheticEcg({ fs: 250, seconds: 600, heartRate: 66, seed: 22, noise: 0.05 });
+let processed: Promise<RecordResult> | undefined;
+/** Two 10-min ECG channels with hostile record and channel names, processed once (in memory). */
+const twoChannels = () => (processed ??= processRecording(
+  { data: [ecgA.signal, ecgB.signal], fs: 250, signalType: 'ecg', metadata: { name: hostile, names: ['lead I', `V5 ${hostile}`], units: ['mV', 'mV'] } },
+  { config, channels: 'all' },
+));
+
+test('renderReport makes a self-contained page: no external scripts, styles or http(s) URLs in src or href', async () => {
+  const html = renderReport(await twoChannels());
+  assert.doesNotMatch(html, /\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+  assert.doesNotMatch(html, /<script\b[^>]*\bsrc\s*=/i);
+  assert.doesNotMatch(html, /<link\b/i);
+  assert.doesNotMatch(html, /@import|url\(\s*["']?https?:/i);
+  assert.match(html, /var uPlot=/, 'uPlot is inlined');
+  assert.equal(html.match(/<script\b/gi)!.length, 3, 'data, uPlot and the page script');
+  assert.equal(html.match(/<\/script>/gi)!.length, 3, 'no name closes a script early');
+});
+
+test('renderReport embeds the chart data as parseable JSON that matches the processed channels', async () => {
+  const r = await twoChannels();
+  const data = pageData(renderReport(r));
+  assert.equal(data.channels.length, r.channels.length);
+  data.channels.forEach((c, i) => {
+    const src = r.channels[i]!;
+    assert.equal(c.name, src.plan.name);
+    assert.equal(c.overview.min.length, src.envelope.min.length);
+    assert.equal(c.quality.start.length, src.windows.length);
+    assert.deepEqual(c.quality.start, src.windows.map((w) => w.start));
+    assert.equal(c.trace.y.length, src.trace.length);
+    assert.ok(Math.abs(c.trace.dt - src.traceStride / src.plan.fs) < 1e-12);
+    // Rounding for the page stays far below what a screen can show: 1e-4 of the signal's range.
+    let lo = Infinity, hi = -Infinity;
+    for (const v of src.trace) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const tol = (hi - lo) * 1e-4;
+    src.trace.forEach((v, k) => assert.ok(Math.abs(c.trace.y[k]! - v) <= tol, `trace[${k}] ${c.trace.y[k]} vs ${v}`));
+    src.envelope.max.forEach((v, k) => assert.ok(Math.abs(c.overview.max[k]! - v) <= tol, `envelope max[${k}]`));
+    // The overview's bins span the channel.
+    assert.ok(Math.abs(c.overview.dt * c.overview.min.length - src.plan.samples / src.plan.fs) < 1e-9);
+  });
+});
+
+test('renderReport escapes record and channel names in the markup and keeps them exact in the data', async () => {
+  const r = await twoChannels();
+  const html = renderReport(r);
+  const markup = html.replace(/<script id="data"[\s\S]*?<\/script>/, '');
+  assert.ok(!markup.includes('<img'), 'no injected element');
+  assert.ok(!markup.includes('alert(2)</script>'));
+  assert.ok(markup.includes('<title>&#60;img src=x onerror=alert(1)&#62;&#34;&#39;&#38;&#60;/script&#62;'));
+  assert.ok(markup.includes('<h1>&#60;img src=x'));
+  assert.ok(markup.includes('<td>V5 &#60;img src=x'), 'channel name in the summary table');
+  assert.equal(pageData(html).channels[1]!.name, `V5 ${hostile}`);
+});
+
+test('renderReport promises one section of at least three charts per processed channel', async () => {
+  const r = await twoChannels();
+  const html = renderReport(r);
+  const data = pageData(html);
+  assert.deepEqual(data.channels.map((c) => c.name), ['lead I', `V5 ${hostile}`]);
+  assert.equal(html.match(/<tbody>[\s\S]*?<\/tbody>/)![0].match(/<tr>/g)!.length, 2, 'one summary row per channel');
+  // Per ECG channel of 10 min (two 5-min segments): overview, trace, quality, and the trends of
+  // heart rate, HRV (ms) and LF/HF.
+  for (const c of data.channels) assert.deepEqual(c.trends.map((t) => t.title), ['Heart rate per segment', 'Heart rate variability per segment', 'LF/HF ratio per segment']);
+  assert.match(html, /<body data-charts="12">/);
+});
+
+test('renderReport lists every warning, escaped, and shows no warning block without warnings', async () => {
+  const r = await twoChannels();
+  assert.deepEqual(r.stages.flatMap((s) => s.warnings), [], 'clean input has no warnings');
+  assert.doesNotMatch(renderReport(r), /warning\(s\)/);
+  const stages = r.stages;
+  r.stages = stages.map((s, i) => (i === 0 ? { ...s, warnings: ['channel 3 <flat> & "dead"', 'second'] } : s));
+  try {
+    const html = renderReport(r);
+    assert.match(html, /<summary>2 warning\(s\)<\/summary>/);
+    assert.ok(html.includes('<li>channel 3 &#60;flat&#62; &#38; &#34;dead&#34;</li><li>second</li>'));
+  } finally {
+    r.stages = stages;
+  }
+});
+
+test('the decimated trace keeps every beat: each marker sits on the group holding its peak', async () => {
+  // 1 kHz: the trace keeps one sample in 4 (the one farthest from zero), so markers must land on
+  // the group that contains the beat's sample, whose kept value is at least the beat's amplitude.
+  const fs = 1000;
+  const ecg = syntheticEcg({ fs, seconds: 60, heartRate: 75, seed: 5 });
+  const r = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config });
+  const ch = r.channels[0]!;
+  assert.equal(ch.traceStride, 4);
+  const c = pageData(renderReport(r)).channels[0]!;
+  const inTrace = ch.beats.filter((b) => b.sample < ch.trace.length * ch.traceStride);
+  assert.ok(inTrace.length > 60, `${inTrace.length} beats in the trace`);
+  assert.equal(c.trace.beatIndex.length, inTrace.length);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ch.trace) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const tol = (hi - lo) * 1e-4;
+  inTrace.forEach((b, j) => {
+    const k = c.trace.beatIndex[j]!;
+    const t = b.sample / fs;
+    assert.ok(k * c.trace.dt <= t + 1e-12 && t < (k + 1) * c.trace.dt, `beat at ${t} s drawn at ${k * c.trace.dt} s`);
+    assert.ok(Math.abs(c.trace.beatAmp[j]! - b.amplitude) <= tol);
+    assert.ok(Math.abs(c.trace.y[k]!) >= Math.abs(b.amplitude) - tol, `beat ${j}: trace ${c.trace.y[k]} below the peak ${b.amplitude}`);
+  });
+});
