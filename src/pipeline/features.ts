@@ -3,34 +3,57 @@
  * interval spanning a skipped window is not an interval), artefact correction (flags counted,
  * never silent), then HRV. Respiration: breathing rate and its variability. EEG: the epoch rows
  * computed in the blocks. Every row carries its segment's quality, coverage and level.
+ *
+ * The work is cut into feature jobs (groups of consecutive segments, and one job for the whole
+ * record) that carry only beat positions and one byte per quality window, so they run on the
+ * worker pool beside each other; results are put back in job order.
  */
 import type { Config } from '../config/schema.js';
 import { hrv } from '../features/hrv.js';
 import { correctRR } from '../signals/rr-correct.js';
-import type { Beat, ChannelPlan, FeatureRow, Segment, WindowRow } from './types.js';
+import type { ChannelPlan, FeatureRow, Segment, WindowRow } from './types.js';
 
 /** Fewer NN intervals than this in a segment and its HRV is not computed. */
 const MIN_INTERVALS = 30;
 
+export interface FeatureJob {
+  kind: 'features';
+  plan: ChannelPlan;
+  /** Consecutive segments of the job, or the whole record for a record-level job. */
+  segments: Segment[];
+  /** Beat sample indices of the channel within the segments' span (all beats for a record job). */
+  beats: Int32Array;
+  /** 1 for each quality window of the channel (from the record start) that was skipped. */
+  skipped: Uint8Array;
+  config: Config;
+  record: boolean;
+}
+
+export interface FeatureJobResult {
+  rows: FeatureRow[];
+  warnings: string[];
+}
+
 /** For each beat, whether the interval ending at it is usable (previous beat exists, no skipped window between). */
-export function intervalValidity(beats: readonly Beat[], windows: readonly WindowRow[], fs: number, windowSeconds: number): boolean[] {
-  const skippedBefore = new Int32Array(windows.length + 1);
-  windows.forEach((w, k) => { skippedBefore[k + 1] = skippedBefore[k]! + (w.mode === 'skip' ? 1 : 0); });
-  const win = (p: number) => Math.min(windows.length - 1, Math.floor(p / fs / windowSeconds));
-  return beats.map((b, i) => {
-    if (i === 0) return false;
-    const a = win(beats[i - 1]!.sample), c = win(b.sample);
-    return skippedBefore[c]! - skippedBefore[a + 1]! === 0 || c === a;
-  });
+export function intervalValidity(beats: Int32Array, skipped: Uint8Array, fs: number, windowSeconds: number): Uint8Array {
+  const skippedBefore = new Int32Array(skipped.length + 1);
+  for (let k = 0; k < skipped.length; k++) skippedBefore[k + 1] = skippedBefore[k]! + skipped[k]!;
+  const win = (p: number) => Math.min(skipped.length - 1, Math.floor(p / fs / windowSeconds));
+  const valid = new Uint8Array(beats.length);
+  for (let i = 1; i < beats.length; i++) {
+    const a = win(beats[i - 1]!), c = win(beats[i]!);
+    valid[i] = c === a || skippedBefore[c]! - skippedBefore[a + 1]! === 0 ? 1 : 0;
+  }
+  return valid;
 }
 
 function segmentBase(s: Segment): FeatureRow {
   return { channel: s.channel, start_s: s.start, end_s: s.end, quality: s.quality, coverage: s.coverage, level: s.level };
 }
 
-function beatFeatures(ch: ChannelPlan, seg: Segment, beats: readonly Beat[], valid: readonly boolean[], lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
+function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: Uint8Array, lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
   const rr: number[] = [];
-  for (let i = Math.max(lo, 1); i < hi; i++) if (valid[i] && i - 1 >= lo) rr.push(((beats[i]!.sample - beats[i - 1]!.sample) / ch.fs) * 1000);
+  for (let i = lo + 1; i < hi; i++) if (valid[i]) rr.push(((beats[i]! - beats[i - 1]!) / ch.fs) * 1000);
   const row: FeatureRow = { ...segmentBase(seg), beats: hi - lo, intervals: rr.length };
   if (ch.type === 'resp') {
     const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
@@ -51,34 +74,64 @@ function beatFeatures(ch: ChannelPlan, seg: Segment, beats: readonly Beat[], val
   return row;
 }
 
-/** Feature rows of one channel's segments. */
-export function channelFeatures(ch: ChannelPlan, segments: readonly Segment[], beats: readonly Beat[], windows: readonly WindowRow[], epochs: readonly FeatureRow[], cfg: Config, warnings: string[]): FeatureRow[] {
+/** Runs one feature job (in a worker thread or inline). */
+export function runFeatureJob(job: FeatureJob): FeatureJobResult {
+  const { plan: ch, beats, config: cfg } = job;
+  const warnings: string[] = [];
+  const valid = intervalValidity(beats, job.skipped, ch.fs, cfg.quality.windowSeconds);
+  const rows: FeatureRow[] = [];
+  let lo = 0;
+  for (const seg of job.segments) {
+    const a = Math.round(seg.start * ch.fs), b = Math.round(seg.end * ch.fs);
+    while (lo < beats.length && beats[lo]! < a) lo++;
+    let hi = lo;
+    while (hi < beats.length && beats[hi]! < b) hi++;
+    rows.push(beatFeatures(ch, seg, beats, valid, lo, hi, cfg, job.record ? [] : warnings));
+  }
+  return { rows, warnings };
+}
+
+function beatTypes(ch: ChannelPlan): boolean {
+  return ch.type === 'ecg' || ch.type === 'ppg' || ch.type === 'resp';
+}
+
+/**
+ * The feature jobs of one channel: its segments in up to `groups` runs of consecutive segments,
+ * then one record-level job. Channels without beats need no jobs.
+ */
+export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: readonly WindowRow[], cfg: Config, groups: number): FeatureJob[] {
+  if (!beatTypes(ch)) return [];
+  const skipped = Uint8Array.from(windows, (w) => (w.mode === 'skip' ? 1 : 0));
+  const jobs: FeatureJob[] = [];
+  const per = Math.max(1, Math.ceil(segments.length / Math.max(1, groups)));
+  for (let g = 0; g < segments.length; g += per) {
+    const segs = segments.slice(g, g + per);
+    const a = Math.round(segs[0]!.start * ch.fs), b = Math.round(segs[segs.length - 1]!.end * ch.fs);
+    let lo = 0;
+    while (lo < beats.length && beats[lo]! < a) lo++;
+    let hi = lo;
+    while (hi < beats.length && beats[hi]! < b) hi++;
+    // Keep the beat before the span, so that validity of the first interval is judged the same way.
+    jobs.push({ kind: 'features', plan: ch, segments: segs, beats: beats.slice(lo, hi), skipped, config: cfg, record: false });
+  }
+  const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };
+  jobs.push({ kind: 'features', plan: ch, segments: [whole], beats, skipped, config: cfg, record: true });
+  return jobs;
+}
+
+/** Segment rows of channels without beats: EEG epochs computed in the blocks, or quality only. */
+export function rowsWithoutBeats(ch: ChannelPlan, segments: readonly Segment[], epochs: readonly FeatureRow[]): FeatureRow[] {
   if (ch.type === 'eeg') {
     return epochs.map((e) => {
       const seg = segments.find((s) => Math.abs(s.start - (e.start_s as number)) < 1e-9);
       return seg ? { ...segmentBase(seg), ...e } : e;
     });
   }
-  if (ch.type === 'unknown') return segments.map(segmentBase);
-  const valid = intervalValidity(beats, windows, ch.fs, cfg.quality.windowSeconds);
-  const out: FeatureRow[] = [];
-  let lo = 0;
-  for (const seg of segments) {
-    const a = Math.round(seg.start * ch.fs), b = Math.round(seg.end * ch.fs);
-    while (lo < beats.length && beats[lo]!.sample < a) lo++;
-    let hi = lo;
-    while (hi < beats.length && beats[hi]!.sample < b) hi++;
-    out.push(beatFeatures(ch, seg, beats, valid, lo, hi, cfg, warnings));
-  }
-  return out;
+  return segments.map(segmentBase);
 }
 
-/** Record-level HRV (or breathing) over every usable interval of the channel. */
-export function recordBeatFeatures(ch: ChannelPlan, beats: readonly Beat[], windows: readonly WindowRow[], cfg: Config): Record<string, number> {
-  if (ch.type !== 'ecg' && ch.type !== 'ppg' && ch.type !== 'resp') return {};
-  const valid = intervalValidity(beats, windows, ch.fs, cfg.quality.windowSeconds);
-  const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };
-  const row = beatFeatures(ch, whole, beats, valid, 0, beats.length, cfg, []);
+/** The record-level numbers of a record job's single row (its segment bookkeeping removed). */
+export function recordFeaturesOf(row: FeatureRow): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(row)) if (typeof v === 'number' && !['start_s', 'end_s', 'quality', 'coverage'].includes(k)) out[k] = v;
   return out;

@@ -21,7 +21,7 @@ import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { mergeChannel, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
-import { channelFeatures, recordBeatFeatures } from './features.js';
+import { featureJobs, recordFeaturesOf, rowsWithoutBeats } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { openProcessingSource, recordingFiles, hashFiles, type Source } from './source.js';
 import { packageRecord, type PackagedFiles } from './package.js';
@@ -128,6 +128,10 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
 
 export interface FinishOptions {
   out?: string;
+  /** Runs the feature jobs of stage 6; inline when absent. */
+  runner?: TaskRunner;
+  /** Source of the peak RSS written to the manifest (else `run.peakRssMB`). */
+  monitor?: MemoryMonitor;
   blockSeconds: number;
   blocks: BlockRunStats;
   recovery: RecoveryStats;
@@ -170,11 +174,20 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   const segments = channels.map((c) => segmentChannel(c.plan, c.windows, cfg));
   endStage('segment', { segments: segments.reduce((a, s) => a + s.length, 0) });
 
-  // Stage 6: features.
+  // Stage 6: features, as jobs on the pool (inline without one).
   const warnings: string[] = [];
-  const perChannel = channels.map((c, i) => channelFeatures(c.plan, segments[i]!, c.beats, c.windows, c.epochs, cfg, warnings));
+  const runner = opts.runner ?? createRunner({ workers: 0 });
+  const groups = Math.max(1, runner.workers * 2);
+  const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
+  const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
+  const perChannel = channels.map((c, i) => {
+    if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
+    const parts = done[i]!;
+    for (const p of parts.slice(0, -1)) warnings.push(...p.warnings);
+    return parts.slice(0, -1).flatMap((p) => p.rows);
+  });
   const features = perChannel.flat();
-  const recordFeatures = channels.map((c) => recordBeatFeatures(c.plan, c.beats, c.windows, cfg));
+  const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![done[i]!.length - 1]!.rows[0]!) : {}));
   endStage('features', { rows: features.length }, warnings);
 
   // Stage 7: quality-aware summaries.
@@ -186,6 +199,11 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
     name: plan.name, ingest: plan.ingest, config: plan.config, channels, segments, features, summaries, stages,
     blocks: opts.blocks, recovery: opts.recovery, input: plan.input, run: { ...run, wallSeconds: (performance.now() - t0) / 1000 },
   };
+  if (opts.monitor) {
+    opts.monitor.sample();
+    result.run.peakRssMB = opts.monitor.peakRss / 2 ** 20;
+    result.run.throttled = opts.monitor.throttled;
+  }
 
   // Stage 8: packaging (it adds its own stage report before writing the manifest).
   if (plan.cache) await addCacheStats(plan.cache.dir, opts.blocks.cache);
@@ -212,26 +230,23 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   const runner = opts.runner ?? createRunner({ workers: cfg.runtime.workers <= 1 ? 0 : cfg.runtime.workers, timeoutSeconds: cfg.runtime.taskTimeoutSeconds });
   const monitor = new MemoryMonitor(cfg.runtime.memoryBudgetMB * 2 ** 20).start();
   const blockWall = performance.now();
-  let blockRun;
   try {
-    blockRun = await runBlocks(plan.tasks, {
+    const blockRun = await runBlocks(plan.tasks, {
       runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
       fingerprint: plan.fingerprint, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
       onDone: (done, total) => progress('validate', total ? done / total : 1),
     });
+    const blockSeconds = (performance.now() - blockWall) / 1000;
+    const result = await finishRecord(plan, blockRun.results, {
+      ...(opts.out !== undefined ? { out: opts.out } : {}),
+      runner, monitor, blockSeconds, blocks: blockRun.stats, recovery,
+      run: { t0, workers: runner.workers, peakRssMB: 0, throttled: monitor.throttled, speedup: blockSeconds > 0 ? blockRun.stats.taskMs / 1000 / blockSeconds : 1 },
+      ...(opts.checkpoints ? { checkpoints: opts.checkpoints.stats } : {}),
+      progress,
+    });
+    return result;
   } finally {
+    monitor.stop();
     if (!opts.runner) await runner.close();
   }
-  const blockSeconds = (performance.now() - blockWall) / 1000;
-  monitor.stop();
-  const result = await finishRecord(plan, blockRun.results, {
-    ...(opts.out !== undefined ? { out: opts.out } : {}),
-    blockSeconds, blocks: blockRun.stats, recovery,
-    run: { t0, workers: runner.workers, peakRssMB: monitor.peakRss / 2 ** 20, throttled: monitor.throttled, speedup: blockSeconds > 0 ? blockRun.stats.taskMs / 1000 / blockSeconds : 1 },
-    ...(opts.checkpoints ? { checkpoints: opts.checkpoints.stats } : {}),
-    progress,
-  });
-  monitor.stop();
-  result.run.peakRssMB = Math.max(result.run.peakRssMB, monitor.peakRss / 2 ** 20);
-  return result;
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { computeBlock, readBlock, type BlockTask } from '../pipeline/block.js';
 import { processorFor } from '../pipeline/processors.js';
+import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
 import type { BlockResult } from '../pipeline/types.js';
 import { cacheKey, ProcessingCache, statsSince, type CacheOptions, type CacheStats } from './cache.js';
 import { NumericalError } from './recovery.js';
@@ -74,4 +75,7 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
   return { result, cacheHit: false, ms, cacheStats: statsSince(before, c.stats) };
 }
 
-export default runWorkerTask;
+/** Worker entry: block tasks and feature jobs share one pool. */
+export default function run(t: WorkerTask | FeatureJob): Promise<WorkerResult> | FeatureJobResult {
+  return 'kind' in t && t.kind === 'features' ? runFeatureJob(t) : runWorkerTask(t as WorkerTask);
+}

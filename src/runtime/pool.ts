@@ -6,6 +6,7 @@
 import { Piscina } from 'piscina';
 import { runWorkerTask, type WorkerResult, type WorkerTask } from './block-worker.js';
 import { TaskTimeoutError } from './recovery.js';
+import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
 
 export interface PoolOptions {
   /** Worker threads; 0 runs tasks in this thread. */
@@ -17,11 +18,13 @@ export interface PoolOptions {
 export interface TaskRunner {
   readonly workers: number;
   run(t: WorkerTask): Promise<WorkerResult>;
+  /** Feature jobs of stage 6 (no timeout: they are short and their input is already in memory). */
+  runFeatures(job: FeatureJob): Promise<FeatureJobResult>;
   close(): Promise<void>;
 }
 
 class ThreadPool implements TaskRunner {
-  private readonly pool: Piscina<WorkerTask, WorkerResult>;
+  private readonly pool: Piscina<WorkerTask | FeatureJob, WorkerResult | FeatureJobResult>;
   constructor(readonly workers: number, private readonly timeoutMs: number) {
     this.pool = new Piscina({
       filename: new URL('./block-worker.js', import.meta.url).href,
@@ -35,13 +38,17 @@ class ThreadPool implements TaskRunner {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), this.timeoutMs);
     try {
-      return await this.pool.run(t, { signal: ac.signal });
+      return (await this.pool.run(t, { signal: ac.signal })) as WorkerResult;
     } catch (e) {
       if (ac.signal.aborted) throw new TaskTimeoutError(`block ${t.task.block} of ${t.task.channel.name} timed out after ${this.timeoutMs / 1000} s`, { cause: e });
       throw e;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  async runFeatures(job: FeatureJob): Promise<FeatureJobResult> {
+    return (await this.pool.run(job)) as FeatureJobResult;
   }
 
   close(): Promise<void> {
@@ -55,6 +62,9 @@ class InlineRunner implements TaskRunner {
   async run(t: WorkerTask): Promise<WorkerResult> {
     if (t.fault === 'crash' || t.fault === 'hang') throw new Error(`fault '${t.fault}' needs worker threads`);
     return runWorkerTask(t);
+  }
+  async runFeatures(job: FeatureJob): Promise<FeatureJobResult> {
+    return runFeatureJob(job);
   }
   async close(): Promise<void> {}
 }
