@@ -1,26 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { needShared, shared } from '../helpers/shared.js';
+import { type Case, golden, relErr } from '../helpers/filter-golden.js';
 import { filtfilt, sosfiltfilt, type PadType } from '../../src/dsp/filtfilt.js';
 import { sosfilt } from '../../src/dsp/sosfilt.js';
 import { butter } from '../../src/dsp/iir-design.js';
 
-interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
 // Made by test/golden/dsp/make_filter_extra.py (scipy.signal.sosfiltfilt / filtfilt with every padtype,
 // signals of padlen + 1 samples and more, explicit padlen).
-const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
-
-function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
-  assert.equal(got.length, exp.length, 'length');
-  let d = 0, s = 0;
-  for (let i = 0; i < exp.length; i++) {
-    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
-    s = Math.max(s, Math.abs(exp[i]!));
-  }
-  return d / (s > 0 ? s : 1);
-}
 
 test('sosfiltfilt and filtfilt match SciPy on every vector case', { skip: needShared('vectors/iir_filter.json') }, () => {
   const file = JSON.parse(readFileSync(shared('vectors/iir_filter.json'), 'utf8')) as { cases: Case[] };

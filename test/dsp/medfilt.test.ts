@@ -1,27 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { needShared, shared } from '../helpers/shared.js';
+import { type Case, golden, relErr, throwsNaming } from '../helpers/filter-golden.js';
 import { medfilt } from '../../src/dsp/medfilt.js';
 // Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.medfilt).
-
-interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
-const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
-
-function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
-  assert.equal(got.length, exp.length, 'length');
-  let d = 0, s = 0;
-  for (let i = 0; i < exp.length; i++) {
-    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
-    s = Math.max(s, Math.abs(exp[i]!));
-  }
-  return d / (s > 0 ? s : 1);
-}
-
-function throwsNaming(fn: () => unknown, re: RegExp): void {
-  assert.throws(fn, (e: Error) => (e instanceof RangeError || e instanceof TypeError) && re.test(e.message));
-}
 
 test('medfilt matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
   const file = JSON.parse(readFileSync(shared('vectors/smooth_resample.json'), 'utf8')) as { cases: Case[] };

@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { needShared, shared } from '../helpers/shared.js';
+import { type Case, golden, relErr } from '../helpers/filter-golden.js';
 import { SosFilter, sosfilt, sosfiltZi } from '../../src/dsp/sosfilt.js';
 
-interface Case { fn: string; name: string; args: Record<string, unknown>; input: number[] | null; expected: unknown }
 // Made by test/golden/dsp/make_filter_extra.py (scipy.signal.sosfilt with zi, scipy.signal.sosfilt_zi).
-const golden = (JSON.parse(readFileSync(join(repoRoot, 'test/golden/dsp/filter_extra.json'), 'utf8')) as { cases: Case[] }).cases;
-
-function relErr(got: ArrayLike<number>, exp: ArrayLike<number>): number {
-  assert.equal(got.length, exp.length, 'length');
-  let d = 0, s = 0;
-  for (let i = 0; i < exp.length; i++) {
-    d = Math.max(d, Math.abs(got[i]! - exp[i]!));
-    s = Math.max(s, Math.abs(exp[i]!));
-  }
-  return d / (s > 0 ? s : 1);
-}
 
 /** Seeded uniform noise (Park-Miller) around a drifting offset. */
 function noise(n: number, seed: number): Float64Array {
