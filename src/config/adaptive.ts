@@ -40,7 +40,7 @@ const WORKER_BASE_MB = 24;
 type Resolved = Required<{ [S in keyof ConfigInput]: Record<string, unknown> }>;
 
 /** Values for every leaf that may be 'auto', keyed by dotted path. */
-export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: DataFacts): Record<string, number> {
+export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: DataFacts): Record<string, number | string> {
   const strategy = strategyProfile[cfg.runtime.memoryStrategy as keyof typeof strategyProfile];
   const budgetMB = cfg.runtime.memoryBudgetMB === 'auto'
     ? Math.max(64, Math.min(strategy.capMB, Math.floor(machine.freeMemMB * strategy.memoryShare)))
@@ -59,5 +59,7 @@ export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: Data
   }
   // Blocks hold about BLOCK_SAMPLES samples per channel: 300 s up to 2 kHz, shorter above.
   const blockSeconds = data && data.fs > 0 ? Math.max(60, Math.min(300, 60 * Math.floor(BLOCK_SAMPLES / data.fs / 60))) : 300;
-  return { 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds, 'pipeline.blockSeconds': blockSeconds };
+  // Aggressive trades memory for speed and keeps float64; the others store in-memory signals compactly.
+  const precision = cfg.runtime.memoryStrategy === 'aggressive' ? 'float64' : 'float32';
+  return { 'runtime.precision': precision, 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds, 'pipeline.blockSeconds': blockSeconds };
 }

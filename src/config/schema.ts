@@ -22,6 +22,10 @@ const runtime = z.object({
     .describe('Trade-off between peak memory and speed: chunk size, chunks in flight, precision'),
   memoryBudgetMB: z.union([z.number().min(32).max(1_048_576), auto]).default('auto')
     .describe('Peak memory the run aims to stay under; auto takes a share of free memory set by the strategy'),
+  precision: z.enum(['auto', 'float64', 'float32']).default('auto')
+    .describe('In-memory signals: float32 where its rounding stays below precisionBound of the range, else float64; auto follows the strategy (aggressive keeps float64)'),
+  precisionBound: z.number().positive().max(1e-2).default(1e-6)
+    .describe('Largest rounding error float32 may cause, relative to the channel range'),
   taskTimeoutSeconds: z.number().positive().max(86_400).default(600)
     .describe('A task running longer is cancelled and handled by error recovery'),
 }).prefault({});

@@ -88,7 +88,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
     outputs: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, (v as string).slice(dir.length + 1)])),
     run: {
       workers: r.run.workers, wallSeconds: r.run.wallSeconds, peakRssMB: r.run.peakRssMB, memoryThrottled: r.run.throttled,
-      parallelSpeedup: r.run.speedup, blocks: r.blocks, cache: cacheStats, recovery: r.recovery, checkpoints: extras.checkpoints ?? null,
+      parallelSpeedup: r.run.speedup, memory: r.memory ?? null, blocks: r.blocks, cache: cacheStats, recovery: r.recovery, checkpoints: extras.checkpoints ?? null,
     },
   }));
   return files;

@@ -15,7 +15,8 @@ import { MemoryMonitor, maxInFlight } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
 import type { Fault } from '../runtime/block-worker.js';
-import type { SourceRef } from '../runtime/source.js';
+import { shareChannels, type SourceRef } from '../runtime/source.js';
+import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
 import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
@@ -60,6 +61,8 @@ export interface RecordPlan {
   fingerprint: string;
   tasks: BlockTask[];
   cache?: CacheOptions;
+  /** In-memory sources: the precision each channel is shared in, and the bytes that saved over float64. */
+  memory?: { precision: Precision[]; bytesSaved: number; maxRelError: number };
   ingestSeconds: number;
 }
 
@@ -78,6 +81,8 @@ export interface RecordResult {
   recovery: RecoveryStats;
   input: { files: string[]; bytes: number; sha256: string };
   run: RunInfo;
+  /** Precision of in-memory channels and memory saved by it (see RecordPlan.memory). */
+  memory?: RecordPlan['memory'];
   files?: PackagedFiles;
 }
 
@@ -93,6 +98,17 @@ export function progressReporter(name: string, t0: number, onProgress?: (e: Prog
     const elapsed = (performance.now() - t0) / 1000;
     onProgress({ record: name, stage, fraction, overall, etaSeconds: overall > 0.02 ? (elapsed * (1 - overall)) / overall : NaN });
   };
+}
+
+/** Shares in-memory channels again in float32 where the precision bound allows (runtime/precision.ts). */
+function compactSource(ref: Extract<SourceRef, { kind: 'memory' }>, bound: number): { ref: SourceRef; memory: NonNullable<RecordPlan['memory']> } {
+  const data = ref.buffers.map((b, i) => (ref.precision[i] === 'float32' ? new Float32Array(b) : new Float64Array(b)));
+  const choices = data.map((d) => choosePrecision(d, bound));
+  const precision = choices.map((c) => c.precision);
+  let bytesSaved = 0;
+  data.forEach((d, i) => { if (precision[i] === 'float32' && d instanceof Float64Array) bytesSaved += d.length * 4; });
+  if (bytesSaved === 0) return { ref, memory: { precision, bytesSaved, maxRelError: 0 } };
+  return { ref: shareChannels(data, ref.fs, ref.names, ref.units, ref.path, precision), memory: { precision, bytesSaved, maxRelError: Math.max(...choices.map((c) => c.relError)) } };
 }
 
 /** Stage 1 and the block tasks of stages 2-4. */
@@ -120,7 +136,11 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     }
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
-    return { name, ingest: ing, config: rc, source: ref, input, fingerprint, tasks, ...(cache ? { cache } : {}), ingestSeconds: (performance.now() - t0) / 1000 };
+    const compact = ref.kind === 'memory' && cfg.runtime.precision === 'float32' ? compactSource(ref, cfg.runtime.precisionBound) : undefined;
+    return {
+      name, ingest: ing, config: rc, source: compact?.ref ?? ref, input, fingerprint, tasks, ...(cache ? { cache } : {}),
+      ...(compact ? { memory: compact.memory } : {}), ingestSeconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     if (typeof source === 'string') await rec.close();
   }
@@ -198,6 +218,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   const result: RecordResult = {
     name: plan.name, ingest: plan.ingest, config: plan.config, channels, segments, features, summaries, stages,
     blocks: opts.blocks, recovery: opts.recovery, input: plan.input, run: { ...run, wallSeconds: (performance.now() - t0) / 1000 },
+    ...(plan.memory ? { memory: plan.memory } : {}),
   };
   if (opts.monitor) {
     opts.monitor.sample();

@@ -7,24 +7,29 @@ import { randomUUID } from 'node:crypto';
 import { openRecording, type OpenOptions } from '../io/open.js';
 import { MemoryRecording } from '../io/memory.js';
 import type { Recording } from '../io/recording.js';
+import type { Precision } from './precision.js';
 
 export type SourceRef =
   | { kind: 'file'; path: string; open: OpenOptions }
-  | { kind: 'memory'; id: string; buffers: SharedArrayBuffer[]; fs: number; names: string[]; units: string[]; path: string };
+  | { kind: 'memory'; id: string; buffers: SharedArrayBuffer[]; precision: Precision[]; fs: number; names: string[]; units: string[]; path: string };
 
-/** Copies in-memory channels into shared buffers once, so tasks can reference them. */
-export function shareChannels(data: (Float64Array | Float32Array)[], fs: number, names: string[], units: string[], path = '<memory>'): SourceRef {
-  const buffers = data.map((d) => {
-    const sab = new SharedArrayBuffer(d.length * 8);
-    new Float64Array(sab).set(d);
+/**
+ * Copies in-memory channels into shared buffers once, so tasks can reference them, each channel in
+ * the given precision (default float64).
+ */
+export function shareChannels(data: (Float64Array | Float32Array)[], fs: number, names: string[], units: string[], path = '<memory>', precision: Precision[] = data.map(() => 'float64')): SourceRef {
+  const buffers = data.map((d, i) => {
+    const f32 = precision[i] === 'float32';
+    const sab = new SharedArrayBuffer(d.length * (f32 ? 4 : 8));
+    (f32 ? new Float32Array(sab) : new Float64Array(sab)).set(d);
     return sab;
   });
-  return { kind: 'memory', id: randomUUID(), buffers, fs, names, units, path };
+  return { kind: 'memory', id: randomUUID(), buffers, precision, fs, names, units, path };
 }
 
 export async function openSource(ref: SourceRef): Promise<Recording> {
   if (ref.kind === 'file') return openRecording(ref.path, ref.open);
-  return new MemoryRecording({ data: ref.buffers.map((b) => new Float64Array(b)), fs: ref.fs, names: ref.names, units: ref.units, path: ref.path });
+  return new MemoryRecording({ data: ref.buffers.map((b, i) => (ref.precision[i] === 'float32' ? new Float32Array(b) : new Float64Array(b))), fs: ref.fs, names: ref.names, units: ref.units, path: ref.path });
 }
 
 /** Keeps a few recordings open per thread, so consecutive blocks of one record reuse the handle. */

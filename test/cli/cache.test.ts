@@ -31,3 +31,23 @@ test('a second identical run is served from the cache and cache stats reports th
   assert.match(cli(['cache', 'clear', '--out', out]).stdout, /removed 10 entries/);
   assert.equal(readdirSync(join(out, '.vitaldsp', 'cache')).filter((f) => f.length === 2).every((d) => readdirSync(join(out, '.vitaldsp', 'cache', d)).length === 0), true);
 });
+
+test('a corrupted cache entry is discarded and recomputed, counted, with identical outputs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-corrupt-'));
+  const ecg = syntheticEcg({ fs: 250, seconds: 300, seed: 6 });
+  writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
+  const out = join(dir, 'out');
+  const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
+  assert.equal(cli(args).status, 0);
+  const first = readFileSync(join(out, 'rec', 'beats.csv'), 'utf8');
+  const cacheDir = join(out, '.vitaldsp', 'cache');
+  const sub = readdirSync(cacheDir).find((d) => d.length === 2)!;
+  const entry = join(cacheDir, sub, readdirSync(join(cacheDir, sub))[0]!);
+  const bytes = readFileSync(entry);
+  bytes[bytes.length - 3]! ^= 0x5a;
+  writeFileSync(entry, bytes);
+  assert.equal(cli(args).status, 0);
+  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; corrupt: number } } };
+  assert.deepEqual([manifest.run.cache.hits, manifest.run.cache.misses, manifest.run.cache.corrupt], [4, 1, 1]);
+  assert.equal(readFileSync(join(out, 'rec', 'beats.csv'), 'utf8'), first);
+});

@@ -7,8 +7,8 @@ const defaults = configSchema.parse({}) as never;
 
 test('adaptiveValues never gives more workers than cores', () => {
   for (const cores of [1, 2, 4, 64]) {
-    const v = adaptiveValues(defaults, { cores, freeMemMB: 1e6, totalMemMB: 2e6 });
-    assert.ok(v['runtime.workers']! >= 1 && v['runtime.workers']! <= cores);
+    const workers = adaptiveValues(defaults, { cores, freeMemMB: 1e6, totalMemMB: 2e6 })['runtime.workers'] as number;
+    assert.ok(workers >= 1 && workers <= cores);
   }
 });
 
@@ -19,8 +19,14 @@ test('adaptiveValues keeps the memory budget within the strategy cap', () => {
 
 test('adaptiveValues shortens chunks for wide, fast recordings but not below 10 s', () => {
   const m = { cores: 2, freeMemMB: 8000, totalMemMB: 16000 };
-  const narrow = adaptiveValues(defaults, m, { fs: 360, channels: 2, samples: 1e7 })['io.chunkSeconds']!;
-  const wide = adaptiveValues(defaults, m, { fs: 2048, channels: 256, samples: 1e7 })['io.chunkSeconds']!;
+  const narrow = adaptiveValues(defaults, m, { fs: 360, channels: 2, samples: 1e7 })['io.chunkSeconds'] as number;
+  const wide = adaptiveValues(defaults, m, { fs: 2048, channels: 256, samples: 1e7 })['io.chunkSeconds'] as number;
   assert.ok(wide < narrow);
   assert.ok(wide >= 10);
+});
+
+test('adaptiveValues keeps float64 for the aggressive strategy and compact storage otherwise', () => {
+  const m = { cores: 2, freeMemMB: 8000, totalMemMB: 16000 };
+  assert.equal(adaptiveValues(defaults, m)['runtime.precision'], 'float32');
+  assert.equal(adaptiveValues(configSchema.parse({ runtime: { memoryStrategy: 'aggressive' } }) as never, m)['runtime.precision'], 'float64');
 });
