@@ -9,12 +9,12 @@ import type { OpenOptions } from '../io/open.js';
 import { resolveConfig, type ResolveOptions, type ResolvedConfig } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { sha256 } from '../runtime/atomic.js';
-import { addCacheStats, type CacheOptions } from '../runtime/cache.js';
+import { addCacheStats, cacheKey, emptyStats, mergeStats, ProcessingCache, type CacheOptions } from '../runtime/cache.js';
 import type { CheckpointStats, CheckpointStore } from '../runtime/checkpoint.js';
 import { MemoryMonitor, maxInFlight } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
-import type { Fault } from '../runtime/block-worker.js';
+import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
@@ -24,7 +24,7 @@ import { mergeChannel, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
 import { featureJobs, recordFeaturesOf, rowsWithoutBeats } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
-import { openProcessingSource, recordingFiles, hashFiles, type Source } from './source.js';
+import { openProcessingSource, recordingFiles, hashFiles, hashSource, type Source } from './source.js';
 import { packageRecord, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
 import type { BlockResult, FeatureRow, IngestResult, ProgressEvent, Segment, StageName, StageReport } from './types.js';
@@ -86,6 +86,11 @@ export interface RecordResult {
   files?: PackagedFiles;
 }
 
+/** Bump when stages 5-7 change what they compute, so cached features stop matching. */
+const FEATURE_STAGE_VERSION = '1';
+/** Bump with BLOCK_STAGE_VERSION: a record's block results cached under its input hash. */
+const RECORD_BLOCKS_VERSION = '1';
+
 const stageWeight: Record<StageName, number> = { ingest: 0.02, screen: 0.3, process: 0.4, validate: 0.13, segment: 0.02, features: 0.08, summarize: 0.01, package: 0.04 };
 
 /** Progress of one record as stage fractions; the ETA extrapolates the elapsed time. */
@@ -124,8 +129,9 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const cfg: Config = rc.values;
     const ing = ingest(rec, { signal: opts.signal ?? opened.signalType ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}) }, cfg);
     const files = recordingFiles(rec.info);
-    const input = { files, ...(await hashFiles(files)) };
-    const fingerprint = sha256(JSON.stringify([input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report]));
+    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : await hashFiles(files)) };
+    const { precision, precisionBound } = cfg.runtime;
+    const fingerprint = sha256(JSON.stringify([input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
     const tasks: BlockTask[] = [];
     for (const ch of ing.channels) {
       const blockSamples = Math.round(ing.plan.blockSeconds * ch.fs);
@@ -194,20 +200,32 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   const segments = channels.map((c) => segmentChannel(c.plan, c.windows, cfg));
   endStage('segment', { segments: segments.reduce((a, s) => a + s.length, 0) });
 
-  // Stage 6: features, as jobs on the pool (inline without one).
-  const warnings: string[] = [];
-  const runner = opts.runner ?? createRunner({ workers: 0 });
-  const groups = Math.max(1, runner.workers * 2);
-  const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
-  const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
-  const perChannel = channels.map((c, i) => {
-    if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
-    const parts = done[i]!;
-    for (const p of parts.slice(0, -1)) warnings.push(...p.warnings);
-    return parts.slice(0, -1).flatMap((p) => p.rows);
-  });
+  // Stage 6: features, as jobs on the pool (inline without one), or from the cache when the same
+  // inputs and settings were processed before with no block lost.
+  const featureCache = plan.cache && opts.blocks.skipped === 0 ? new ProcessingCache(plan.cache) : undefined;
+  const featureKey = cacheKey('features', FEATURE_STAGE_VERSION, plan.fingerprint, {});
+  type Features = { perChannel: FeatureRow[][]; recordFeatures: Record<string, number>[]; warnings: string[] };
+  let computed = await featureCache?.get<Features>(featureKey);
+  if (!computed) {
+    const t = performance.now();
+    const warnings: string[] = [];
+    const runner = opts.runner ?? createRunner({ workers: 0 });
+    const groups = Math.max(1, runner.workers * 2);
+    const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
+    const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
+    const perChannel = channels.map((c, i) => {
+      if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
+      const parts = done[i]!;
+      for (const p of parts.slice(0, -1)) warnings.push(...p.warnings);
+      return parts.slice(0, -1).flatMap((p) => p.rows);
+    });
+    const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![done[i]!.length - 1]!.rows[0]!) : {}));
+    computed = { perChannel, recordFeatures, warnings };
+    await featureCache?.set(featureKey, computed, performance.now() - t);
+  }
+  if (featureCache) mergeStats(opts.blocks.cache, featureCache.stats);
+  const { perChannel, recordFeatures, warnings } = computed;
   const features = perChannel.flat();
-  const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![done[i]!.length - 1]!.rows[0]!) : {}));
   endStage('features', { rows: features.length }, warnings);
 
   // Stage 7: quality-aware summaries.
@@ -252,11 +270,23 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   const monitor = new MemoryMonitor(cfg.runtime.memoryBudgetMB * 2 ** 20).start();
   const blockWall = performance.now();
   try {
-    const blockRun = await runBlocks(plan.tasks, {
-      runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
-      fingerprint: plan.fingerprint, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
-      onDone: (done, total) => progress('validate', total ? done / total : 1),
-    });
+    // A record seen before with the same content and settings: all its block results in one entry.
+    const recordCache = plan.cache && !opts.faults ? new ProcessingCache(plan.cache) : undefined;
+    const recordKey = cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
+    const cached = await recordCache?.get<BlockResult[]>(recordKey);
+    let blockRun: { results: BlockResult[]; stats: BlockRunStats };
+    if (cached) {
+      blockRun = { results: cached, stats: { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 } };
+      progress('validate', 1);
+    } else {
+      blockRun = await runBlocks(plan.tasks, {
+        runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
+        fingerprint: plan.fingerprint, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
+        onDone: (done, total) => progress('validate', total ? done / total : 1),
+      });
+      if (blockRun.stats.skipped === 0) await recordCache?.set(recordKey, blockRun.results, performance.now() - blockWall);
+    }
+    if (recordCache) mergeStats(blockRun.stats.cache, recordCache.stats);
     const blockSeconds = (performance.now() - blockWall) / 1000;
     const result = await finishRecord(plan, blockRun.results, {
       ...(opts.out !== undefined ? { out: opts.out } : {}),

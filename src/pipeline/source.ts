@@ -71,3 +71,12 @@ export async function hashFiles(files: string[]): Promise<{ bytes: number; sha25
   }
   return { bytes, sha256: h.digest('hex') };
 }
+
+/** Size and SHA-256 of an in-memory source's samples, so its results are content-addressed like a file's. */
+export function hashSource(ref: SourceRef): { bytes: number; sha256: string } {
+  if (ref.kind !== 'memory') throw new Error('hashSource is for in-memory sources; files are hashed by hashFiles');
+  const h = createHash('sha256');
+  let bytes = 0;
+  for (const b of ref.buffers) { h.update(new Uint8Array(b)); bytes += b.byteLength; }
+  return { bytes, sha256: h.digest('hex') };
+}
