@@ -96,13 +96,15 @@ function beatTypes(ch: ChannelPlan): boolean {
 }
 
 /**
- * The feature jobs of one channel: its segments in up to `groups` runs of consecutive segments,
- * then one record-level job. Channels without beats need no jobs.
+ * The feature jobs of one channel: one record-level job, then its segments in up to `groups` runs
+ * of consecutive segments. Channels without beats need no jobs.
  */
 export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: readonly WindowRow[], cfg: Config, groups: number): FeatureJob[] {
   if (!beatTypes(ch)) return [];
   const skipped = Uint8Array.from(windows, (w) => (w.mode === 'skip' ? 1 : 0));
-  const jobs: FeatureJob[] = [];
+  // The record-level job is the longest: it goes first so that the segment jobs run beside it.
+  const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };
+  const jobs: FeatureJob[] = [{ kind: 'features', plan: ch, segments: [whole], beats, skipped, config: cfg, record: true }];
   const per = Math.max(1, Math.ceil(segments.length / Math.max(1, groups)));
   for (let g = 0; g < segments.length; g += per) {
     const segs = segments.slice(g, g + per);
@@ -111,11 +113,8 @@ export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats
     while (lo < beats.length && beats[lo]! < a) lo++;
     let hi = lo;
     while (hi < beats.length && beats[hi]! < b) hi++;
-    // Keep the beat before the span, so that validity of the first interval is judged the same way.
     jobs.push({ kind: 'features', plan: ch, segments: segs, beats: beats.slice(lo, hi), skipped, config: cfg, record: false });
   }
-  const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };
-  jobs.push({ kind: 'features', plan: ch, segments: [whole], beats, skipped, config: cfg, record: true });
   return jobs;
 }
 

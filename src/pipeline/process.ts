@@ -215,11 +215,11 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
     const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
     const perChannel = channels.map((c, i) => {
       if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
-      const parts = done[i]!;
-      for (const p of parts.slice(0, -1)) warnings.push(...p.warnings);
-      return parts.slice(0, -1).flatMap((p) => p.rows);
+      const parts = done[i]!.slice(1);
+      for (const p of parts) warnings.push(...p.warnings);
+      return parts.flatMap((p) => p.rows);
     });
-    const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![done[i]!.length - 1]!.rows[0]!) : {}));
+    const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![0]!.rows[0]!) : {}));
     computed = { perChannel, recordFeatures, warnings };
     await featureCache?.set(featureKey, computed, performance.now() - t);
   }
