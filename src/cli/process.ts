@@ -3,6 +3,8 @@ import { processBatch, sessionsRoot } from '../pipeline/batch.js';
 import { isSignalType, type SignalType } from '../signals/signal-type.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
 import { createProgress } from './progress.js';
+import { reportingRedis, runSubmit, withRedisOptions } from './submit.js';
+import { recordLine, summarizeRecord } from '../engines/bullmq/summary.js';
 
 interface ProcessFlags extends ConfigFlags {
   out: string;
@@ -13,13 +15,16 @@ interface ProcessFlags extends ConfigFlags {
   format?: string;
   resume?: string | true;
   quiet?: boolean;
+  engine: 'local' | 'bullmq';
+  redis: string;
+  queue: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `vitaldsp process <inputs...> --out DIR`: the eight stages on each input, continuing past failures. */
 export function registerProcess(program: Command): void {
-  withConfigOptions(program.command('process'))
+  withRedisOptions(withConfigOptions(program.command('process')))
     .description('run the full pipeline on recordings and write beats, quality, features, summary, manifest and report')
     .argument('<inputs...>', 'recordings (WFDB .hea, EDF/BDF, CSV/TXT, NPY)')
     .requiredOption('--out <dir>', 'output folder (one subfolder per input)')
@@ -30,7 +35,12 @@ export function registerProcess(program: Command): void {
     .option('--format <fmt>', 'force the reader: wfdb, edf, bdf, text, npy')
     .option('--resume [session]', 'continue a session (default: the newest unfinished one in --out)')
     .option('--quiet', 'no progress display')
+    .addOption(new Option('--engine <engine>', 'where block tasks run: this machine, or BullMQ workers (vitaldsp worker)').choices(['local', 'bullmq']).default('local'))
     .action(async (inputs: string[], f: ProcessFlags) => {
+      if (f.engine === 'bullmq') {
+        if (f.resume !== undefined) throw new RangeError('resume works with --engine local only');
+        return reportingRedis(() => runSubmit(inputs, f));
+      }
       const signal = f.signal === 'auto' || isSignalType(f.signal) ? (f.signal as SignalType | 'auto') : 'auto';
       const channels = f.channel?.includes('all') ? 'all' : f.channel?.map((c) => (/^\d+$/.test(c) ? Number(c) : c));
       const progress = createProgress(inputs.length, !f.quiet && process.stderr.isTTY === true);
@@ -48,8 +58,8 @@ export function registerProcess(program: Command): void {
       for (const [input, o] of result.outcomes) {
         if (o.status === 'done') {
           ok++;
-          const r = o.result;
-          console.log(`${input}: ${r.channels.map((c) => `${c.plan.name} ${c.beats.length ? `${c.beats.length} beats, ` : ''}quality ${r.summaries.find((s) => s.channel === c.plan.name)!.meanQuality.toFixed(2)}`).join('; ')} -> ${r.files?.manifest.replace(/\/manifest\.json$/, '')} (${r.run.wallSeconds.toFixed(2)} s)`);
+          const dir = o.result.files?.manifest.replace(/\/manifest\.json$/, '') ?? '';
+          console.log(recordLine(input, summarizeRecord(input, o.result, dir), dir));
         } else if (o.status === 'resumed') {
           ok++;
           console.log(`${input}: already done in session ${result.session}`);

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cliPath } from '../helpers/shared.js';
-import { needRedis, startRedis, uniqueQueue } from '../helpers/redis.js';
+import { needRedis, startRedis } from '../helpers/redis.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
 
 test('status prints job counts per job kind, as a table or as JSON', { skip: needRedis }, async () => {
   const redis = await startRedis();
   try {
-    const queue = uniqueQueue();
+    const queue = redis.queue();
     const table = cli(['status', '--redis', redis.url, '--queue', queue]);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, new RegExp(`^queue ${queue} at redis://`));

@@ -3,23 +3,28 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { cliPath } from '../helpers/shared.js';
-import { needRedis, spawnWorkers, startRedis, stopWorkers, uniqueQueue } from '../helpers/redis.js';
+import { needRedis, spawnWorkers, startRedis, stopWorkers, type WorkerProcess } from '../helpers/redis.js';
 
 test('a worker registers on both queues and stops cleanly on SIGTERM', { skip: needRedis, timeout: 30_000 }, async () => {
   const redis = await startRedis();
-  const queue = uniqueQueue();
-  const q = new Queue(`${queue}-block`, { connection: { url: redis.url } });
+  const queue = redis.queue();
+  const queues = ['record', 'block'].map((k) => new Queue(`${queue}-${k}`, { connection: { url: redis.url } }));
+  let workers: WorkerProcess[] = [];
   try {
-    const [w] = await spawnWorkers(redis.url, queue, 1, ['--concurrency', '2', '--name', 'probe-worker']);
-    assert.match(w!.log(), /worker probe-worker on queue '.*': 2 block job\(s\) at once on 2 threads/);
-    const workers = await q.getWorkers();
-    assert.ok(workers.some((x) => x['name'] === 'probe-worker'), JSON.stringify(workers));
-    const exited = new Promise<number | null>((r) => w!.child.once('exit', (code) => r(code)));
-    await stopWorkers([w!]);
+    workers = await spawnWorkers(redis.url, queue, 1, ['--concurrency', '2', '--name', 'probe-worker']);
+    const w = workers[0]!;
+    assert.match(w.log(), /worker probe-worker on queue '.*' at redis:\/\/.*: 2 block job\(s\) at once on 2 threads/);
+    for (const q of queues) {
+      const registered = await q.getWorkers();
+      assert.ok(registered.some((x) => String(x['rawname']).endsWith(':probe-worker')), `${q.name}: ${JSON.stringify(registered)}`);
+    }
+    const exited = new Promise<number | null>((r) => w.child.once('exit', (code) => r(code)));
+    await stopWorkers([w]);
     assert.equal(await exited, 0);
-    assert.match(w!.log(), /SIGTERM: finishing the jobs in hand[\s\S]*stopped/);
+    assert.match(w.log(), /SIGTERM: finishing the jobs in hand[\s\S]*stopped/);
   } finally {
-    await q.close();
+    await stopWorkers(workers);
+    await Promise.all(queues.map((q) => q.close()));
     await redis.stop();
   }
 });

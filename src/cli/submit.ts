@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { sessionsRoot } from '../pipeline/batch.js';
+import { isSignalType, type SignalType } from '../signals/signal-type.js';
+import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../engines/bullmq/queues.js';
+import { recordLine } from '../engines/bullmq/summary.js';
+import { withConfigOptions, type ConfigFlags } from './config-options.js';
+import { createProgress } from './progress.js';
+
+export interface SubmitFlags extends ConfigFlags {
+  out: string;
+  signal: string;
+  channel?: string[];
+  fs?: number;
+  column?: string[];
+  format?: string;
+  quiet?: boolean;
+  redis: string;
+  queue: string;
+  detach?: boolean;
+  keepCompleted?: number;
+  keepFailed?: number;
+  keepHours?: number;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `--redis` and `--queue`, shared by the engine commands (VITALDSP_REDIS_URL sets the default address). */
+export function withRedisOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--redis <url>', 'Redis of the BullMQ engine').env('VITALDSP_REDIS_URL').default(DEFAULT_REDIS_URL))
+    .option('--queue <name>', 'queue name (jobs go to <name>-record and <name>-block)', DEFAULT_QUEUE);
+}
+
+/** Runs an engine command; an unreachable Redis is the user's to fix: a message and exit code 2, not a stack. */
+export async function reportingRedis(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    // By name: the engine modules (and BullMQ, slow to load) are imported only when a command needs them.
+    if (!(e instanceof Error) || e.name !== 'RedisUnavailableError') throw e;
+    console.error(`vitaldsp: ${e.message}`);
+    process.exitCode = 2;
+  }
+}
+
+const count = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${name} must be a non-negative number, got '${v}'`);
+  return n;
+};
+
+/** Submits a batch to the BullMQ engine and, unless detached, follows it and prints what `process` prints. */
+export async function runSubmit(inputs: string[], f: SubmitFlags): Promise<void> {
+  const signal = f.signal === 'auto' || isSignalType(f.signal) ? (f.signal as SignalType | 'auto') : 'auto';
+  const channels = f.channel?.includes('all') ? 'all' : f.channel?.map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+  const { submitBatch } = await import('../engines/bullmq/submit.js');
+  const progress = createProgress(inputs.length, !f.quiet && !f.detach && process.stderr.isTTY === true);
+  let result;
+  try {
+    result = await submitBatch(inputs, {
+      redis: f.redis, queue: f.queue, out: f.out, signal,
+      ...(channels ? { channels } : {}),
+      open: { ...(f.fs ? { fs: f.fs } : {}), ...(f.column ? { columns: f.column } : {}), ...(f.format ? { format: f.format as never } : {}) },
+      config: { ...(f.config ? { file: f.config } : {}), set: f.set ?? [] },
+      wait: !f.detach,
+      retention: { ...(f.keepCompleted !== undefined ? { completed: f.keepCompleted } : {}), ...(f.keepFailed !== undefined ? { failed: f.keepFailed } : {}), ...(f.keepHours !== undefined ? { hours: f.keepHours } : {}) },
+      onProgress: (e) => progress.update(e),
+      onRecord: (input) => progress.recordDone(input),
+      onWarning: (message) => console.error(`vitaldsp: ${message}`),
+    });
+  } finally {
+    progress.stop();
+  }
+  let ok = 0, queued = 0;
+  for (const [input, o] of result.outcomes) {
+    if (o.status === 'done') {
+      ok++;
+      console.log(recordLine(input, o.summary, join(f.out, o.summary.name)));
+    } else if (o.status === 'queued') {
+      queued++;
+      console.log(`${input}: queued as record job ${o.job}`);
+    }
+  }
+  if (f.detach) console.log(`session ${result.session} (${sessionsRoot(f.out)}): ${queued} queued on '${f.queue}', ${result.failed.length} failed; follow with \`vitaldsp status --queue ${f.queue}\``);
+  else console.log(`session ${result.session} (${sessionsRoot(f.out)}): ${ok} done, ${result.failed.length} failed`);
+  if (result.failed.length) {
+    console.error('failed:');
+    for (const { input, error } of result.failed) console.error(`  ${input}: ${error.message}`);
+    process.exitCode = 1;
+  }
+}
+
+/** `vitaldsp submit <inputs...> --out DIR`: the batch on the BullMQ engine's workers. */
+export function registerSubmit(program: Command): void {
+  withRedisOptions(withConfigOptions(program.command('submit')))
+    .description('enqueue recordings for BullMQ workers (vitaldsp worker) and follow them to the end')
+    .argument('<inputs...>', 'recordings on storage that every worker sees at the same path')
+    .requiredOption('--out <dir>', 'output folder on shared storage (one subfolder per input)')
+    .addOption(new Option('--signal <type>', 'signal type of the processed channels').choices(['ecg', 'ppg', 'eeg', 'resp', 'auto']).default('auto'))
+    .option('--channel <ref>', 'channel to process, by index or name (repeatable; "all" for every channel)', collect)
+    .option('--fs <hz>', 'sampling rate for text/NPY inputs without one', Number)
+    .option('--column <name>', 'text inputs: signal column (repeatable)', collect)
+    .option('--format <fmt>', 'force the reader: wfdb, edf, bdf, text, npy')
+    .option('--detach', 'enqueue and exit without waiting')
+    .option('--keep-completed <n>', 'completed jobs kept in Redis per queue (default 1000)', count('keep-completed'))
+    .option('--keep-failed <n>', 'failed jobs kept in Redis per queue (default 10000)', count('keep-failed'))
+    .option('--keep-hours <h>', 'finished jobs older than this are removed (default 168)', count('keep-hours'))
+    .option('--quiet', 'no progress display')
+    .action((inputs: string[], f: SubmitFlags) => reportingRedis(() => runSubmit(inputs, f)));
+}
