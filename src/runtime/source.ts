@@ -4,6 +4,7 @@
  * thread without copying). Tasks carry a SourceRef, never samples.
  */
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { openRecording, type OpenOptions } from '../io/open.js';
 import { MemoryRecording } from '../io/memory.js';
 import type { Recording } from '../io/recording.js';
@@ -38,7 +39,9 @@ export class SourceCache {
   constructor(private readonly limit = 4) {}
 
   get(ref: SourceRef): Promise<Recording> {
-    const key = ref.kind === 'file' ? `file:${ref.path}:${JSON.stringify(ref.open)}` : `mem:${ref.id}`;
+    // A file rewritten in place (new size or mtime) is opened again, never read through a stale handle.
+    const st = ref.kind === 'file' ? statSync(ref.path, { throwIfNoEntry: false }) : undefined;
+    const key = ref.kind === 'file' ? `file:${ref.path}:${JSON.stringify(ref.open)}:${st?.size}:${st?.mtimeMs}` : `mem:${ref.id}`;
     let r = this.open.get(key);
     if (!r) {
       if (this.open.size >= this.limit) {
