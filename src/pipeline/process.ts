@@ -90,6 +90,8 @@ export interface RecordResult {
 const FEATURE_STAGE_VERSION = '1';
 /** Bump with BLOCK_STAGE_VERSION: a record's block results cached under its input hash. */
 const RECORD_BLOCKS_VERSION = '1';
+/** Blocks of a record (about 48 h at 360 Hz) above which its results are not cached as one entry. */
+const RECORD_CACHE_MAX_BLOCKS = 600;
 
 const stageWeight: Record<StageName, number> = { ingest: 0.02, screen: 0.3, process: 0.4, validate: 0.13, segment: 0.02, features: 0.08, summarize: 0.01, package: 0.04 };
 
@@ -271,7 +273,8 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   const blockWall = performance.now();
   try {
     // A record seen before with the same content and settings: all its block results in one entry.
-    const recordCache = plan.cache && !opts.faults ? new ProcessingCache(plan.cache) : undefined;
+    // Very long records rely on their per-block entries: one entry would have to hold them all in memory.
+    const recordCache = plan.cache && !opts.faults && plan.tasks.length <= RECORD_CACHE_MAX_BLOCKS ? new ProcessingCache(plan.cache) : undefined;
     const recordKey = cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
     const cached = await recordCache?.get<BlockResult[]>(recordKey);
     let blockRun: { results: BlockResult[]; stats: BlockRunStats };
