@@ -32,3 +32,19 @@ export function rate(n: number): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k/s`;
   return `${n.toFixed(1)} /s`;
 }
+
+/**
+ * Empties the kernel's page cache (Linux, root only) so the next read comes from storage: the
+ * physical limit of a file larger than memory. Returns false when not permitted.
+ */
+export function dropPageCache(): boolean {
+  const r = spawnSync('sh', ['-c', 'sync && echo 1 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** Wall time in seconds of one call of `fn`. */
+export async function timeOnce(fn: () => unknown): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
