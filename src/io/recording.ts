@@ -167,8 +167,8 @@ export abstract class Recording {
   }
 
   /**
-   * Streams the selected channels in chunks of bounded size. Only one chunk (plus the overlap copied
-   * from the previous one) is held at a time, so memory does not grow with the recording.
+   * Streams the selected channels in chunks of bounded size. At most two chunks are held at a time
+   * (the current one and the one read ahead), so memory does not grow with the recording.
    */
   async *chunks(opts: ChunkOptions = {}): AsyncGenerator<Chunk> {
     const idx = (opts.channels ?? this.signalChannels()).map((c) => this.channelIndex(c));
@@ -182,11 +182,20 @@ export abstract class Recording {
     const overlap = opts.overlap ?? 0;
     if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
     if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size) throw new RangeError(`overlap must be an integer in [0, ${size}), got ${overlap}`);
-    for (let pos = 0; pos < total; pos += size) {
-      const end = Math.min(total, pos + size);
-      const from = Math.max(0, pos - overlap);
-      const data = await this.readSameRate(idx, from, end, opts);
-      yield { start: from, overlap: pos - from, data: data as Chunk['data'], last: end === total };
+    // One chunk is read ahead while the consumer works on the current one, so file reads overlap
+    // decoding and processing; memory stays bounded by two chunks.
+    const fetch = (pos: number) => {
+      const end = Math.min(total, pos + size), from = Math.max(0, pos - overlap);
+      const data = this.readSameRate(idx, from, end, opts);
+      data.catch(() => undefined);
+      return { pos, from, end, data };
+    };
+    let next = total > 0 ? fetch(0) : undefined;
+    while (next) {
+      const cur = next;
+      next = cur.end < total ? fetch(cur.pos + size) : undefined;
+      const data = await cur.data;
+      yield { start: cur.from, overlap: cur.pos - cur.from, data: data as Chunk['data'], last: cur.end === total };
     }
   }
 }

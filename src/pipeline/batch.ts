@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolveConfig, type ResolveOptions } from '../config/resolve.js';
 import { CheckpointStore, cleanupSessions, listSessions, newSessionId, type SessionMeta } from '../runtime/checkpoint.js';
 import { createRunner } from '../runtime/pool.js';
+import { workerHeapMB } from '../runtime/memory.js';
 import { processRecording, type ProcessOptions, type RecordResult } from './process.js';
 import type { ProgressEvent } from './types.js';
 
@@ -55,7 +56,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   await save();
 
   const workers = base.values.runtime.workers;
-  const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds });
+  const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(base.values) });
   const outcomes = new Map<string, RecordOutcome>();
   const failed: BatchResult['failed'] = [];
   const { resume: _r, onRecord, config, ...recordOpts } = opts;

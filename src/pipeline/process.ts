@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import { sha256 } from '../runtime/atomic.js';
 import { addCacheStats, cacheKey, emptyStats, mergeStats, ProcessingCache, type CacheOptions } from '../runtime/cache.js';
 import type { CheckpointStats, CheckpointStore } from '../runtime/checkpoint.js';
-import { MemoryMonitor, maxInFlight } from '../runtime/memory.js';
+import { MemoryMonitor, maxInFlight, workerHeapMB } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
 import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
@@ -268,7 +268,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   progress('ingest', 1);
   const cfg = plan.config.values;
   const recovery = emptyRecoveryStats();
-  const runner = opts.runner ?? createRunner({ workers: cfg.runtime.workers <= 1 ? 0 : cfg.runtime.workers, timeoutSeconds: cfg.runtime.taskTimeoutSeconds });
+  const runner = opts.runner ?? createRunner({ workers: cfg.runtime.workers <= 1 ? 0 : cfg.runtime.workers, timeoutSeconds: cfg.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(cfg) });
   const monitor = new MemoryMonitor(cfg.runtime.memoryBudgetMB * 2 ** 20).start();
   const blockWall = performance.now();
   try {

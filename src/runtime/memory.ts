@@ -43,3 +43,14 @@ export class MemoryMonitor {
 export function maxInFlight(cfg: Config): number {
   return cfg.runtime.workers * strategyProfile[cfg.runtime.memoryStrategy].inFlight;
 }
+
+/**
+ * Heap limit per worker thread: an equal share of the memory budget with the main thread, never
+ * below what one block task needs.
+ */
+export function workerHeapMB(cfg: Config): number {
+  return Math.max(WORKER_HEAP_MIN_MB, Math.floor(cfg.runtime.memoryBudgetMB / (cfg.runtime.workers + 1)));
+}
+
+/** A 300 s block at 2 kHz with its working copies fits in this. */
+const WORKER_HEAP_MIN_MB = 48;

@@ -11,6 +11,8 @@ import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeli
 export interface PoolOptions {
   /** Worker threads; 0 runs tasks in this thread. */
   workers: number;
+  /** Old-generation heap limit of each worker thread, MB; unset leaves V8's default. */
+  heapMB?: number;
   /** default: 600 */
   timeoutSeconds?: number;
 }
@@ -25,12 +27,14 @@ export interface TaskRunner {
 
 class ThreadPool implements TaskRunner {
   private readonly pool: Piscina<WorkerTask | FeatureJob, WorkerResult | FeatureJobResult>;
-  constructor(readonly workers: number, private readonly timeoutMs: number) {
+  constructor(readonly workers: number, private readonly timeoutMs: number, heapMB?: number) {
     this.pool = new Piscina({
       filename: new URL('./block-worker.js', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
+      // A bounded heap makes V8 collect early instead of growing each worker toward its default limit.
+      ...(heapMB ? { resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: 8 } } : {}),
     });
   }
 
@@ -70,5 +74,5 @@ class InlineRunner implements TaskRunner {
 }
 
 export function createRunner(opts: PoolOptions): TaskRunner {
-  return opts.workers <= 0 ? new InlineRunner() : new ThreadPool(opts.workers, (opts.timeoutSeconds ?? 600) * 1000);
+  return opts.workers <= 0 ? new InlineRunner() : new ThreadPool(opts.workers, (opts.timeoutSeconds ?? 600) * 1000, opts.heapMB);
 }
