@@ -67,8 +67,10 @@ print(json.dumps({'sosfiltfilt': best(lambda: sosfiltfilt(sos, x)), 'sosfilt': b
 export default async function (): Promise<void> {
   const sos = butter(4, [0.5, 40], { btype: 'bandpass', fs: FS });
   const x = seededNoise(N);
+  const y = new Float64Array(N);
   const ours = {
     sosfiltfilt: await bestTime(() => sosfiltfilt(sos, x)),
+    sosfiltfiltOut: await bestTime(() => sosfiltfilt(sos, x, { out: y })),
     sosfilt: await bestTime(() => sosfilt(sos, x)),
     streaming: await bestTime(() => {
       const f = new SosFilter(sos);
@@ -84,7 +86,8 @@ export default async function (): Promise<void> {
     return `  ${name.padEnd(36)}${rate(N / t).padStart(11)}  ${r}`;
   };
   console.log(`  ${'operation'.padEnd(36)}${'vitaldsp'.padStart(11)}  ${py ? `${'scipy'.padStart(11)}  ratio` : ''}`);
-  console.log(row('sosfiltfilt', ours.sosfiltfilt, py?.sosfiltfilt));
+  console.log(row('sosfiltfilt, new output', ours.sosfiltfilt, py?.sosfiltfilt));
+  console.log(row('sosfiltfilt, caller-owned output', ours.sosfiltfiltOut, py?.sosfiltfilt));
   console.log(row('sosfilt', ours.sosfilt, py?.sosfilt));
   console.log(row('SosFilter, 1 s chunks', ours.streaming, py?.sosfilt));
   console.log(row('sosfilt section by section (alt.)', ours.sectionwise, py?.sosfilt));

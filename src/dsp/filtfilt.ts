@@ -17,6 +17,8 @@ export interface SosfiltfiltOptions {
   padtype?: PadType;
   /** Extension length per side. default: 3·(2·n_sections + 1 - min(number of zero b2, number of zero a2)) as SciPy */
   padlen?: number;
+  /** Caller-owned output of the signal's length (may be `x` itself); a new array when absent. */
+  out?: Float64Array;
 }
 
 /** Options of {@link filtfilt}. */
@@ -86,10 +88,14 @@ export function zeroPhaseSegment(
   leftPad: number,
   rightPad: number,
   padtype: PadType,
+  out?: Float64Array,
 ): Float64Array {
   const n = end - start;
-  const y = new Float64Array(n);
+  if (out && out.length !== n) throw new RangeError(`out must have the signal's length ${n}, got ${out.length}`);
+  const y = out ?? new Float64Array(n);
   const z = new Float64Array(zi.length);
+  // Both extensions are taken before the forward pass, which may overwrite x when out is x.
+  const right = rightPad > 0 ? edgeExtension(x, start, end, rightPad, padtype, 'right') : undefined;
   if (leftPad > 0) {
     const left = edgeExtension(x, start, end, leftPad, padtype, 'left');
     scaleState(z, zi, left[0]!);
@@ -104,9 +110,7 @@ export function zeroPhaseSegment(
     runCascade(flat, z, y, 0, y, 0, n);
   }
   if (!stateIsFinite(z)) assertFinite(x, 'x');
-  let right: Float64Array | undefined;
-  if (rightPad > 0) {
-    right = edgeExtension(x, start, end, rightPad, padtype, 'right');
+  if (right) {
     runCascade(flat, z, right, 0, right, 0, rightPad);
     scaleState(z, zi, right[rightPad - 1]!);
     runCascade(flat, z, right, 0, right, 0, rightPad, true);
@@ -134,7 +138,7 @@ export function sosfiltfilt(sos: SosLike, x: ArrayLike<number>, opts: Sosfiltfil
   const padtype = opts.padtype === undefined ? 'odd' : opts.padtype;
   const edge = resolvePadlen(padtype, opts.padlen, x.length, defaultSosPadlen(flat));
   const zi = sosfiltZi(flat);
-  return zeroPhaseSegment(flat, zi, x, 0, x.length, edge, edge, padtype);
+  return zeroPhaseSegment(flat, zi, x, 0, x.length, edge, edge, padtype, opts.out);
 }
 
 /** Zero-phase filtering with one transfer function b(z)/a(z) (scipy.signal.filtfilt, method 'pad'). */
