@@ -1,19 +1,14 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { sessionsRoot } from '../pipeline/batch.js';
-import { isSignalType, type SignalType } from '../signals/signal-type.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../engines/bullmq/queues.js';
 import { recordLine } from '../engines/bullmq/summary.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
+import { inputChoice, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';
 
-export interface SubmitFlags extends ConfigFlags {
+export interface SubmitFlags extends ConfigFlags, InputFlags {
   out: string;
-  signal: string;
-  channel?: string[];
-  fs?: number;
-  column?: string[];
-  format?: string;
   quiet?: boolean;
   redis: string;
   queue: string;
@@ -22,8 +17,6 @@ export interface SubmitFlags extends ConfigFlags {
   keepFailed?: number;
   keepHours?: number;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `--redis` and `--queue`, shared by the engine commands (VITALDSP_REDIS_URL sets the default address). */
 export function withRedisOptions(cmd: Command): Command {
@@ -52,8 +45,7 @@ const count = (name: string) => (v: string) => {
 
 /** Submits a batch to the BullMQ engine and, unless detached, follows it and prints what `process` prints. */
 export async function runSubmit(inputs: string[], f: SubmitFlags): Promise<void> {
-  const signal = f.signal === 'auto' || isSignalType(f.signal) ? (f.signal as SignalType | 'auto') : 'auto';
-  const channels = f.channel?.includes('all') ? 'all' : f.channel?.map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+  const { signal, channels, open } = inputChoice(f);
   const { submitBatch } = await import('../engines/bullmq/submit.js');
   const progress = createProgress(inputs.length, !f.quiet && !f.detach && process.stderr.isTTY === true);
   let result;
@@ -61,7 +53,7 @@ export async function runSubmit(inputs: string[], f: SubmitFlags): Promise<void>
     result = await submitBatch(inputs, {
       redis: f.redis, queue: f.queue, out: f.out, signal,
       ...(channels ? { channels } : {}),
-      open: { ...(f.fs ? { fs: f.fs } : {}), ...(f.column ? { columns: f.column } : {}), ...(f.format ? { format: f.format as never } : {}) },
+      open,
       config: { ...(f.config ? { file: f.config } : {}), set: f.set ?? [] },
       wait: !f.detach,
       retention: { ...(f.keepCompleted !== undefined ? { completed: f.keepCompleted } : {}), ...(f.keepFailed !== undefined ? { failed: f.keepFailed } : {}), ...(f.keepHours !== undefined ? { hours: f.keepHours } : {}) },
@@ -93,15 +85,10 @@ export async function runSubmit(inputs: string[], f: SubmitFlags): Promise<void>
 
 /** `vitaldsp submit <inputs...> --out DIR`: the batch on the BullMQ engine's workers. */
 export function registerSubmit(program: Command): void {
-  withRedisOptions(withConfigOptions(program.command('submit')))
+  withInputOptions(withRedisOptions(withConfigOptions(program.command('submit'))))
     .description('enqueue recordings for BullMQ workers (vitaldsp worker) and follow them to the end')
     .argument('<inputs...>', 'recordings on storage that every worker sees at the same path')
     .requiredOption('--out <dir>', 'output folder on shared storage (one subfolder per input)')
-    .addOption(new Option('--signal <type>', 'signal type of the processed channels').choices(['ecg', 'ppg', 'eeg', 'resp', 'auto']).default('auto'))
-    .option('--channel <ref>', 'channel to process, by index or name (repeatable; "all" for every channel)', collect)
-    .option('--fs <hz>', 'sampling rate for text/NPY inputs without one', Number)
-    .option('--column <name>', 'text inputs: signal column (repeatable)', collect)
-    .option('--format <fmt>', 'force the reader: wfdb, edf, bdf, text, npy')
     .option('--detach', 'enqueue and exit without waiting')
     .option('--keep-completed <n>', 'completed jobs kept in Redis per queue (default 1000)', count('keep-completed'))
     .option('--keep-failed <n>', 'failed jobs kept in Redis per queue (default 10000)', count('keep-failed'))

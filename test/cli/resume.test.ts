@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/shared.js';
+import { recordOutputs } from '../helpers/outputs.js';
 import { syntheticEcg, seededRandom } from '../../src/signals/synthetic-ecg.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-resume-'));
@@ -13,20 +14,7 @@ const ecg = syntheticEcg({ fs: 250, seconds: 30 * 60, heartRate: 70, seed: 9 });
 writeFileSync(input, 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
 const args = (out: string) => ['process', input, '--fs', '250', '--out', out, '--quiet', '--set', 'runtime.workers=1', '--set', 'pipeline.blockSeconds=60'];
 
-/** Every output file's bytes, the manifest without its run section and stage timings. */
-function outputs(out: string): Record<string, string> {
-  const d = join(out, 'long');
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(d).sort()) {
-    const text = readFileSync(join(d, f), f.endsWith('.parquet') ? 'base64' : 'utf8');
-    if (f !== 'manifest.json') { files[f] = text; continue; }
-    const m = JSON.parse(text) as { run?: unknown; stages: { seconds?: number }[] };
-    delete m.run;
-    for (const s of m.stages) delete s.seconds;
-    files[f] = JSON.stringify(m);
-  }
-  return files;
-}
+const outputs = (out: string) => recordOutputs(join(out, 'long'));
 
 function runUntilKilled(out: string, ms: number): Promise<void> {
   return new Promise((resolve) => {

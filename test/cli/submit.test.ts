@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Queue } from 'bullmq';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
+import { recordOutputs } from '../helpers/outputs.js';
 import { needRedis, spawnWorkers, startRedis, stopWorkers, type RedisHandle, type WorkerProcess } from '../helpers/redis.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
@@ -43,20 +44,7 @@ function cliAsync(args: string[]): Promise<Run> {
 
 const recordName = (input: string) => basename(input, extname(input));
 
-/** Every output file of a record, the manifest without its run section and stage timings. */
-function outputs(out: string, name: string): Record<string, string> {
-  const d = join(out, name);
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(d).sort()) {
-    const text = readFileSync(join(d, f), f.endsWith('.parquet') ? 'base64' : 'utf8');
-    if (f !== 'manifest.json') { files[f] = text; continue; }
-    const m = JSON.parse(text) as { run?: unknown; stages: { seconds?: number }[] };
-    delete m.run;
-    for (const s of m.stages) delete s.seconds;
-    files[f] = JSON.stringify(m);
-  }
-  return files;
-}
+const outputs = (out: string, name: string) => recordOutputs(join(out, name));
 
 function assertSameOutputs(got: string, want: string, inputs: string[]): void {
   for (const input of inputs) {

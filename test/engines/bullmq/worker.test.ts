@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowProducer, Queue } from 'bullmq';
 import { needRedis, startRedis } from '../../helpers/redis.js';
+import { recordOutputs } from '../../helpers/outputs.js';
 import { syntheticEcg } from '../../../src/signals/synthetic-ecg.js';
 import { processBatch } from '../../../src/pipeline/batch.js';
 import { planRecord } from '../../../src/pipeline/process.js';
@@ -19,18 +20,7 @@ writeFileSync(input, 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(5)).join(
 const set = ['pipeline.blockSeconds=60', 'recovery.backoffMs=20'];
 const fast = { lockDurationMs: 5000, stalledIntervalMs: 1000 };
 
-function outputs(d: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(d).sort()) {
-    const text = readFileSync(join(d, f), f.endsWith('.parquet') ? 'base64' : 'utf8');
-    if (f !== 'manifest.json') { files[f] = text; continue; }
-    const m = JSON.parse(text) as { run?: unknown; stages: { seconds?: number }[] };
-    delete m.run;
-    for (const s of m.stages) delete s.seconds;
-    files[f] = JSON.stringify(m);
-  }
-  return files;
-}
+const outputs = recordOutputs;
 
 interface Recovery { attempts: number; errors: Record<string, number>; outcomes: Record<string, number>; recovered: number; events: string[] }
 const recoveryOf = (d: string) => {
