@@ -47,7 +47,8 @@ async function pickSession(root: string, resume: BatchOptions['resume']): Promis
 export async function processBatch(inputs: string[], opts: BatchOptions): Promise<BatchResult> {
   const root = sessionsRoot(opts.out);
   const base = resolveConfig(opts.config ?? {});
-  const previous = await pickSession(root, opts.resume);
+  const { resume, onRecord, config, ...recordOpts } = opts;
+  const previous = await pickSession(root, resume);
   const id = previous?.id ?? newSessionId();
   const store = base.values.checkpoint.enabled ? new CheckpointStore(root, id) : undefined;
   const meta: SessionMeta = previous ?? { id, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolve(i)), outDir: resolve(opts.out), done: [] };
@@ -59,8 +60,6 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(base.values) });
   const outcomes = new Map<string, RecordOutcome>();
   const failed: BatchResult['failed'] = [];
-  const { resume: _r, onRecord, config, ...recordOpts } = opts;
-  void _r;
   let next = 0;
   const one = async (input: string) => {
     const key = resolve(input);
