@@ -12,6 +12,7 @@ export { pulseRate, ppgPulseFeatures, type PulseFeatures } from './ppg-features.
 export { cleanResp, breaths, breathingRate, breathVariability, BreathDetector, type Breaths } from './resp.js';
 export { edr, type Edr } from './edr.js';
 export { eegBandPowers, eegEpochFeatures, DEFAULT_EEG_BANDS, type EegBandPowers, type EegBands } from './eeg.js';
-export { syntheticEcg, seededRandom, type SyntheticEcg, type SyntheticEcgOptions } from './synthetic-ecg.js';
+export { syntheticEcg, type SyntheticEcg, type SyntheticEcgOptions } from './synthetic-ecg.js';
+export { seededRandom } from './random.js';
 export { syntheticPpg, type SyntheticPpg } from './synthetic-ppg.js';
 export { syntheticResp, type SyntheticResp } from './synthetic-resp.js';

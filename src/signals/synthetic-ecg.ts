@@ -8,6 +8,7 @@
  * (Bazett). Ventricular beats are premature, wide, without P wave and of opposite polarity by default.
  * Everything random comes from a seeded generator, so a seed reproduces the signal at any fs.
  */
+import { seededRandom, gaussian, positive } from './random.js';
 
 export interface SyntheticEcgOptions {
   /** Sampling rate in Hz. default: 360 */
@@ -72,28 +73,6 @@ const VENTRICULAR: Wave[] = [
   { t: 0.07, a: 0.25, w: 0.03, stretch: false },
   { t: 0.32, a: 0.45, w: 0.08, stretch: true },
 ];
-
-/** mulberry32: small, fast, and good enough for test signals. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
-function positive(name: string, v: number): number {
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a positive number, got ${v}`);
-  return v;
-}
 
 /** Generates the signal and its reference beats. */
 export function syntheticEcg(opts: SyntheticEcgOptions = {}): SyntheticEcg {

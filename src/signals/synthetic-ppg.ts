@@ -12,7 +12,7 @@
  * the peak is its maximum within the systolic wave, the onset its minimum between the previous peak
  * and this one. Everything random comes from a seeded generator, so a seed reproduces the signal.
  */
-import { seededRandom } from './synthetic-ecg.js';
+import { seededRandom, gaussian, positive, nonNegative } from './random.js';
 
 export interface MotionBurst {
   /** Start in s. */
@@ -54,21 +54,6 @@ export interface SyntheticPpg {
   /** Sample index of each pulse onset (foot) of the noise-free pulse train, one per peak (-1 when before the signal). */
   onsets: Int32Array;
   fs: number;
-}
-
-function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
-function positive(name: string, v: number): number {
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a positive number, got ${v}`);
-  return v;
-}
-
-function nonNegative(name: string, v: number): number {
-  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a non-negative number, got ${v}`);
-  return v;
 }
 
 /** Adds a Gaussian wave (centre and sigma in samples) into x over +-5 sigma. */

@@ -7,7 +7,7 @@
  * trough), so peaks and troughs are exactly the nodes. Each breath draws its own rate and depth.
  * Everything random comes from a seeded generator, so a seed reproduces the signal at any fs.
  */
-import { seededRandom } from './synthetic-ecg.js';
+import { seededRandom, gaussian, positive, nonNegative } from './random.js';
 
 export interface SyntheticRespOptions {
   /** Sampling rate in Hz. default: 25 */
@@ -35,21 +35,6 @@ export interface SyntheticResp {
 
 /** Fraction of each breath spent inhaling (I:E = 1:1.5). */
 const INHALE = 0.4;
-
-function gaussian(rand: () => number): number {
-  const u = Math.max(rand(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
-function positive(name: string, v: number): number {
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a positive number, got ${v}`);
-  return v;
-}
-
-function nonNegative(name: string, v: number): number {
-  if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a non-negative number, got ${v}`);
-  return v;
-}
 
 /** Generates the signal and its reference peaks and troughs. */
 export function syntheticResp(opts: SyntheticRespOptions = {}): SyntheticResp {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/shared.js';
 import { recordOutputs } from '../helpers/outputs.js';
-import { syntheticEcg, seededRandom } from '../../src/signals/synthetic-ecg.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+import { seededRandom } from '../../src/signals/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-resume-'));
 const input = join(dir, 'long.csv');

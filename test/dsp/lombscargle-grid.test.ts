@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lombscargleGrid } from '../../src/dsp/lombscargle-grid.js';
 import { lombscargle } from '../../src/dsp/lombscargle.js';
-import { seededRandom } from '../../src/signals/synthetic-ecg.js';
+import { seededRandom } from '../../src/signals/random.js';
 
 const rand = seededRandom(17);
 const n = 400;

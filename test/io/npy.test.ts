@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FormatError } from '../../src/io/errors.js';
 import { openNpy } from '../../src/io/npy.js';
 import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { seededRandom as rng } from '../../src/signals/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-npy-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -14,17 +15,6 @@ function tmpFile(content: Uint8Array): string {
   const p = join(dir, `a${fileNo++}.npy`);
   writeFileSync(p, content);
   return p;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** NPY bytes written by hand after numpy.lib.format: magic, version, length, dict padded to 64 bytes. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FormatError } from '../../src/io/errors.js';
 import { openText, type TextOptions } from '../../src/io/text.js';
 import { needShared, shared } from '../helpers/shared.js';
+import { seededRandom as rng } from '../../src/signals/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-text-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -17,17 +18,6 @@ function tmpFile(content: string | Buffer, ext = '.csv'): string {
 }
 
 /** Seeded PRNG (mulberry32) for reproducible ranges and mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** An independent, whole-file parse: the non-comment, non-blank lines split on `delim`. */
 function naiveColumn(path: string, col: number, delim: string | RegExp, skipRows: number): number[] {
   const lines = readFileSync(path, 'utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));

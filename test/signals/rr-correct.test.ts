@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { correctRR, heartRate, rrIntervals } from '../../src/signals/rr-correct.js';
-import { seededRandom } from '../../src/signals/synthetic-ecg.js';
+import { seededRandom } from '../../src/signals/random.js';
 
 /** A plausible RR series in s: 0.85 s mean, respiratory sinus arrhythmia and AR(1) variability. */
 function series(n: number, seed: number): number[] {

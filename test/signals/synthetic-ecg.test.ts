@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syntheticEcg, seededRandom } from '../../src/signals/synthetic-ecg.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
 test('syntheticEcg is reproducible from its seed and differs between seeds', () => {
   const a = syntheticEcg({ seed: 3, seconds: 10 });
@@ -40,14 +40,6 @@ test('syntheticEcg polarity flips invert the beats after the flip', () => {
   for (let k = 0; k < s.beats.length; k++) {
     const v = s.signal[s.beats[k]!]!;
     assert.ok(s.beats[k]! < 10 * 360 ? v > 0.5 : v < -0.5);
-  }
-});
-
-test('seededRandom yields numbers in [0, 1)', () => {
-  const r = seededRandom(9);
-  for (let i = 0; i < 1000; i++) {
-    const v = r();
-    assert.ok(v >= 0 && v < 1);
   }
 });
 

@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom as rng } from '../../../src/signals/random.js';
 import {
   bytesForSamples, decodeChannel, decodeSamples, encodeSamples, formatLayout, formatRange, invalidSample, samplesInBytes,
   WFDB_FORMATS, type WfdbEncodableFormat,
 } from '../../../src/io/wfdb/formats.js';
 
 /** Deterministic generator (mulberry32) so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const BITS: Record<WfdbEncodableFormat, number> = { '16': 16, '24': 24, '32': 32, '61': 16, '80': 8, '160': 16, '212': 12 };
 
 test('every encodable format round-trips its full value range, odd counts included', () => {

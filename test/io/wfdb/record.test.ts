@@ -6,19 +6,9 @@ import { join } from 'node:path';
 import { FormatError } from '../../../src/io/errors.js';
 import { openWfdb } from '../../../src/io/wfdb/record.js';
 import { needShared, shared } from '../../helpers/shared.js';
+import { seededRandom as rng } from '../../../src/signals/random.js';
 
 /** Deterministic generator (mulberry32) so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function checksum16(d: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < d.length; i++) s = (s + d[i]!) | 0;
