@@ -106,6 +106,14 @@ export abstract class Recording {
   /** Releases the file handles. */
   abstract close(): Promise<void>;
 
+  /**
+   * Optional fast path: physical float64 values decoded and scaled in one pass, without the stored
+   * intermediate. Must give exactly what `toPhysical` of `readStored` gives; undefined to decline.
+   */
+  protected async readPhysical(_channels: number[], _start: number, _end: number): Promise<Float64Array[] | undefined> {
+    return undefined;
+  }
+
   /** Resolves a channel index or name (exact first, then case-insensitive) to its index. */
   channelIndex(ref: ChannelRef): number {
     const chans = this.info.channels;
@@ -160,6 +168,10 @@ export abstract class Recording {
     const n = Math.min(...idx.map((i) => this.info.channels[i]!.samples));
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > n) {
       throw new RangeError(`${this.info.path}: sample range [${start}, ${end}) outside [0, ${n})`);
+    }
+    if (!opts.raw && (opts.dtype ?? 'float64') === 'float64') {
+      const direct = await this.readPhysical(idx, start, end);
+      if (direct) return direct;
     }
     const stored = await this.readStored(idx, start, end);
     if (opts.raw) return stored;

@@ -213,6 +213,31 @@ export function decodeChannel(f: WfdbFormat, src: Uint8Array, n: number, frameSa
 }
 
 /**
+ * As `decodeChannel`, writing physical values (stored - baseline) / gain, the same expression as
+ * `toPhysical`, so results are identical; false when the format or layout needs the flat path.
+ */
+export function decodeChannelPhysical(f: WfdbFormat, src: Uint8Array, n: number, frameSamples: number, slot: number, baseline: number, gain: number, out: Float64Array): boolean {
+  const F = frameSamples, b = baseline, g = gain;
+  if (f === '212') {
+    if (F & 1) return false;
+    const stride = (F >> 1) * 3;
+    let i = (slot >> 1) * 3;
+    if ((slot & 1) === 0) {
+      for (let k = 0; k < n; k++, i += stride) out[k] = ((((src[i]! | (src[i + 1]! << 8)) << 20) >> 20) - b) / g;
+    } else {
+      for (let k = 0; k < n; k++, i += stride) out[k] = ((((src[i + 2]! | ((src[i + 1]! & 0xf0) << 4)) << 20) >> 20) - b) / g;
+    }
+    return true;
+  }
+  if (f === '16') {
+    const stride = 2 * F;
+    for (let k = 0, i = 2 * slot; k < n; k++, i += stride) out[k] = ((((src[i]! | (src[i + 1]! << 8)) << 16) >> 16) - b) / g;
+    return true;
+  }
+  return false;
+}
+
+/**
  * Encodes `n` samples of `src` (from `srcOffset`) into `out` from `outOffset`; returns the bytes
  * written. Values are written modulo the format's width: callers check ranges first. For 212 an odd
  * `n` ends in a 2-byte half group, so stream writers pass even counts until the last block.

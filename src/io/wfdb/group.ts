@@ -10,7 +10,7 @@
  */
 import { PositionalFile } from '../file.js';
 import { FormatError } from '../errors.js';
-import { bytesForSamples, decodeChannel, decodeSamples, formatLayout, samplesInBytes, type WfdbFormat } from './formats.js';
+import { bytesForSamples, decodeChannel, decodeChannelPhysical, decodeSamples, formatLayout, samplesInBytes, type WfdbFormat } from './formats.js';
 
 export const CHECKPOINT_FRAMES = 65536;
 /** Frames decoded per step when format 8 scans forward to a start frame. */
@@ -109,6 +109,18 @@ export class SignalGroup {
     if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
     await this.file.read(pos, len, this.bytes);
     members.forEach((m, k) => decodeChannel(this.format, this.bytes, f1 - f0, F, m.slot, outs[k]!, outOffset));
+    return true;
+  }
+
+  /** As `readDirect`, decoding straight to physical values; false when the layout does not allow it. */
+  async readDirectPhysical(f0: number, f1: number, members: GroupMember[], scale: { baseline: number; gain: number }[], outs: Float64Array[]): Promise<boolean> {
+    const F = this.frameSamples;
+    if (!((this.format === '16') || (this.format === '212' && (F & 1) === 0))) return false;
+    const bytesPerFrame = this.format === '16' ? 2 * F : (F >> 1) * 3;
+    const pos = this.byteOffset + f0 * bytesPerFrame, len = (f1 - f0) * bytesPerFrame;
+    if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
+    await this.file.read(pos, len, this.bytes);
+    members.forEach((m, k) => decodeChannelPhysical(this.format, this.bytes, f1 - f0, F, m.slot, scale[k]!.baseline, scale[k]!.gain, outs[k]!));
     return true;
   }
 

@@ -112,6 +112,22 @@ export class WfdbRecording extends Recording {
     };
   }
 
+  /** One pass from bytes to physical values when every channel lies in one 16/212 file without skew. */
+  protected override async readPhysical(channels: number[], start: number, end: number): Promise<Float64Array[] | undefined> {
+    const g = this.where[channels[0]!]!.group;
+    const members = channels.map((c) => this.where[c]!.member);
+    if (channels.some((c) => this.where[c]!.group !== g) || members.some((m) => m.samplesPerFrame !== 1 || m.skew !== 0)) return undefined;
+    if (end > g.fileFrames) return undefined;
+    const run = this.lock.then(async () => {
+      const outs = channels.map(() => new Float64Array(end - start));
+      if (end === start) return outs;
+      const scale = channels.map((c) => this.info.channels[c]!);
+      return (await g.readDirectPhysical(start, end, members, scale, outs)) ? outs : undefined;
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
   protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
     const run = this.lock.then(() => this.readLocked(channels, start, end));
     this.lock = run.catch(() => undefined);

@@ -363,3 +363,20 @@ test('a 24 h two-channel 360 Hz format-212 record streams in 60 s chunks below 1
     } finally { await rec.close(); }
   });
 });
+
+test('physical reads of 16 and 212 records equal (stored - baseline) / gain exactly, chunk by chunk', { skip: needShared('data/wfdb/100.hea') || needShared('data/wfdb/test_generator_2.hea') }, async () => {
+  for (const path of [shared('data/wfdb/100.hea'), shared('data/wfdb/formats/binformats.hea')]) {
+    const rec = await openWfdb(path);
+    const chans = rec.signalChannels().filter((c) => rec.info.channels[c]!.fs === rec.info.channels[rec.signalChannels()[0]!]!.fs);
+    const n = Math.min(...chans.map((c) => rec.info.channels[c]!.samples));
+    for (const [a, b] of [[0, Math.min(n, 5000)], [17, Math.min(n, 499)], [n - 100, n]] as const) {
+      const phys = (await rec.read(chans, a, b)) as Float64Array[];
+      const raw = (await rec.read(chans, a, b, { raw: true })) as Int32Array[];
+      chans.forEach((c, k) => {
+        const { gain, baseline } = rec.info.channels[c]!;
+        for (let i = 0; i < b - a; i++) assert.equal(phys[k]![i], (raw[k]![i]! - baseline) / gain);
+      });
+    }
+    await rec.close();
+  }
+});
