@@ -14,7 +14,7 @@ import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { bandSnrDb, computeSqis } from '../quality/sqi.js';
-import { levelOf, ramp, scoreWindow } from '../quality/score.js';
+import { levelOf, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
 import { processorFor, type TypeProcessor } from './processors.js';
 import type { Beat, BlockResult, ChannelPlan, WindowRow } from './types.js';
@@ -32,8 +32,12 @@ export interface BlockTask {
 
 const now = () => performance.now();
 
-/** Template correlation below `bad` halves a window's score; above `good` leaves it. */
-const TEMPLATE_CORR = { bad: 0.3, good: 0.7 };
+/**
+ * Beat-template correlation (template matching, Orphanidou et al. 2015) scales a window's score by
+ * sqrt((r - FLOOR) / (1 - FLOOR)): 1 for identical beats, 0 at FLOOR. It is the index that sees
+ * noise inside the physiological band (electrode motion), which the spectral indices cannot.
+ */
+const TEMPLATE_FLOOR = 0.3;
 /** Beats taken into the template median at most (evenly spaced). */
 const TEMPLATE_BEATS = 64;
 
@@ -150,7 +154,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
     const minutes = (w.end - w.start) / 60;
     const rate = w.beats / minutes;
     let factor = 1;
-    if (w.templateCorr < TEMPLATE_CORR.good) factor *= 0.5 + 0.5 * ramp(w.templateCorr, TEMPLATE_CORR.bad, TEMPLATE_CORR.good);
+    if (Number.isFinite(w.templateCorr)) factor *= Math.sqrt(Math.min(1, Math.max(0, (w.templateCorr - TEMPLATE_FLOOR) / (1 - TEMPLATE_FLOOR))));
     if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
     if (factor < 1) {
       w.score = w.screenScore * factor;

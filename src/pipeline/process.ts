@@ -18,6 +18,7 @@ import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
+import { levelOf } from '../quality/score.js';
 import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { mergeChannel, type ChannelData } from './merge.js';
@@ -186,7 +187,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
     ['screen', { windows: windows.length, full: count((w) => w.screenScore >= cfg.quality.reducedBelow), reduced: count((w) => w.screenScore >= cfg.quality.skipBelow && w.screenScore < cfg.quality.reducedBelow), skip: count((w) => w.screenScore < cfg.quality.skipBelow) }],
     // Where each block came from (computed, cache, checkpoint) varies by run: it is in the manifest's run section.
     ['process', { blocks: plan.tasks.length, failed: opts.blocks.skipped, beats: channels.reduce((a, c) => a + c.beats.length, 0) }],
-    ['validate', { downgraded: count((w) => w.score < w.screenScore), unusable: count((w) => w.level === 'unusable') }],
+    ['validate', { downgraded: count((w) => levelOf(w.score) !== levelOf(w.screenScore)), unusable: count((w) => w.level === 'unusable') }],
   ];
   for (const [stage, counts] of blockStages) stages.push({ stage, seconds: (opts.blockSeconds * sums[stage]) / total, counts, warnings: [] });
 
