@@ -12,6 +12,8 @@ import type { Config } from '../config/schema.js';
 import { hrv } from '../features/hrv.js';
 import { correctRR } from '../signals/rr-correct.js';
 import type { ChannelPlan, FeatureRow, Segment, WindowRow } from './types.js';
+import type { ChannelData } from './merge.js';
+import type { TaskRunner } from '../runtime/pool.js';
 
 /** Fewer NN intervals than this in a segment and its HRV is not computed. */
 const MIN_INTERVALS = 30;
@@ -134,4 +136,23 @@ export function recordFeaturesOf(row: FeatureRow): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(row)) if (typeof v === 'number' && !['start_s', 'end_s', 'quality', 'coverage'].includes(k)) out[k] = v;
   return out;
+}
+
+/** Stage 6 for every channel: segment rows, record-level figures and warnings. */
+export interface ChannelFeatures { perChannel: FeatureRow[][]; recordFeatures: Record<string, number>[]; warnings: string[] }
+
+/** Runs the feature jobs of all channels on `runner` (two jobs per worker per channel) and assembles them in order. */
+export async function extractFeatures(channels: readonly ChannelData[], segments: readonly Segment[][], cfg: Config, runner: TaskRunner): Promise<ChannelFeatures> {
+  const warnings: string[] = [];
+  const groups = Math.max(1, runner.workers * 2);
+  const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
+  const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
+  const perChannel = channels.map((c, i) => {
+    if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
+    const parts = done[i]!.slice(1);
+    for (const p of parts) warnings.push(...p.warnings);
+    return parts.flatMap((p) => p.rows);
+  });
+  const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![0]!.rows[0]!) : {}));
+  return { perChannel, recordFeatures, warnings };
 }

@@ -23,7 +23,7 @@ import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { mergeChannel, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
-import { featureJobs, recordFeaturesOf, rowsWithoutBeats } from './features.js';
+import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { openProcessingSource, recordingFiles, hashFiles, hashSource, type Source } from './source.js';
 import { packageRecord, type PackagedFiles } from './package.js';
@@ -207,23 +207,10 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   // inputs and settings were processed before with no block lost.
   const featureCache = plan.cache && opts.blocks.skipped === 0 ? new ProcessingCache(plan.cache) : undefined;
   const featureKey = cacheKey('features', FEATURE_STAGE_VERSION, plan.fingerprint, {});
-  type Features = { perChannel: FeatureRow[][]; recordFeatures: Record<string, number>[]; warnings: string[] };
-  let computed = await featureCache?.get<Features>(featureKey);
+  let computed = await featureCache?.get<ChannelFeatures>(featureKey);
   if (!computed) {
     const t = performance.now();
-    const warnings: string[] = [];
-    const runner = opts.runner ?? createRunner({ workers: 0 });
-    const groups = Math.max(1, runner.workers * 2);
-    const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
-    const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
-    const perChannel = channels.map((c, i) => {
-      if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);
-      const parts = done[i]!.slice(1);
-      for (const p of parts) warnings.push(...p.warnings);
-      return parts.flatMap((p) => p.rows);
-    });
-    const recordFeatures = channels.map((_, i) => (jobs[i]!.length ? recordFeaturesOf(done[i]![0]!.rows[0]!) : {}));
-    computed = { perChannel, recordFeatures, warnings };
+    computed = await extractFeatures(channels, segments, cfg, opts.runner ?? createRunner({ workers: 0 }));
     await featureCache?.set(featureKey, computed, performance.now() - t);
   }
   if (featureCache) mergeStats(opts.blocks.cache, featureCache.stats);
