@@ -17,14 +17,35 @@ export interface ChannelData {
   timings: { screen: number; process: number; validate: number };
 }
 
+/**
+ * Results cross threads (and the cache) by structured clone, which gives every beat and window its
+ * own copy of strings like the channel name and the level; on a long record that is millions of
+ * small strings. One shared instance per distinct value is kept instead.
+ */
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
+  };
+}
+
 export function mergeChannel(plan: ChannelPlan, blocks: readonly BlockResult[], refractorySamples: number): ChannelData {
   const sorted = [...blocks].sort((a, b) => a.block - b.block);
+  const intern = interner();
   const out: ChannelData = { plan, windows: [], beats: [], epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
   let last = -Infinity;
   for (const b of sorted) {
-    for (const w of b.windows) out.windows.push(w);
+    for (const w of b.windows) {
+      w.channel = intern(w.channel); w.level = intern(w.level) as typeof w.level; w.mode = intern(w.mode) as typeof w.mode; w.limitedBy = intern(w.limitedBy);
+      out.windows.push(w);
+    }
     for (const beat of b.beats) {
       if (beat.sample - last < refractorySamples) continue;
+      beat.channel = intern(beat.channel);
+      beat.level = intern(beat.level) as typeof beat.level;
       out.beats.push(beat);
       last = beat.sample;
     }
