@@ -1,27 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { hrvFrequency, resampleTachogram } from '../../src/features/hrv-frequency.js';
-import { openNpy } from '../../src/io/npy.js';
-import { needShared, shared } from '../helpers/shared.js';
-
-const LONG = 'data/hrv/pyhrv_SampleNNISeriesLong.npy';
-const HRVA = 'data/hrv/hrvanalysis_test_nn_intervals.txt';
-
-async function loadNpy(rel: string): Promise<Float64Array> {
-  const rec = await openNpy(shared(rel));
-  try {
-    const [x] = await rec.read(0, 0, rec.info.channels[0]!.samples);
-    return Float64Array.from(x!);
-  } finally {
-    await rec.close();
-  }
-}
-
-function relClose(actual: number, expected: number, tol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)})`);
-}
+import { needShared } from '../helpers/shared.js';
+import { LONG, HRVA, loadNpy, loadText, relClose } from '../helpers/hrv-data.js';
 
 /** NN series (ms) whose interval is modulated at f0 Hz: nn = 800 + amp sin(2 pi f0 t) at each beat time t. */
 function modulated(f0: number, amp: number, seconds: number): Float64Array {
@@ -53,7 +34,7 @@ test('hrvFrequency reproduces pyHRV\'s Welch report on the long sample series', 
 });
 
 test('hrvFrequency with hrv-analysis conventions follows its Welch recipe', { skip: needShared(HRVA) }, () => {
-  const nn = Float64Array.from(readFileSync(shared(HRVA), 'utf8').split('\n').filter((l) => l.trim()).map(Number));
+  const nn = loadText(HRVA);
   const r = hrvFrequency(nn, { conventions: 'hrvanalysis', lombScargle: false });
   // Python (SciPy 1.17), hrv-analysis' recipe: t = cumsum(nn)/1000 - nn[0]/1000;
   // x = interp1d(t, nn, 'linear')(arange(0, t[-1], 1/7)); x -= x.mean();

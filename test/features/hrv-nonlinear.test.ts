@@ -1,27 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { hrvNonlinear, type HrvNonlinearResult } from '../../src/features/hrv-nonlinear.js';
-import { openNpy } from '../../src/io/npy.js';
-import { needShared, shared } from '../helpers/shared.js';
-
-const LONG = 'data/hrv/pyhrv_SampleNNISeriesLong.npy';
-const HRVA = 'data/hrv/hrvanalysis_test_nn_intervals.txt';
-
-async function loadNpy(rel: string): Promise<Float64Array> {
-  const rec = await openNpy(shared(rel));
-  try {
-    const [x] = await rec.read(0, 0, rec.info.channels[0]!.samples);
-    return Float64Array.from(x!);
-  } finally {
-    await rec.close();
-  }
-}
-
-function relClose(actual: number, expected: number, tol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)})`);
-}
+import { needShared } from '../helpers/shared.js';
+import { LONG, HRVA, loadNpy, loadText, relClose } from '../helpers/hrv-data.js';
 
 test('hrvNonlinear matches pyHRV\'s report on the long sample series (0.1 %)', { skip: needShared(LONG) }, async () => {
   // pyHRV computes alpha2 over 17..64 beats; its report prints 3 decimals.
@@ -35,7 +16,7 @@ test('hrvNonlinear matches pyHRV\'s report on the long sample series (0.1 %)', {
 });
 
 test('hrvNonlinear with hrv-analysis conventions matches its test values (1e-6)', { skip: needShared(HRVA) }, () => {
-  const nn = Float64Array.from(readFileSync(shared(HRVA), 'utf8').split('\n').filter((l) => l.trim()).map(Number));
+  const nn = loadText(HRVA);
   const r = hrvNonlinear(nn, { conventions: 'hrvanalysis' });
   const expected: [keyof HrvNonlinearResult, number][] = [
     ['sd1', 13.80919037557993], ['sd2', 59.38670497373513], ['sd2_sd1', 4.300520404060338], ['csi', 4.300520404060338],

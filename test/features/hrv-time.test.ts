@@ -1,31 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { hrvTime, nnHistogram, tinn, type HrvTimeResult } from '../../src/features/hrv-time.js';
-import { openNpy } from '../../src/io/npy.js';
-import { needShared, shared } from '../helpers/shared.js';
-
-const LONG = 'data/hrv/pyhrv_SampleNNISeriesLong.npy';
-const HRVA = 'data/hrv/hrvanalysis_test_nn_intervals.txt';
-
-async function loadNpy(rel: string): Promise<Float64Array> {
-  const rec = await openNpy(shared(rel));
-  try {
-    const [x] = await rec.read(0, 0, rec.info.channels[0]!.samples);
-    return Float64Array.from(x!);
-  } finally {
-    await rec.close();
-  }
-}
-
-function loadText(rel: string): Float64Array {
-  return Float64Array.from(readFileSync(shared(rel), 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number));
-}
-
-function relClose(actual: number, expected: number, tol: number, what: string): void {
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= tol, `${what}: ${actual} vs ${expected} (relative error ${err.toExponential(2)})`);
-}
+import { needShared } from '../helpers/shared.js';
+import { LONG, HRVA, loadNpy, loadText, relClose } from '../helpers/hrv-data.js';
 
 test('hrvTime matches pyHRV\'s report on the long sample series (0.1 %)', { skip: needShared(LONG) }, async () => {
   const r = hrvTime(await loadNpy(LONG));
