@@ -33,18 +33,22 @@ export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: 
   if (floating) YY -= Y * Y;
   const C = new Float64Array(count), S = new Float64Array(count), CC = new Float64Array(count), CS = new Float64Array(count);
   const YC = new Float64Array(count), YS = new Float64Array(count);
+  // Raw sums in the loop; the 1/n weights are applied once per frequency afterwards.
   for (let i = 0; i < n; i++) {
-    const t = x[i]!, wy = y[i]! * inv;
+    const t = x[i]!, yi = y[i]!;
     const cd = Math.cos(dw * t), sd = Math.sin(dw * t);
     let c = Math.cos(w0 * t), s = Math.sin(w0 * t);
     for (let k = 0; k < count; k++) {
-      C[k]! += c * inv; S[k]! += s * inv;
-      CC[k]! += c * c * inv; CS[k]! += c * s * inv;
-      YC[k]! += wy * c; YS[k]! += wy * s;
+      C[k]! += c; S[k]! += s;
+      CC[k]! += c * c; CS[k]! += c * s;
+      YC[k]! += yi * c; YS[k]! += yi * s;
       const c2 = c * cd - s * sd;
       s = s * cd + c * sd;
       c = c2;
     }
+  }
+  for (let k = 0; k < count; k++) {
+    C[k]! *= inv; S[k]! *= inv; CC[k]! *= inv; CS[k]! *= inv; YC[k]! *= inv; YS[k]! *= inv;
   }
   const p = new Float64Array(count);
   for (let k = 0; k < count; k++) {
