@@ -4,18 +4,10 @@
  * beat seen from both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats
  * equal those of detection in one pass over the same block grid.
  */
-import type { Beat, BlockResult, ChannelPlan, FeatureRow, WindowRow } from './types.js';
+import type { BlockResult, ChannelPlan } from './types.js';
 
-export interface ChannelData {
-  plan: ChannelPlan;
-  windows: WindowRow[];
-  beats: Beat[];
-  epochs: FeatureRow[];
-  envelope: { min: number[]; max: number[] };
-  trace: number[];
-  traceStride: number;
-  timings: { screen: number; process: number; validate: number };
-}
+/** A channel's block results joined: the same parts as one block's, over the whole record. */
+export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
 
 /**
  * Results cross threads (and the cache) by structured clone, which gives every beat and window its

@@ -7,6 +7,7 @@
  * both crossings placed by linear interpolation between samples.
  */
 import { median } from '../dsp/stats.js';
+import { checkFs } from './band.js';
 
 export interface PulseFeatures {
   /** x[peak] - x[onset], in the unit of x. */
@@ -25,10 +26,6 @@ export interface PulseFeatures {
 export interface PulseFeaturesOptions {
   /** Level, as a fraction of the amplitude above the onset, at which the width is measured. default: 0.5 */
   widthLevel?: number;
-}
-
-function checkFs(fs: number): void {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
 }
 
 /** Pulse rate in beats/min: 60 / median interval between consecutive peaks; NaN with fewer than 2 peaks. */

@@ -39,6 +39,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
+import { checkFs, bandpassSos } from './band.js';
 
 export interface CleanPpgOptions {
   /** Passband in Hz; the upper edge is lowered to 0.45 fs when fs is too low for it. default: [0.5, 8] */
@@ -86,19 +87,6 @@ export interface PpgPeaks {
   inverted: boolean;
 }
 
-function checkFs(fs: number): void {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
-}
-
-function bandSos(band: [number, number], order: number, fs: number): Sos {
-  const [lo, hi] = band;
-  if (!(lo > 0) || !(hi > lo)) throw new RangeError(`bandHz must be [low, high] with 0 < low < high, got [${lo}, ${hi}]`);
-  if (!Number.isInteger(order) || order < 1) throw new RangeError(`order must be a positive integer, got ${order}`);
-  const top = Math.min(hi, 0.45 * fs);
-  if (!(top > lo)) throw new RangeError(`fs (${fs} Hz) is too low for the band [${lo}, ${hi}] Hz`);
-  return butter(order, [lo, top], { btype: 'bandpass', fs });
-}
-
 function lowpassSos(hz: number, fs: number): Sos {
   if (!(hz > 0)) throw new RangeError(`lightHz must be positive, got ${hz}`);
   return butter(2, Math.min(hz, 0.45 * fs), { btype: 'lowpass', fs });
@@ -114,7 +102,7 @@ function zeroPhase(sos: Sos, x: Float64Array): Float64Array {
 /** Zero-phase Butterworth bandpass of a PPG (default 0.5-8 Hz, order 2 per pass), as Elgendi 2013. */
 export function cleanPpg(x: ArrayLike<number>, fs: number, opts: CleanPpgOptions = {}): Float64Array {
   checkFs(fs);
-  return sosfiltfilt(bandSos(opts.bandHz ?? [0.5, 8], opts.order ?? 2, fs), x);
+  return sosfiltfilt(bandpassSos(opts.bandHz ?? [0.5, 8], opts.order ?? 2, fs), x);
 }
 
 /** Pulses kept in the running medians of height and interval. */
@@ -194,7 +182,7 @@ export class PpgDetector implements BlockDetector {
 
   private design(fs: number): void {
     if (this.fs === fs) return;
-    this.band = bandSos(this.o.band, 2, fs);
+    this.band = bandpassSos(this.o.band, 2, fs);
     this.light = lowpassSos(this.o.lightHz, fs);
     this.fs = fs;
   }

@@ -21,12 +21,12 @@
  * signal between consecutive peaks (minima-before.ts): after step 3 the same point, up to the
  * slice-dependent edge effects of the filter.
  */
-import { butter } from '../dsp/iir-design.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { median, std } from '../dsp/stats.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
+import { checkFs, bandpassSos } from './band.js';
 
 export interface CleanRespOptions {
   /** Passband in Hz; the upper edge is lowered to 0.45 fs when fs is too low for it. default: [0.05, 1] */
@@ -66,23 +66,10 @@ export interface BreathVariability {
   cv: number;
 }
 
-function checkFs(fs: number): void {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
-}
-
-function respSos(band: [number, number], order: number, fs: number): Sos {
-  const [lo, hi] = band;
-  if (!(lo > 0) || !(hi > lo)) throw new RangeError(`bandHz must be [low, high] with 0 < low < high, got [${lo}, ${hi}]`);
-  if (!Number.isInteger(order) || order < 1) throw new RangeError(`order must be a positive integer, got ${order}`);
-  const top = Math.min(hi, 0.45 * fs);
-  if (!(top > lo)) throw new RangeError(`fs (${fs} Hz) is too low for the band [${lo}, ${hi}] Hz`);
-  return butter(order, [lo, top], { btype: 'bandpass', fs });
-}
-
 /** Zero-phase Butterworth bandpass of a respiration signal (default 0.05-1 Hz, order 2 per pass). */
 export function cleanResp(x: ArrayLike<number>, fs: number, opts: CleanRespOptions = {}): Float64Array {
   checkFs(fs);
-  return sosfiltfilt(respSos(opts.bandHz ?? [0.05, 1], opts.order ?? 2, fs), x);
+  return sosfiltfilt(bandpassSos(opts.bandHz ?? [0.05, 1], opts.order ?? 2, fs), x);
 }
 
 /** Alternating extrema: sample positions and values, and whether each is a peak. */
@@ -160,7 +147,7 @@ export class BreathDetector implements BlockDetector {
   clean(x: Float64Array, fs: number): Float64Array {
     checkFs(fs);
     if (this.fs !== fs) {
-      this.sos = respSos(this.band, 2, fs);
+      this.sos = bandpassSos(this.band, 2, fs);
       this.fs = fs;
     }
     return x.length > 3 * (2 * this.sos.length + 1) ? sosfiltfilt(this.sos, x) : Float64Array.from(x);

@@ -136,17 +136,8 @@ export function parseWfdbHeader(text: string, path: string): WfdbHeader {
   return { path, ...fields, signals, comments };
 }
 
-interface RecordLine {
-  recordName: string;
-  nSignals: number;
-  frameFrequency: number;
-  counterFrequency: number;
-  baseCounter: number;
-  frames?: number;
-  baseTime?: string;
-  baseDate?: string;
-  startTime?: string;
-}
+/** The fields of the record line: the header's own, plus the signal count. */
+type RecordLine = Omit<WfdbHeader, 'path' | 'signals' | 'comments'> & { nSignals: number };
 
 function parseRecordLine(text: string, line: number, path: string): RecordLine {
   const where = `line ${line}`;
