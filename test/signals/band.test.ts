@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bandpassSos, checkFs } from '../../src/signals/band.js';
+import { butter } from '../../src/dsp/iir-design.js';
+
+test('bandpassSos is the Butterworth band-pass, its top edge lowered to 0.45 fs when fs is low', () => {
+  assert.deepEqual(bandpassSos([0.5, 8], 2, 100), butter(2, [0.5, 8], { btype: 'bandpass', fs: 100 }));
+  assert.deepEqual(bandpassSos([0.5, 8], 2, 10), butter(2, [0.5, 4.5], { btype: 'bandpass', fs: 10 }));
+});
+
+const bad: [string, () => unknown, RegExp][] = [
+  ['a reversed band', () => bandpassSos([8, 0.5], 2, 100), /bandHz/],
+  ['a zero order', () => bandpassSos([0.5, 8], 0, 100), /order/],
+  ['an fs too low for the band', () => bandpassSos([5, 8], 2, 10), /too low/],
+  ['a non-positive fs', () => checkFs(0), /fs must be a positive number/],
+];
+for (const [name, fn, re] of bad) test(`band checks refuse ${name}`, () => assert.throws(fn, re));
