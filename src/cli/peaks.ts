@@ -18,6 +18,7 @@ import { inferSignalType } from '../signals/signal-type.js';
 import { streamBeats, type BlockDetector } from '../signals/beat-stream.js';
 import { RPeakDetector } from '../signals/ecg-detect.js';
 import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
+import { FIDUCIALS, type Fiducial } from '../signals/peak-refine.js';
 import { PpgDetector } from '../signals/ppg.js';
 import { BreathDetector } from '../signals/resp.js';
 import { parseFs } from './info.js';
@@ -25,7 +26,7 @@ import { parseFs } from './info.js';
 /** Settings every detector factory receives from the command line. */
 export interface DetectorSettings {
   /** Point of the wave that marks a beat. default: 'peak' */
-  fiducial?: 'peak' | 'upstroke';
+  fiducial?: Fiducial;
 }
 
 /** Makes a fresh detector (detectors may hold per-stream scratch state). */
@@ -37,8 +38,8 @@ export type DetectorFactory = (settings: DetectorSettings) => BlockDetector;
  */
 export const beatDetectors: Record<string, Record<string, DetectorFactory>> = {
   ecg: {
-    default: (s) => new RPeakDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
-    pantompkins: (s) => panTompkinsDetector({ refine: { fiducial: s.fiducial ?? 'peak' } }),
+    default: (s) => new RPeakDetector({ refine: { fiducial: s.fiducial ?? 'midpoint' } }),
+    pantompkins: (s) => panTompkinsDetector({ refine: { fiducial: s.fiducial ?? 'midpoint' } }),
   },
   ppg: { default: () => new PpgDetector() },
   resp: { default: () => new BreathDetector() },
@@ -56,7 +57,7 @@ export function pickChannel(rec: Recording, signal: string, channel?: string): n
   return typed ?? chans[0]!;
 }
 
-interface PeaksFlags { signal: string; channel?: string; fs?: number; detector: string; out?: string; block: string; fiducial: 'peak' | 'upstroke' }
+interface PeaksFlags { signal: string; channel?: string; fs?: number; detector: string; out?: string; block: string; fiducial: Fiducial }
 
 /** Writes text to a stream, waiting when it asks the writer to slow down. */
 async function write(out: Writable, text: string): Promise<void> {
@@ -72,7 +73,7 @@ export function registerPeaks(program: Command): void {
     .option('--channel <n|name>', 'channel index or name (default: the first channel labelled as the signal type)')
     .option('--fs <hz>', 'sampling rate for text/NPY files without one', parseFs)
     .option('--detector <name>', 'detector: default or pantompkins (ECG)', 'default')
-    .addOption(new Option('--fiducial <point>', 'point marking each beat: the R extremum, or the steepest point of its upstroke').choices(['peak', 'upstroke']).default('peak'))
+    .addOption(new Option('--fiducial <point>', 'point marking each beat: the R extremum, the steepest point of its upstroke, or halfway between').choices([...FIDUCIALS]).default('midpoint'))
     .option('--block <s>', 'block length in s of the blockwise detection (memory per block)', '60')
     .option('--out <file>', 'CSV output (default: stdout)')
     .action(async (file: string, flags: PeaksFlags) => {

@@ -4,6 +4,7 @@
  * Numbers that tune behaviour live here and nowhere else.
  */
 import { z } from 'zod';
+import { FIDUCIALS } from '../signals/peak-refine.js';
 
 const auto = z.literal('auto');
 const posInt = z.number().int().min(1);
@@ -98,6 +99,8 @@ const ecg = z.object({
   powerlineHz: z.union([z.literal(0), z.literal(50), z.literal(60)]).default(0)
     .describe('Mains frequency to notch out; 0 disables the notch'),
   detector: z.enum(['default', 'pantompkins']).default('default').describe('R-peak detector'),
+  fiducial: z.enum(FIDUCIALS).default('midpoint')
+    .describe('Point of the R wave that marks a beat: extremum, steepest upstroke, or halfway between'),
 }).prefault({});
 
 const hrv = z.object({

@@ -46,7 +46,8 @@ export function processorFor(type: SignalType, fs: number, cfg: Config): TypePro
   switch (type) {
     case 'ecg':
       sos = ecgCleaningSos(fs, { lowHz: cfg.ecg.lowHz, highHz: cfg.ecg.highHz, order: cfg.ecg.order, powerline: cfg.ecg.powerlineHz });
-      detector = cfg.ecg.detector === 'pantompkins' ? panTompkinsDetector() : new RPeakDetector();
+      const refine = { fiducial: cfg.ecg.fiducial };
+      detector = cfg.ecg.detector === 'pantompkins' ? panTompkinsDetector({ refine }) : new RPeakDetector({ refine });
       break;
     case 'ppg':
       sos = bandSos(cfg.ppg.lowHz, cfg.ppg.highHz, cfg.ppg.order, fs);

@@ -21,7 +21,7 @@
  *  4. Searchback (Pan-Tompkins, Hamilton): when the next candidate comes later than 1.66 times the
  *     median RR, the strongest rejected candidate in the gap (not a T wave, at least 0.03 of the level)
  *     becomes a beat and enters the level, so a sudden drop of amplitude is followed within a few beats.
- *  5. Each beat is moved onto the R wave of the input by `refinePeaks` (R extremum by default, the
+ *  5. Each beat is moved onto the R wave of the input by `refinePeaks` (halfway up its leading edge by default, the
  *     polarity chosen locally: inverted or wide ventricular beats, lead polarity flips).
  * Every time constant is given in seconds and converted once per sampling rate, so one set of
  * defaults holds from 100 Hz to 2 kHz. Processing is defined block by block (60 s blocks, 5 s of

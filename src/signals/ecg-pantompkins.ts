@@ -11,7 +11,7 @@
  *
  * Offline differences from the real-time original (documented, for timing only): the bandpass is
  * zero-phase Butterworth and the derivative and integration windows are centred, so marks carry no
- * filter delay; each beat is then moved to the R extremum of the input by `refinePeaks`.
+ * filter delay; each beat is then moved onto the R wave of the input by `refinePeaks`.
  */
 import { butter } from '../dsp/iir-design.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';

@@ -3,7 +3,7 @@ export { inferSignalType, signalTypes, type SignalType } from './signal-type.js'
 export { cleanEcg, ecgCleaningSos, EcgCleaner, type CleanEcgOptions } from './ecg-clean.js';
 export { detectRPeaks, RPeakDetector, type DetectRPeaksOptions, type RPeaks } from './ecg-detect.js';
 export { panTompkins, panTompkinsDetector } from './ecg-pantompkins.js';
-export { refinePeaks, type RefineOptions } from './peak-refine.js';
+export { refinePeaks, FIDUCIALS, type Fiducial, type RefineOptions } from './peak-refine.js';
 export { correctRR, rrIntervals, heartRate, type CorrectedRR, type RRFlag } from './rr-correct.js';
 export { detectInBlocks, BeatStream, streamBeats, type BlockDetector } from './beat-stream.js';
 export { matchBeats, type MatchOptions, type MatchResult } from './evaluate.js';

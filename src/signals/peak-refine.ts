@@ -9,6 +9,11 @@
  * upright lead is thus marked at its negative extremum, and a lead whose polarity flips follows it.
  */
 
+export const FIDUCIALS = ['peak', 'upstroke', 'midpoint'] as const;
+
+/** The point of the R wave that marks a beat; see {@link RefineOptions.fiducial}. */
+export type Fiducial = typeof FIDUCIALS[number];
+
 export interface RefineOptions {
   /** Half-width in s of the window searched around each candidate. default: 0.075 */
   searchSeconds?: number;
@@ -22,10 +27,14 @@ export interface RefineOptions {
   neighbours?: number;
   /**
    * Which point of the R wave marks the beat: 'peak' is the R extremum; 'upstroke' the steepest
-   * point of the edge leading to it, the fiducial of some reference databases (the MIT-BIH
-   * Supraventricular Arrhythmia DB marks beats there, about 15 ms before the extremum). default: 'peak'
+   * point of the edge leading to it; 'midpoint' the sample nearest the instant halfway between the
+   * two (both located to a fraction of a sample). Reference databases disagree: the MIT-BIH
+   * Arrhythmia DB marks the extremum, the MIT-BIH Supraventricular Arrhythmia DB the upstroke, about
+   * 15 ms earlier on a normal QRS; the midpoint keeps within about half that gap of either.
+   * Choose 'peak' where the extremum itself matters (R amplitude, pulse transit time).
+   * default: 'midpoint'
    */
-  fiducial?: 'peak' | 'upstroke';
+  fiducial?: Fiducial;
 }
 
 /** Samples of the baseline window that enter its median (evenly spaced), bounding the cost per beat. */
@@ -76,8 +85,19 @@ function steepestBefore(x: ArrayLike<number>, e: number, w: number, positive: bo
   return at;
 }
 
+/** Sub-sample position of the extremum of x (order 0) or of its central difference (order 1) at i, by a parabola through three points. */
+function vertex(x: ArrayLike<number>, i: number, order: 0 | 1): number {
+  if (i < 1 + order || i + 1 + order >= x.length) return i;
+  const f = order === 0 ? (j: number) => x[j]! : (j: number) => x[j + 1]! - x[j - 1]!;
+  const a = f(i - 1), b = f(i), c = f(i + 1);
+  const den = a - 2 * b + c;
+  if (den === 0) return i;
+  const d = 0.5 * (a - c) / den;
+  return d > -1 && d < 1 ? i + d : i;
+}
+
 /**
- * Refines each candidate (sample index into `x`) to its R extremum. Returns one index per candidate,
+ * Refines each candidate (sample index into `x`) to its R wave (see `fiducial`). Returns one index per candidate,
  * in the same order; two candidates may land on the same extremum, which callers deduplicate.
  */
 export function refinePeaks(x: ArrayLike<number>, candidates: ArrayLike<number>, fs: number, opts: RefineOptions = {}, out?: Int32Array): Int32Array {
@@ -92,9 +112,9 @@ export function refinePeaks(x: ArrayLike<number>, candidates: ArrayLike<number>,
   const mode = opts.polarity ?? 'auto';
   const dominance = opts.dominance ?? 0.25;
   const nb = opts.neighbours ?? 2;
-  const upstroke = opts.fiducial === 'upstroke';
-  if (opts.fiducial !== undefined && opts.fiducial !== 'peak' && !upstroke) {
-    throw new RangeError(`fiducial must be 'peak' or 'upstroke', got '${String(opts.fiducial)}'`);
+  const fiducial = opts.fiducial ?? 'midpoint';
+  if (!FIDUCIALS.includes(fiducial)) {
+    throw new RangeError(`fiducial must be one of ${FIDUCIALS.join(', ')}, got '${String(fiducial)}'`);
   }
 
   const iMax = new Int32Array(m), iMin = new Int32Array(m);
@@ -125,8 +145,13 @@ export function refinePeaks(x: ArrayLike<number>, candidates: ArrayLike<number>,
       for (let j = Math.max(0, k - nb); j <= Math.min(m - 1, k + nb); j++) vote += score[j]!;
       positive = vote >= 0;
     }
-    res[k] = positive ? iMax[k]! : iMin[k]!;
-    if (upstroke) res[k] = steepestBefore(x, res[k]!, w, positive);
+    const e = positive ? iMax[k]! : iMin[k]!;
+    if (fiducial === 'peak') res[k] = e;
+    else {
+      const u = steepestBefore(x, e, w, positive);
+      // Halfway rounds towards the extremum, the better-defined of the two points.
+      res[k] = fiducial === 'upstroke' ? u : Math.round(0.5 * (vertex(x, e, 0) + vertex(x, u, 1)));
+    }
   }
   return res;
 }
