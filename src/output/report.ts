@@ -97,9 +97,11 @@ function channelView(c: ChannelData, features: readonly FeatureRow[]) {
   // The decimated trace keeps, per group of `stride` samples, the sample farthest from zero, so a
   // beat at sample p is drawn by group floor(p / stride) (rounding could name the next group).
   const beatIndex: number[] = [], beatAmp: (number | null)[] = [];
-  for (const b of c.beats) {
-    const k = Math.floor(b.sample / stride);
-    if (k < c.trace.length) { beatIndex.push(k); beatAmp.push(round(b.amplitude)); }
+  const { sample, amplitude } = c.beats;
+  for (let i = 0; i < sample.length; i++) {
+    const k = Math.floor(sample[i]! / stride);
+    if (k >= c.trace.length) break;
+    beatIndex.push(k); beatAmp.push(round(amplitude[i]!));
   }
   const traceSeconds = (c.trace.length * stride) / fs, seconds = samples / fs;
   const events = eventName[type];
@@ -110,7 +112,7 @@ function channelView(c: ChannelData, features: readonly FeatureRow[]) {
     overview: { dt: seconds / Math.max(1, c.envelope.min.length), min: c.envelope.min.map(round), max: c.envelope.max.map(round) },
     trace: {
       dt: stride / fs, y: c.trace.map(round), beatIndex, beatAmp,
-      events: events ? (c.beats.length ? `${events} (${beatIndex.length} shown)` : `${events} (none detected)`) : null,
+      events: events ? (c.beats.sample.length ? `${events} (${beatIndex.length} shown)` : `${events} (none detected)`) : null,
       title: `${what}: ${span} (drag to zoom, double-click for the whole trace)`,
       view: Math.min(traceSeconds, initialView[type]),
     },

@@ -15,7 +15,7 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(9)));
 }
 
-function csvCell(v: Cell | undefined): string {
+export function csvCell(v: Cell | undefined): string {
   if (v === undefined) return '';
   if (typeof v === 'number') return formatNumber(v);
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -31,12 +31,23 @@ export function columnsOf(rows: readonly Row[], leading: readonly string[] = [])
 
 /** Writes rows as CSV with a header row, streaming so that large tables need no big string. */
 export async function writeCsvTable(path: string, rows: Iterable<Row>, columns: readonly string[]): Promise<void> {
+  const lines = function* (): Generator<string> {
+    for (const r of rows) yield columns.map((c) => csvCell(r[c])).join(',');
+  };
+  await writeCsvLines(path, columns, lines());
+}
+
+/**
+ * Writes a header row and lines already formatted (cells through `csvCell`), streaming: the form
+ * for tables with millions of rows, where a row object per line would cost more than the writing.
+ */
+export async function writeCsvLines(path: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(path);
-  const write = async (line: string) => { if (!out.write(line)) await once(out, 'drain'); };
+  const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
   await write(columns.join(',') + '\n');
   let batch = '';
-  for (const r of rows) {
-    batch += columns.map((c) => csvCell(r[c])).join(',') + '\n';
+  for (const line of lines) {
+    batch += line + '\n';
     if (batch.length > 1 << 16) { await write(batch); batch = ''; }
   }
   if (batch) await write(batch);

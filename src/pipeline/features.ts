@@ -145,7 +145,7 @@ export interface ChannelFeatures { perChannel: FeatureRow[][]; recordFeatures: R
 export async function extractFeatures(channels: readonly ChannelData[], segments: readonly Segment[][], cfg: Config, runner: TaskRunner): Promise<ChannelFeatures> {
   const warnings: string[] = [];
   const groups = Math.max(1, runner.workers * 2);
-  const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats, (b) => b.sample), c.windows, cfg, groups));
+  const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats.sample), c.windows, cfg, groups));
   const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
   const perChannel = channels.map((c, i) => {
     if (jobs[i]!.length === 0) return rowsWithoutBeats(c.plan, segments[i]!, c.epochs);

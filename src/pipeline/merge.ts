@@ -4,15 +4,15 @@
  * beat seen from both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats
  * equal those of detection in one pass over the same block grid.
  */
-import type { BlockResult, ChannelPlan } from './types.js';
+import type { Beats, BlockResult, ChannelPlan } from './types.js';
 
 /** A channel's block results joined: the same parts as one block's, over the whole record. */
 export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
 
 /**
- * Results cross threads (and the cache) by structured clone, which gives every beat and window its
- * own copy of strings like the channel name and the level; on a long record that is millions of
- * small strings. One shared instance per distinct value is kept instead.
+ * Results cross threads (and the cache) by structured clone, which gives every window its own copy
+ * of strings like the channel name and the level; on a long record that is many small strings. One
+ * shared instance per distinct value is kept instead.
  */
 function interner(): (s: string) => string {
   const seen = new Map<string, string>();
@@ -24,22 +24,32 @@ function interner(): (s: string) => string {
   };
 }
 
+/** Beats of blocks in block order, joined; a beat within `refractory` samples of the previous kept one is dropped. */
+export function joinBeats(parts: readonly Beats[], refractory: number): Beats {
+  let n = 0;
+  for (const p of parts) n += p.sample.length;
+  const out: Beats = { sample: new Float64Array(n), amplitude: new Float64Array(n), level: new Uint8Array(n) };
+  let k = 0, last = -Infinity;
+  for (const p of parts) {
+    for (let i = 0; i < p.sample.length; i++) {
+      const s = p.sample[i]!;
+      if (s - last < refractory) continue;
+      out.sample[k] = s; out.amplitude[k] = p.amplitude[i]!; out.level[k] = p.level[i]!;
+      k++;
+      last = s;
+    }
+  }
+  return k === n ? out : { sample: out.sample.slice(0, k), amplitude: out.amplitude.slice(0, k), level: out.level.slice(0, k) };
+}
+
 export function mergeChannel(plan: ChannelPlan, blocks: readonly BlockResult[], refractorySamples: number): ChannelData {
   const sorted = [...blocks].sort((a, b) => a.block - b.block);
   const intern = interner();
-  const out: ChannelData = { plan, windows: [], beats: [], epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
-  let last = -Infinity;
+  const out: ChannelData = { plan, windows: [], beats: joinBeats(sorted.map((b) => b.beats), refractorySamples), epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
   for (const b of sorted) {
     for (const w of b.windows) {
       w.channel = intern(w.channel); w.level = intern(w.level) as typeof w.level; w.mode = intern(w.mode) as typeof w.mode; w.limitedBy = intern(w.limitedBy);
       out.windows.push(w);
-    }
-    for (const beat of b.beats) {
-      if (beat.sample - last < refractorySamples) continue;
-      beat.channel = intern(beat.channel);
-      beat.level = intern(beat.level) as typeof beat.level;
-      out.beats.push(beat);
-      last = beat.sample;
     }
     for (const e of b.epochs) out.epochs.push(e);
     for (const v of b.envelope.min) out.envelope.min.push(v);

@@ -8,7 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { explainConfig } from '../config/resolve.js';
-import { columnsOf, writeCsvTable, type Row } from '../output/table.js';
+import { columnsOf, csvCell, formatNumber, writeCsvLines, writeCsvTable, type Row } from '../output/table.js';
+import { qualityLevels } from '../quality/score.js';
 import { writeParquetTable } from '../output/parquet.js';
 import { renderReport } from '../output/report.js';
 import { sqiNames } from '../quality/sqi.js';
@@ -50,10 +51,15 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
   const hasBeats = r.channels.some((c) => c.plan.type === 'ecg' || c.plan.type === 'ppg' || c.plan.type === 'resp');
   if (hasBeats) {
     files.beats = join(dir, 'beats.csv');
-    const rows = function* (): Generator<Row> {
-      for (const c of r.channels) for (const b of c.beats) yield { sample: b.sample, time_s: b.sample / c.plan.fs, channel: b.channel, amplitude: b.amplitude, level: b.level };
+    const lines = function* (): Generator<string> {
+      for (const c of r.channels) {
+        const { sample, amplitude, level } = c.beats, fs = c.plan.fs, name = csvCell(c.plan.name);
+        for (let i = 0; i < sample.length; i++) {
+          yield `${sample[i]!},${formatNumber(sample[i]! / fs)},${name},${formatNumber(amplitude[i]!)},${qualityLevels[level[i]!]!}`;
+        }
+      }
     };
-    await writeCsvTable(files.beats, rows(), ['sample', 'time_s', 'channel', 'amplitude', 'level']);
+    await writeCsvLines(files.beats, ['sample', 'time_s', 'channel', 'amplitude', 'level'], lines());
   }
   const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiNames.map(snake), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
   const qualityRows = function* (): Generator<Row> {

@@ -186,7 +186,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   const blockStages: ['screen' | 'process' | 'validate', Record<string, number>][] = [
     ['screen', { windows: windows.length, full: count((w) => w.screenScore >= cfg.quality.reducedBelow), reduced: count((w) => w.screenScore >= cfg.quality.skipBelow && w.screenScore < cfg.quality.reducedBelow), skip: count((w) => w.screenScore < cfg.quality.skipBelow) }],
     // Where each block came from (computed, cache, checkpoint) varies by run: it is in the manifest's run section.
-    ['process', { blocks: plan.tasks.length, failed: opts.blocks.skipped, beats: channels.reduce((a, c) => a + c.beats.length, 0) }],
+    ['process', { blocks: plan.tasks.length, failed: opts.blocks.skipped, beats: channels.reduce((a, c) => a + c.beats.sample.length, 0) }],
     ['validate', { downgraded: count((w) => levelOf(w.score) !== levelOf(w.screenScore)), unusable: count((w) => w.level === 'unusable') }],
   ];
   for (const [stage, counts] of blockStages) stages.push({ stage, seconds: (opts.blockSeconds * sums[stage]) / total, counts, warnings: [] });
@@ -219,7 +219,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
   endStage('features', { rows: features.length }, warnings);
 
   // Stage 7: quality-aware summaries.
-  const summaries = channels.map((c, i) => summarizeChannel(c.plan, c.windows, segments[i]!, perChannel[i]!, c.beats.length, recordFeatures[i]!));
+  const summaries = channels.map((c, i) => summarizeChannel(c.plan, c.windows, segments[i]!, perChannel[i]!, c.beats.sample.length, recordFeatures[i]!));
   endStage('summarize', { channels: summaries.length, excludedSegments: summaries.reduce((a, s) => a + s.excludedSegments, 0) });
 
   const { t0, ...run } = opts.run;

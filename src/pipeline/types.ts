@@ -57,14 +57,17 @@ export interface WindowRow extends Sqis {
   snrGainDb: number;
 }
 
-/** One detected beat, pulse or breath. */
-export interface Beat {
-  sample: number;
-  channel: string;
+/**
+ * The beats, pulses or breaths of one channel, as columns with one entry per beat: on a long record
+ * there are millions, which as objects would dominate memory and garbage collection.
+ */
+export interface Beats {
+  /** Sample index at the channel's rate, increasing. */
+  sample: Float64Array;
   /** Amplitude at the peak in the cleaned signal. */
-  amplitude: number;
-  /** Quality level of the window the beat falls in. */
-  level: QualityLevel;
+  amplitude: Float64Array;
+  /** Quality level of the window the beat falls in, as an index into `qualityLevels`. */
+  level: Uint8Array;
 }
 
 /** The result of stages 2-4 on one block of one channel; blocks are independent tasks. */
@@ -72,7 +75,7 @@ export interface BlockResult {
   channel: number;
   block: number;
   windows: WindowRow[];
-  beats: Beat[];
+  beats: Beats;
   /** Per-window feature rows computed on the cleaned samples (EEG band powers), keyed by window start. */
   epochs: FeatureRow[];
   /** Min/max envelope of the cleaned signal for the report's overview, `bins` pairs. */

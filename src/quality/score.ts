@@ -8,7 +8,8 @@ import type { Config } from '../config/schema.js';
 import type { SignalType } from '../signals/signal-type.js';
 import type { Sqis } from './sqi.js';
 
-export type QualityLevel = 'excellent' | 'good' | 'fair' | 'poor' | 'unusable';
+export const qualityLevels = ['excellent', 'good', 'fair', 'poor', 'unusable'] as const;
+export type QualityLevel = typeof qualityLevels[number];
 export type ProcessingMode = 'full' | 'reduced' | 'skip';
 
 export interface WindowQuality {

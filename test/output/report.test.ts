@@ -113,17 +113,17 @@ test('the decimated trace keeps every beat: each marker sits on the group holdin
   const ch = r.channels[0]!;
   assert.equal(ch.traceStride, 4);
   const c = pageData(renderReport(r)).channels[0]!;
-  const inTrace = ch.beats.filter((b) => b.sample < ch.trace.length * ch.traceStride);
+  const inTrace = Array.from(ch.beats.sample).filter((s) => s < ch.trace.length * ch.traceStride);
   assert.ok(inTrace.length > 60, `${inTrace.length} beats in the trace`);
   assert.equal(c.trace.beatIndex.length, inTrace.length);
   let lo = Infinity, hi = -Infinity;
   for (const v of ch.trace) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const tol = (hi - lo) * 1e-4;
-  inTrace.forEach((b, j) => {
+  inTrace.forEach((sample, j) => {
     const k = c.trace.beatIndex[j]!;
-    const t = b.sample / fs;
+    const t = sample / fs, amplitude = ch.beats.amplitude[j]!;
     assert.ok(k * c.trace.dt <= t + 1e-12 && t < (k + 1) * c.trace.dt, `beat at ${t} s drawn at ${k * c.trace.dt} s`);
-    assert.ok(Math.abs(c.trace.beatAmp[j]! - b.amplitude) <= tol);
-    assert.ok(Math.abs(c.trace.y[k]!) >= Math.abs(b.amplitude) - tol, `beat ${j}: trace ${c.trace.y[k]} below the peak ${b.amplitude}`);
+    assert.ok(Math.abs(c.trace.beatAmp[j]! - amplitude) <= tol);
+    assert.ok(Math.abs(c.trace.y[k]!) >= Math.abs(amplitude) - tol, `beat ${j}: trace ${c.trace.y[k]} below the peak ${amplitude}`);
   });
 });

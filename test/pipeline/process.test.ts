@@ -17,7 +17,7 @@ const config = { env: {}, set: ['runtime.workers=1'] };
 
 test('processRecording finds the beats of an in-memory ECG and reports all eight stages', async () => {
   const r = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config });
-  const found = r.channels[0]!.beats.map((b) => b.sample);
+  const found = r.channels[0]!.beats.sample;
   const m = matchBeats(ecg.beats, found, fs);
   assert.ok(m.f1 > 0.995, `F1 ${m.f1}`);
   assert.deepEqual(r.stages.map((s) => s.stage), [...stageNames]);
@@ -33,12 +33,12 @@ test('processRecording writes every output file and a manifest that shows what e
   assert.deepEqual(readdirSync(dir).sort(), ['beats.csv', 'features.csv', 'features.parquet', 'manifest.json', 'quality.csv', 'report.html', 'summary.json']);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { stages: { stage: string; counts: Record<string, number> }[]; config: { key: string; tier: string }[] };
   assert.deepEqual(manifest.stages.map((s) => s.stage), [...stageNames]);
-  assert.equal(manifest.stages.find((s) => s.stage === 'process')!.counts['beats'], r.channels[0]!.beats.length);
+  assert.equal(manifest.stages.find((s) => s.stage === 'process')!.counts['beats'], r.channels[0]!.beats.sample.length);
   assert.equal(manifest.stages.find((s) => s.stage === 'screen')!.counts['windows'], 60);
   assert.equal(manifest.config.find((c) => c.key === 'runtime.workers')!.tier, 'user');
   const beats = readFileSync(join(dir, 'beats.csv'), 'utf8').trim().split('\n');
   assert.match(beats[0]!, /^sample,time_s,channel/);
-  assert.equal(beats.length - 1, r.channels[0]!.beats.length);
+  assert.equal(beats.length - 1, r.channels[0]!.beats.sample.length);
   assert.equal(readFileSync(join(dir, 'features.parquet')).subarray(0, 4).toString(), 'PAR1');
 });
 
@@ -82,12 +82,12 @@ test('flat and clipped windows are marked unusable and skipped', async () => {
   assert.equal(w[3]!.level, 'unusable');
   assert.equal(w[3]!.limitedBy, 'clipping');
   assert.ok(w[1]!.mode === 'skip' && w[3]!.mode === 'skip');
-  assert.ok(!r.channels[0]!.beats.some((b) => b.sample >= 10 * fs && b.sample < 20 * fs), 'no beats in a skipped window');
+  assert.ok(!r.channels[0]!.beats.sample.some((s) => s >= 10 * fs && s < 20 * fs), 'no beats in a skipped window');
   assert.ok(w[0]!.level !== 'unusable' && w[2]!.level !== 'unusable');
 });
 
 test('results do not depend on the block size used for parallel work beyond the block grid (chunked equals one-shot)', async () => {
   const a = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=60'] } });
   const b = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=600'] } });
-  assert.deepEqual(a.channels[0]!.beats.map((x) => x.sample), b.channels[0]!.beats.map((x) => x.sample));
+  assert.deepEqual(a.channels[0]!.beats.sample, b.channels[0]!.beats.sample);
 });

@@ -10,7 +10,7 @@ const set = ['runtime.workers=2', 'pipeline.blockSeconds=60', 'runtime.taskTimeo
 const run = (faults?: Record<number, Fault>, extra: string[] = []) =>
   processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: [...set, ...extra] }, ...(faults ? { faults } : {}) });
 
-const beatsOf = (r: Awaited<ReturnType<typeof run>>) => r.channels[0]!.beats.map((b) => b.sample);
+const beatsOf = (r: Awaited<ReturnType<typeof run>>) => Array.from(r.channels[0]!.beats.sample);
 
 test('two worker threads give the same results as processing in one thread', async () => {
   const one = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=60'] } });

@@ -25,5 +25,5 @@ test('in-memory signals are shared in float32 by default and the manifest figure
   assert.equal(compact.memory?.bytesSaved, ecg.signal.length * 4);
   const full = await processRecording({ data: ecg.signal, fs: 250, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'runtime.precision=float64'] } });
   assert.equal(full.memory, undefined);
-  assert.deepEqual(compact.channels[0]!.beats.map((b) => b.sample), full.channels[0]!.beats.map((b) => b.sample), 'float32 storage finds the same beats');
+  assert.deepEqual(compact.channels[0]!.beats.sample, full.channels[0]!.beats.sample, 'float32 storage finds the same beats');
 });

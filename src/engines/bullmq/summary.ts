@@ -22,7 +22,7 @@ export function summarizeRecord(input: string, r: RecordResult, dir: string): Re
     input, name: r.name, dir,
     channels: r.channels.map((c) => {
       const q = r.summaries.find((s) => s.channel === c.plan.name)?.meanQuality;
-      return { name: c.plan.name, beats: c.beats.length, quality: q !== undefined && Number.isFinite(q) ? q : null };
+      return { name: c.plan.name, beats: c.beats.sample.length, quality: q !== undefined && Number.isFinite(q) ? q : null };
     }),
     wallSeconds: r.run.wallSeconds,
     failedBlocks: r.blocks.skipped,
