@@ -124,6 +124,8 @@ const cache = z.object({
 
 const checkpoint = z.object({
   enabled: z.boolean().default(true).describe('Write stage checkpoints so that a killed run resumes'),
+  intervalSeconds: z.number().min(0).max(3600).default(1)
+    .describe('Finished blocks are checkpointed together at most this often (0: each on its own); a kill loses at most this much work'),
   maxAgeHours: z.number().positive().default(168).describe('Sessions older than this are removed'),
   maxTotalMB: z.number().min(1).default(4096).describe('Oldest sessions are removed beyond this total size'),
 }).prefault({});

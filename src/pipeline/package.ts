@@ -74,7 +74,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
   await writeCsvTable(files.quality, qualityRows(), qualityCols);
   const featureCols = columnsOf(r.features, ['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
   await writeCsvTable(files.features, r.features, featureCols);
-  writeParquetTable(files.featuresParquet, r.features, featureCols);
+  await writeParquetTable(files.featuresParquet, r.features, featureCols);
   const warnings = r.stages.flatMap((s) => s.warnings);
   await writeFile(files.summary, json({
     record: r.name, format: r.ingest.info.format, durationSeconds: r.ingest.info.duration, startTime: r.ingest.info.startTime ?? null,

@@ -25,6 +25,7 @@ import { mergeChannel, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
 import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
+import { preloadParquet } from '../output/parquet.js';
 import { openProcessingSource, recordingFiles, hashFiles, hashSource, type Source } from './source.js';
 import { packageRecord, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
@@ -251,6 +252,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
 
 export async function processRecording(source: Source, opts: ProcessOptions = {}): Promise<RecordResult> {
   const t0 = performance.now();
+  if (opts.out !== undefined) preloadParquet().catch(() => undefined);
   const plan = await planRecord(source, opts);
   const progress = progressReporter(plan.name, t0, opts.onProgress);
   progress('ingest', 1);

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { emptyStats, mergeStats, type CacheOptions, type CacheStats } from '../runtime/cache.js';
-import type { CheckpointStore } from '../runtime/checkpoint.js';
+import { CheckpointBatch, type CheckpointStore } from '../runtime/checkpoint.js';
 import type { MemoryMonitor } from '../runtime/memory.js';
 import type { TaskRunner } from '../runtime/pool.js';
 import type { Fault, WorkerResult } from '../runtime/block-worker.js';
@@ -72,10 +72,13 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
   const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
   let done = 0;
   const pending: number[] = [];
+  const saved = ctx.checkpoints ? await ctx.checkpoints.loadBatches<BlockResult>('blocks', ctx.fingerprint) : new Map<string, BlockResult>();
   for (let i = 0; i < tasks.length; i++) {
-    const saved = await ctx.checkpoints?.load<BlockResult>(key(tasks[i]!), ctx.fingerprint);
-    if (saved) { results[i] = saved; stats.fromCheckpoint++; done++; } else pending.push(i);
+    const r = saved.get(key(tasks[i]!));
+    if (r) { results[i] = r; stats.fromCheckpoint++; done++; } else pending.push(i);
   }
+  saved.clear();
+  const batch = ctx.checkpoints && new CheckpointBatch<BlockResult>(ctx.checkpoints, 'blocks', ctx.fingerprint, ctx.config.checkpoint.intervalSeconds * 1000);
   ctx.onDone(done, tasks.length);
 
   const { recovery: rc } = ctx.config;
@@ -100,7 +103,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
     else if (value.cacheHit) stats.cacheHits++;
     else stats.computed++;
     stats.taskMs += value.ms;
-    if (outcome !== 'skipped') await ctx.checkpoints?.save(key(task), ctx.fingerprint, value.result);
+    if (outcome !== 'skipped') await batch?.add(key(task), value.result);
     ctx.onDone(++done, tasks.length);
   };
 
@@ -115,5 +118,6 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
     inFlight.add(p);
   }
   await Promise.all(inFlight);
+  await batch?.flush();
   return { results, stats };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointStore, cleanupSessions, listSessions, newSessionId } from '../../src/runtime/checkpoint.js';
+import { CheckpointBatch, CheckpointStore, cleanupSessions, listSessions, newSessionId } from '../../src/runtime/checkpoint.js';
 
 test('a checkpoint is loaded only by a run with the same fingerprint', async () => {
   const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), newSessionId());
@@ -21,6 +21,37 @@ test('a torn checkpoint is ignored and counted as corrupt', async () => {
   const file = readdirSync(s.dir).find((f) => f.endsWith('.ckpt'))!;
   writeFileSync(join(s.dir, file), 'vitaldsp-sha256:00\npartial');
   assert.equal(await s.load('k', 'fp'), undefined);
+  assert.equal(s.stats.corrupt, 1);
+});
+
+const ckptFiles = (s: CheckpointStore) => readdirSync(s.dir).filter((f) => f.endsWith('.ckpt')).length;
+
+const batchCases = [
+  { name: 'gathers the entries of an interval into one file', intervalMs: 60_000, files: 1 },
+  { name: 'writes each entry on its own with interval 0', intervalMs: 0, files: 3 },
+];
+for (const c of batchCases) {
+  test(`CheckpointBatch ${c.name}, and loadBatches reads every entry back`, async () => {
+    const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), 'S');
+    const b = new CheckpointBatch<{ v: number }>(s, 'blocks', 'fp', c.intervalMs);
+    for (const k of ['a', 'b', 'c']) await b.add(k, { v: k.charCodeAt(0) });
+    await b.flush();
+    assert.equal(ckptFiles(s), c.files);
+    assert.deepEqual([...(await s.loadBatches<{ v: number }>('blocks', 'fp'))], [['a', { v: 97 }], ['b', { v: 98 }], ['c', { v: 99 }]]);
+  });
+}
+
+test('loadBatches ignores batches of another fingerprint and torn batch files', async () => {
+  const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), 'S');
+  const old = new CheckpointBatch<number>(s, 'blocks', 'fp-old', 0);
+  await old.add('a', 1);
+  const cur = new CheckpointBatch<number>(s, 'blocks', 'fp', 0);
+  await cur.add('b', 2);
+  await cur.add('c', 3);
+  const last = readdirSync(s.dir).filter((f) => f.endsWith('.ckpt')).sort().find((f) => f.includes(`.${'000001'}.`))!;
+  writeFileSync(join(s.dir, last), 'vitaldsp-sha256:00\npartial');
+  assert.deepEqual([...(await s.loadBatches<number>('blocks', 'fp'))], [['b', 2]]);
+  assert.equal(s.stats.stale, 1);
   assert.equal(s.stats.corrupt, 1);
 });
 
