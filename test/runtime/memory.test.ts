@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { MemoryMonitor, maxInFlight, workerHeapMB } from '../../src/runtime/memory.js';
+
+test('MemoryMonitor keeps the peak RSS it has seen and compares it with the budget', async () => {
+  const m = new MemoryMonitor(1, 5).start();
+  const held = new Float64Array(8 << 20).fill(1);
+  await new Promise((r) => setTimeout(r, 30));
+  m.stop();
+  assert.ok(m.peakRss >= process.memoryUsage.rss() * 0.5 && m.peakRss > 64 << 20, `peak ${m.peakRss}`);
+  assert.equal(m.overBudget(), true);
+  assert.equal(new MemoryMonitor(Number.MAX_SAFE_INTEGER).overBudget(), false);
+  assert.equal(held[0], 1);
+});
+
+const strategies = [
+  { strategy: 'conservative', inFlight: 1 },
+  { strategy: 'balanced', inFlight: 2 },
+  { strategy: 'aggressive', inFlight: 4 },
+] as const;
+for (const s of strategies) {
+  test(`maxInFlight allows ${s.inFlight} block task(s) per worker with the ${s.strategy} strategy`, () => {
+    const cfg = resolveConfig({ env: {}, set: [`runtime.memoryStrategy=${s.strategy}`, 'runtime.workers=2'] }).values;
+    assert.equal(maxInFlight(cfg), 2 * s.inFlight);
+  });
+}
+
+test('workerHeapMB shares the budget with the main thread and never goes below one block task', () => {
+  const cfg = (budget: number) => resolveConfig({ env: {}, set: [`runtime.memoryBudgetMB=${budget}`, 'runtime.workers=2'] }).values;
+  assert.equal(workerHeapMB(cfg(900)), 300);
+  assert.equal(workerHeapMB(cfg(64)), 48);
+});
