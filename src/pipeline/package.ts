@@ -16,6 +16,7 @@ import { sqiNames } from '../quality/sqi.js';
 import type { CheckpointStats } from '../runtime/checkpoint.js';
 import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
+import type { ChannelData } from './merge.js';
 
 export interface PackagedFiles {
   beats?: string;
@@ -31,7 +32,11 @@ export interface PackageExtras {
   stageStart: number;
   cache: CacheStats | undefined;
   checkpoints?: CheckpointStats;
+  /** beats.csv and quality.csv, when `writeSignalTables` was started earlier. */
+  tables?: Promise<SignalTables>;
 }
+
+export interface SignalTables { beats?: string; quality: string }
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -42,17 +47,18 @@ function json(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
-export async function packageRecord(r: RecordResult, dir: string, extras: PackageExtras): Promise<PackagedFiles> {
+/**
+ * beats.csv and quality.csv, which depend only on the merged block results: they can be written
+ * while the feature jobs run.
+ */
+export async function writeSignalTables(channels: readonly ChannelData[], dir: string): Promise<SignalTables> {
   await mkdir(dir, { recursive: true });
-  const files: PackagedFiles = {
-    quality: join(dir, 'quality.csv'), features: join(dir, 'features.csv'), featuresParquet: join(dir, 'features.parquet'),
-    summary: join(dir, 'summary.json'), report: join(dir, 'report.html'), manifest: join(dir, 'manifest.json'),
-  };
-  const hasBeats = r.channels.some((c) => c.plan.type === 'ecg' || c.plan.type === 'ppg' || c.plan.type === 'resp');
+  const files: SignalTables = { quality: join(dir, 'quality.csv') };
+  const hasBeats = channels.some((c) => c.plan.type === 'ecg' || c.plan.type === 'ppg' || c.plan.type === 'resp');
   if (hasBeats) {
     files.beats = join(dir, 'beats.csv');
     const lines = function* (): Generator<string> {
-      for (const c of r.channels) {
+      for (const c of channels) {
         const { sample, amplitude, level } = c.beats, fs = c.plan.fs, name = csvCell(c.plan.name);
         for (let i = 0; i < sample.length; i++) {
           yield `${sample[i]!},${formatNumber(sample[i]! / fs)},${name},${formatNumber(amplitude[i]!)},${qualityLevels[level[i]!]!}`;
@@ -63,7 +69,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
   }
   const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiNames.map(snake), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
   const qualityRows = function* (): Generator<Row> {
-    for (const c of r.channels) {
+    for (const c of channels) {
       for (const w of c.windows) {
         const row: Row = { start_s: w.start, end_s: w.end, channel: w.channel, score: w.score, level: w.level, mode: w.mode, screen_score: w.screenScore, template_corr: w.templateCorr, snr_gain_db: w.snrGainDb, beats: w.beats, limited_by: w.limitedBy };
         for (const k of sqiNames) row[snake(k)] = w[k];
@@ -72,6 +78,15 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
     }
   };
   await writeCsvTable(files.quality, qualityRows(), qualityCols);
+  return files;
+}
+
+export async function packageRecord(r: RecordResult, dir: string, extras: PackageExtras): Promise<PackagedFiles> {
+  const tables = await (extras.tables ?? writeSignalTables(r.channels, dir));
+  const files: PackagedFiles = {
+    ...tables, features: join(dir, 'features.csv'), featuresParquet: join(dir, 'features.parquet'),
+    summary: join(dir, 'summary.json'), report: join(dir, 'report.html'), manifest: join(dir, 'manifest.json'),
+  };
   const featureCols = columnsOf(r.features, ['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
   await writeCsvTable(files.features, r.features, featureCols);
   await writeParquetTable(files.featuresParquet, r.features, featureCols);

@@ -27,7 +27,7 @@ import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
 import { openProcessingSource, recordingFiles, hashFiles, hashSource, type Source } from './source.js';
-import { packageRecord, type PackagedFiles } from './package.js';
+import { packageRecord, writeSignalTables, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
 import type { BlockResult, FeatureRow, IngestResult, ProgressEvent, Segment, StageName, StageReport } from './types.js';
 
@@ -200,6 +200,10 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
     progress(stage, 1);
   };
 
+  // beats.csv and quality.csv are final now: written while the feature jobs run (awaited in stage 8).
+  const tables = opts.out !== undefined ? writeSignalTables(channels, join(opts.out, plan.name)) : undefined;
+  tables?.catch(() => undefined);
+
   // Stage 5: segmentation.
   const segments = channels.map((c) => segmentChannel(c.plan, c.windows, cfg));
   endStage('segment', { segments: segments.reduce((a, s) => a + s.length, 0) });
@@ -242,6 +246,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
       stageStart,
       cache: plan.cache ? opts.blocks.cache : undefined,
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
+      ...(tables ? { tables } : {}),
     });
     progress('package', 1);
   } else {
