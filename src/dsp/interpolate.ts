@@ -42,22 +42,47 @@ export class CubicSpline {
   /** Values at `xq` (any order; outside [x0, xn-1] the end polynomials extrapolate). */
   evaluate(xq: ArrayLike<number>, out: Float64Array = new Float64Array(xq.length)): Float64Array {
     if (out.length < xq.length) throw new RangeError(`out must hold ${xq.length} values, got ${out.length}`);
-    const x = this.x, y = this.y, s = this.slopes, last = x.length - 2;
     let k = 0;
     for (let q = 0; q < xq.length; q++) {
       const v = xq[q]!;
-      // Queries are usually increasing: walk from the previous segment, bisect only on a jump back.
-      if (v < x[k]!) k = segmentOf(x, v);
-      while (k < last && v >= x[k + 1]!) k++;
-      const h = x[k + 1]! - x[k]!;
-      const t = (v - x[k]!) / h;
-      const y0 = y[k]!, y1 = y[k + 1]!, d0 = s[k]! * h, d1 = s[k + 1]! * h;
-      // Cubic Hermite basis in Horner form: y0 + t*(d0 + t*(c2 + t*c3)).
-      const c2 = 3 * (y1 - y0) - 2 * d0 - d1;
-      const c3 = 2 * (y0 - y1) + d0 + d1;
-      out[q] = y0 + t * (d0 + t * (c2 + t * c3));
+      k = this.segment(k, v);
+      out[q] = this.at(k, v);
     }
     return out;
+  }
+
+  /**
+   * Values on the grid start + q * step, q < count (`evaluate(arange(...))` without the grid array,
+   * which for a week of beats at 4 Hz is millions of values).
+   */
+  evaluateGrid(start: number, step: number, count: number, out: Float64Array = new Float64Array(count)): Float64Array {
+    if (out.length < count) throw new RangeError(`out must hold ${count} values, got ${out.length}`);
+    let k = 0;
+    for (let q = 0; q < count; q++) {
+      const v = start + q * step;
+      k = this.segment(k, v);
+      out[q] = this.at(k, v);
+    }
+    return out;
+  }
+
+  /** Segment of v, searched from segment k: queries are usually increasing, so walk; bisect only on a jump back. */
+  private segment(k: number, v: number): number {
+    const x = this.x, last = x.length - 2;
+    if (v < x[k]!) k = segmentOf(x, v);
+    while (k < last && v >= x[k + 1]!) k++;
+    return k;
+  }
+
+  private at(k: number, v: number): number {
+    const x = this.x, y = this.y, s = this.slopes;
+    const h = x[k + 1]! - x[k]!;
+    const t = (v - x[k]!) / h;
+    const y0 = y[k]!, y1 = y[k + 1]!, d0 = s[k]! * h, d1 = s[k + 1]! * h;
+    // Cubic Hermite basis in Horner form: y0 + t*(d0 + t*(c2 + t*c3)).
+    const c2 = 3 * (y1 - y0) - 2 * d0 - d1;
+    const c3 = 2 * (y0 - y1) + d0 + d1;
+    return y0 + t * (d0 + t * (c2 + t * c3));
   }
 }
 
@@ -152,14 +177,19 @@ export function interpLinear(
   return out;
 }
 
+/** Number of values of `arange(start, stop, step)`. */
+export function arangeLength(start: number, stop: number, step: number): number {
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new RangeError(`start and stop must be finite, got ${start} and ${stop}`);
+  if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`step must be a positive number, got ${step}`);
+  return Math.max(0, Math.ceil((stop - start) / step));
+}
+
 /**
  * `numpy.arange(start, stop, step)`: ceil((stop - start) / step) values start + i*step, so `stop`
  * itself is excluded. This is the resampling grid both HRV references build.
  */
 export function arange(start: number, stop: number, step: number): Float64Array {
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new RangeError(`start and stop must be finite, got ${start} and ${stop}`);
-  if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`step must be a positive number, got ${step}`);
-  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const n = arangeLength(start, stop, step);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return out;

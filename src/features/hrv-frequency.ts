@@ -22,7 +22,7 @@
 
 import { lombscargleGrid } from '../dsp/lombscargle-grid.js';
 import { welch } from '../dsp/spectral.js';
-import { arange, CubicSpline, interpLinear } from '../dsp/interpolate.js';
+import { arange, arangeLength, CubicSpline, interpLinear } from '../dsp/interpolate.js';
 import type { WindowSpec } from '../dsp/windows.js';
 import { nnArray, resolveConventions, type HrvConventions } from './hrv-time.js';
 
@@ -218,8 +218,8 @@ export function beatTimes(nn: Float64Array): Float64Array {
  */
 export function resampleTachogram(nn: Float64Array, fs: number, interpolation: 'cubic' | 'linear'): Float64Array {
   const t = beatTimes(nn);
-  const grid = arange(0, t[t.length - 1]!, 1 / fs);
-  const x = interpolation === 'cubic' ? new CubicSpline(t, nn).evaluate(grid) : interpLinear(t, nn, grid);
+  const count = arangeLength(0, t[t.length - 1]!, 1 / fs);
+  const x = interpolation === 'cubic' ? new CubicSpline(t, nn).evaluateGrid(0, 1 / fs, count) : interpLinear(t, nn, arange(0, t[t.length - 1]!, 1 / fs));
   let mu = 0;
   for (let i = 0; i < x.length; i++) mu += x[i]!;
   mu /= x.length;

@@ -127,13 +127,18 @@ function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c
   let sum = 0;
   for (let i = 1; i < n; i++) { d[i] = x[i]! - x[i - 1]!; sum += d[i]!; }
   d[0] = sum / (n - 1);
-  const absD = d.map(Math.abs);
-  const th1 = rolling(absD, win, quartileDeviation).map((t) => alpha * t);
+  // Arrays are reused where a value is not needed again: a long record has millions of intervals.
+  const abs = new Float64Array(n);
+  for (let i = 0; i < n; i++) abs[i] = Math.abs(d[i]!);
+  const th1 = rolling(abs, win, quartileDeviation);
+  for (let i = 0; i < n; i++) th1[i]! *= alpha;
   const medRR = rolling(x, mwin, med);
   const m = new Float64Array(n);
-  for (let i = 0; i < n; i++) { const v = x[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; }
-  const th2 = rolling(m.map(Math.abs), win, quartileDeviation).map((t) => alpha * t);
-  const dn = new Float64Array(n), mn = new Float64Array(n);
+  for (let i = 0; i < n; i++) { const v = x[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
+  const th2 = rolling(abs, win, quartileDeviation);
+  for (let i = 0; i < n; i++) th2[i]! *= alpha;
+  // Normalised dRR and mRR, in place of dRR and mRR.
+  const dn = d, mn = m;
   for (let i = 0; i < n; i++) {
     dn[i] = th1[i]! > 0 ? d[i]! / th1[i]! : 0;
     mn[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
@@ -180,23 +185,27 @@ function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
     if (r < n) return x[r]!;
     return x[i]!;
   };
-  const nn: number[] = [];
-  const corr: number[] = [];
+  const nn = new Float64Array(n + counts.missed);
+  const corr = new Uint8Array(n + counts.missed);
+  let k = 0;
   for (let i = 0; i < n; i++) {
     switch (flags[i]) {
       case 'normal':
-        nn.push(x[i]!); corr.push(0);
+        nn[k++] = x[i]!;
         break;
       case 'extra':
         // The detection between intervals i and i+1 was spurious: they were one interval.
-        if (i + 1 < n) { nn.push(x[i]! + x[i + 1]!); corr.push(1); i++; } else { nn.push(x[i]!); corr.push(1); }
+        corr[k] = 1;
+        if (i + 1 < n) { nn[k++] = x[i]! + x[i + 1]!; i++; } else nn[k++] = x[i]!;
         break;
       case 'missed':
-        nn.push(x[i]! / 2, x[i]! / 2); corr.push(1, 1);
+        corr[k] = corr[k + 1] = 1;
+        nn[k++] = x[i]! / 2; nn[k++] = x[i]! / 2;
         break;
       default:
-        nn.push(normalNear(i)); corr.push(1);
+        corr[k] = 1;
+        nn[k++] = normalNear(i);
     }
   }
-  return { nn: Float64Array.from(nn), flags, corrected: Uint8Array.from(corr), counts };
+  return { nn: nn.slice(0, k), flags, corrected: corr.slice(0, k), counts };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arange, CubicSpline, interpLinear } from '../../src/dsp/interpolate.js';
+import { arange, arangeLength, CubicSpline, interpLinear } from '../../src/dsp/interpolate.js';
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -41,6 +41,14 @@ test('CubicSpline evaluates queries in any order and writes into a caller buffer
   close(out, [42.875, 0.125, 15.625], 1e-12, 'x^3');
 });
 
+test('CubicSpline.evaluateGrid equals evaluate on the arange grid, bit for bit', () => {
+  const x = Array.from({ length: 200 }, (_, i) => i * 0.8 + Math.sin(i) * 0.1);
+  const s = new CubicSpline(x, x.map((v) => Math.cos(v / 3) * 100 + 800));
+  const n = arangeLength(0, x[x.length - 1]!, 0.25);
+  assert.deepEqual(s.evaluateGrid(0, 0.25, n), s.evaluate(arange(0, x[x.length - 1]!, 0.25)));
+  assert.throws(() => s.evaluateGrid(0, 1, 5, new Float64Array(4)), /out/);
+});
+
 test('interpLinear interpolates piecewise linearly', () => {
   close(interpLinear([0, 1, 3], [0, 10, 30], [0, 0.5, 2, 3]), [0, 5, 20, 30], 1e-15, 'linear');
 });
@@ -50,6 +58,7 @@ test('arange follows numpy: ceil((stop - start) / step) values, stop excluded', 
   close(arange(0, 1.1, 0.25), [0, 0.25, 0.5, 0.75, 1], 0, 'past stop');
   assert.equal(arange(0, 1000, 250).length, 4);
   assert.equal(arange(2, 2, 1).length, 0);
+  assert.equal(arangeLength(0, 1.1, 0.25), 5);
 });
 
 test('interpolators reject bad knots with messages naming the argument', () => {
