@@ -1,10 +1,21 @@
 /**
  * Welch PSD (1 M samples, fs 250, nperseg 1024) and a 2^20-point real FFT, ours against
  * scipy.signal.welch / numpy.fft.rfft timed inside python3 (best of 3, single-threaded).
+ *
+ * Lomb-Scargle as HRV uses it (1024 angular frequencies up to 0.4 Hz, floating mean) on beat
+ * times and NN values of a 5000-beat record and of a 380-beat 5-minute segment, against
+ * scipy.signal.lombscargle on the same numbers: lombscargleGrid (the angle-addition grid) and the
+ * direct lombscargle. With VITALDSP_BENCH_BASELINE set to another build's output folder, that
+ * build's lombscargleGrid is timed alongside (calls alternating) and shown as extra rows.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { rfft } from '../src/dsp/fft.js';
+import { lombscargle } from '../src/dsp/lombscargle.js';
+import { lombscargleGrid } from '../src/dsp/lombscargle-grid.js';
 import { welch } from '../src/dsp/spectral.js';
-import { bestTime, python, rate } from './util.js';
+import { baseline, bestTime, bestTimes, python, rate } from './util.js';
 
 const WELCH_N = 1_000_000;
 const RFFT_N = 1 << 20;
@@ -18,6 +29,79 @@ function signal(n: number, seed: number): Float64Array {
     out[i] = Math.sin(i * 0.05) + 0.3 * Math.sin(i * 0.9) + (s / 2 ** 32 - 0.5);
   }
   return out;
+}
+
+/** Beat times (s) and mean-removed NN intervals (ms) of n beats: a 0.1 and a 0.25 Hz modulation. */
+function beats(n: number): { t: Float64Array; y: Float64Array } {
+  const t = new Float64Array(n), y = new Float64Array(n);
+  let at = 0, mean = 0;
+  for (let i = 0; i < n; i++) {
+    const rr = 0.8 + 0.04 * Math.sin(2 * Math.PI * 0.1 * at) + 0.02 * Math.sin(2 * Math.PI * 0.25 * at) + 0.01 * Math.sin(i * 2.7);
+    at += rr;
+    t[i] = at; y[i] = rr * 1000; mean += y[i]!;
+  }
+  mean /= n;
+  for (let i = 0; i < n; i++) y[i]! -= mean;
+  return { t, y };
+}
+
+const LS_COUNT = 1024, LS_DW = (2 * Math.PI * 0.4) / LS_COUNT;
+
+type GridFn = typeof lombscargleGrid;
+
+async function lombRows(): Promise<void> {
+  const sets = { record: beats(5000), segment: beats(380) };
+  const old = (await baseline<{ lombscargleGrid: GridFn }>('src/dsp/lombscargle-grid.js'))?.lombscargleGrid;
+  const grid = (f: GridFn, d: { t: Float64Array; y: Float64Array }) => () => f(d.t, d.y, LS_DW, LS_DW, LS_COUNT, { floatingMean: true });
+  const freqs = Float64Array.from({ length: LS_COUNT }, (_, k) => (k + 1) * LS_DW);
+  const ours: Record<string, number> = {};
+  for (const [name, d] of Object.entries(sets)) {
+    const fns = [grid(lombscargleGrid, d), ...(old ? [grid(old, d)] : [])];
+    const [t, tOld] = await bestTimes(fns, 5);
+    ours[`${name}Grid`] = t!;
+    if (tOld !== undefined) ours[`${name}Baseline`] = tOld;
+  }
+  ours.recordDirect = await bestTime(() => lombscargle(sets.record.t, sets.record.y, freqs, { floatingMean: true }), 2);
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-ls-'));
+  const data = join(dir, 'beats.json');
+  writeFileSync(data, JSON.stringify(Object.fromEntries(Object.entries(sets).map(([k, d]) => [k, { t: Array.from(d.t), y: Array.from(d.y) }]))));
+  const ref = python(`
+import json, time
+import numpy as np
+from scipy import signal
+d = json.load(open(${JSON.stringify(data)}))
+w = np.arange(1, ${LS_COUNT + 1}) * ${LS_DW}
+def best(f, reps=3):
+    f()
+    b = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
+    return b
+out = {}
+for k, v in d.items():
+    t, y = np.array(v["t"]), np.array(v["y"])
+    out[k] = best(lambda: signal.lombscargle(t, y, w, floating_mean=True))
+print(json.dumps(out))
+`);
+  rmSync(dir, { recursive: true, force: true });
+  const rows: [string, number, number | undefined, number | undefined][] = [
+    ['lombscargleGrid, 5000 beats', 5000 * LS_COUNT, ours.recordGrid, ref?.record],
+    ['lombscargleGrid, baseline build, 5000 beats', 5000 * LS_COUNT, ours.recordBaseline, ref?.record],
+    ['lombscargle (direct), 5000 beats', 5000 * LS_COUNT, ours.recordDirect, ref?.record],
+    ['lombscargleGrid, 380 beats', 380 * LS_COUNT, ours.segmentGrid, ref?.segment],
+    ['lombscargleGrid, baseline build, 380 beats', 380 * LS_COUNT, ours.segmentBaseline, ref?.segment],
+  ];
+  console.log('\n| Lomb-Scargle, 1024 frequencies, floating mean (beats x frequencies per second) | ours | scipy.signal.lombscargle | ours / SciPy speed |');
+  console.log('| --- | --- | --- | --- |');
+  for (const [name, pairs, t, r] of rows) {
+    if (t === undefined) continue;
+    const theirs = r === undefined ? 'n/a' : `${rate(pairs / r)} (${(r * 1e3).toFixed(1)} ms)`;
+    const ratio = r === undefined ? 'n/a' : `${(r / t).toFixed(1)}x`;
+    console.log(`| ${name} | ${rate(pairs / t)} (${(t * 1e3).toFixed(2)} ms) | ${theirs} | ${ratio} |`);
+  }
+  if (ours.recordBaseline !== undefined) {
+    console.log(`  lombscargleGrid speed-up over the baseline build: ${(ours.recordBaseline / ours.recordGrid!).toFixed(2)}x (5000 beats), ${(ours.segmentBaseline! / ours.segmentGrid!).toFixed(2)}x (380 beats)`);
+  }
 }
 
 export default async function (): Promise<void> {
@@ -52,4 +136,5 @@ print(json.dumps({"welch": best(lambda: signal.welch(x, fs=250, nperseg=1024)), 
     const ratio = r === undefined ? 'n/a' : `${(r / t).toFixed(2)}x`;
     console.log(`| ${name} | ${rate(n / t)} (${(t * 1e3).toFixed(1)} ms) | ${theirs} | ${ratio} |`);
   }
+  await lombRows();
 }

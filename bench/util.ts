@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** Best of `reps` wall times in seconds for `fn`, after one warm-up call. */
 export async function bestTime(fn: () => unknown, reps = 3): Promise<number> {
@@ -47,4 +49,30 @@ export async function timeOnce(fn: () => unknown): Promise<number> {
   const t0 = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/**
+ * The same module from another build, to time against this one side by side: set
+ * VITALDSP_BENCH_BASELINE to that build's output folder (the one holding src/ and bench/, such as
+ * dist of another checkout); `rel` is the module's path inside it, e.g. 'src/quality/sqi.js'.
+ * undefined when unset.
+ */
+export async function baseline<T>(rel: string): Promise<T | undefined> {
+  const dir = process.env.VITALDSP_BENCH_BASELINE;
+  if (!dir) return undefined;
+  return (await import(pathToFileURL(resolve(dir, rel)).href)) as T;
+}
+
+/**
+ * Best wall time in seconds of each function, after one warm-up call each, calling them in turn
+ * with the order reversed every repetition: load from other processes then falls on all alike.
+ */
+export async function bestTimes(fns: (() => unknown)[], reps = 5): Promise<number[]> {
+  for (const fn of fns) await fn();
+  const best = fns.map(() => Infinity);
+  for (let r = 0; r < reps; r++) {
+    const order = fns.map((_, i) => (r % 2 ? fns.length - 1 - i : i));
+    for (const i of order) best[i] = Math.min(best[i]!, await timeOnce(fns[i]!));
+  }
+  return best;
 }

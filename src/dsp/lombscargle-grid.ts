@@ -5,6 +5,15 @@
  * sin(w_k t) follow from those of w_{k-1} by the angle-addition recurrence, and the tau rotation is
  * applied to the accumulated sums instead of to every term. O(N K) multiply-adds, no trig in the
  * inner loop; agrees with the direct form to rounding (about 1e-12 relative over 10^4 steps).
+ *
+ * Speed: the recurrence is a chain of dependent multiply-adds, so stepping one sample through all
+ * frequencies waits on floating-point latency. Four samples are stepped together instead (four
+ * independent chains), and their terms are added to each frequency's six sums in sample order,
+ * so every sum is rounded exactly as a one-sample-at-a-time loop would round it: the result is
+ * bit for bit that of the plain loop, about 2.5x faster. Frequencies are not blocked the other way
+ * (samples inner): that keeps rotation state in memory and measured slower. Deriving the cos^2 and
+ * cos sin sums from double-angle sums on the same grid (Press & Rybicki 1989, without their
+ * extirpolation) does not help here: the rotation, not the products, dominates the cost.
  */
 
 export interface GridOptions {
@@ -16,6 +25,62 @@ export interface GridOptions {
 
 /** Guard of the divisions, as in lombscargle.ts. */
 const EPSNEG = 2 ** -53;
+
+/** Raw sums per frequency, interleaved in `acc` as [C, S, CC, CS, YC, YS] at 6k .. 6k+5. */
+const SUMS = 6;
+
+/**
+ * Adds the terms of samples i..i+3 to every frequency's sums, each sum taking them in sample order.
+ * One array for the sums keeps the six of a frequency on one cache line and the loop to one index.
+ */
+function addFour(acc: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, i: number, w0: number, dw: number): void {
+  const t0 = x[i]!, t1 = x[i + 1]!, t2 = x[i + 2]!, t3 = x[i + 3]!;
+  const y0 = y[i]!, y1 = y[i + 1]!, y2 = y[i + 2]!, y3 = y[i + 3]!;
+  const d0 = Math.cos(dw * t0), e0 = Math.sin(dw * t0), d1 = Math.cos(dw * t1), e1 = Math.sin(dw * t1);
+  const d2 = Math.cos(dw * t2), e2 = Math.sin(dw * t2), d3 = Math.cos(dw * t3), e3 = Math.sin(dw * t3);
+  let c0 = Math.cos(w0 * t0), s0 = Math.sin(w0 * t0), c1 = Math.cos(w0 * t1), s1 = Math.sin(w0 * t1);
+  let c2 = Math.cos(w0 * t2), s2 = Math.sin(w0 * t2), c3 = Math.cos(w0 * t3), s3 = Math.sin(w0 * t3);
+  const end = acc.length;
+  for (let j = 0; j < end; j += SUMS) {
+    // Left to right: ((sum + term0) + term1) + ..., the order of the one-sample loop.
+    acc[j] = acc[j]! + c0 + c1 + c2 + c3;
+    acc[j + 1] = acc[j + 1]! + s0 + s1 + s2 + s3;
+    acc[j + 2] = acc[j + 2]! + c0 * c0 + c1 * c1 + c2 * c2 + c3 * c3;
+    acc[j + 3] = acc[j + 3]! + c0 * s0 + c1 * s1 + c2 * s2 + c3 * s3;
+    acc[j + 4] = acc[j + 4]! + y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
+    acc[j + 5] = acc[j + 5]! + y0 * s0 + y1 * s1 + y2 * s2 + y3 * s3;
+    let u = c0 * d0 - s0 * e0; s0 = s0 * d0 + c0 * e0; c0 = u;
+    u = c1 * d1 - s1 * e1; s1 = s1 * d1 + c1 * e1; c1 = u;
+    u = c2 * d2 - s2 * e2; s2 = s2 * d2 + c2 * e2; c2 = u;
+    u = c3 * d3 - s3 * e3; s3 = s3 * d3 + c3 * e3; c3 = u;
+  }
+}
+
+/** Adds the terms of sample i to every frequency's sums (the last n mod 4 samples). */
+function addOne(acc: Float64Array, x: ArrayLike<number>, y: ArrayLike<number>, i: number, w0: number, dw: number): void {
+  const t = x[i]!, yi = y[i]!;
+  const cd = Math.cos(dw * t), sd = Math.sin(dw * t);
+  let c = Math.cos(w0 * t), s = Math.sin(w0 * t);
+  const end = acc.length;
+  for (let j = 0; j < end; j += SUMS) {
+    acc[j] = acc[j]! + c; acc[j + 1] = acc[j + 1]! + s;
+    acc[j + 2] = acc[j + 2]! + c * c; acc[j + 3] = acc[j + 3]! + c * s;
+    acc[j + 4] = acc[j + 4]! + yi * c; acc[j + 5] = acc[j + 5]! + yi * s;
+    const u = c * cd - s * sd;
+    s = s * cd + c * sd;
+    c = u;
+  }
+}
+
+/** The six raw (unweighted) sums of every grid frequency over all samples. */
+function gridSums(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: number, count: number): Float64Array {
+  const n = x.length;
+  const acc = new Float64Array(SUMS * count);
+  let i = 0;
+  for (; i + 3 < n; i += 4) addFour(acc, x, y, i, w0, dw);
+  for (; i < n; i++) addOne(acc, x, y, i, w0, dw);
+  return acc;
+}
 
 export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: number, count: number, opts: GridOptions = {}): Float64Array {
   const n = x.length;
@@ -31,35 +96,19 @@ export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: 
     Y += v * inv; YY += v * v * inv;
   }
   if (floating) YY -= Y * Y;
-  const C = new Float64Array(count), S = new Float64Array(count), CC = new Float64Array(count), CS = new Float64Array(count);
-  const YC = new Float64Array(count), YS = new Float64Array(count);
-  // Raw sums in the loop; the 1/n weights are applied once per frequency afterwards.
-  for (let i = 0; i < n; i++) {
-    const t = x[i]!, yi = y[i]!;
-    const cd = Math.cos(dw * t), sd = Math.sin(dw * t);
-    let c = Math.cos(w0 * t), s = Math.sin(w0 * t);
-    for (let k = 0; k < count; k++) {
-      C[k]! += c; S[k]! += s;
-      CC[k]! += c * c; CS[k]! += c * s;
-      YC[k]! += yi * c; YS[k]! += yi * s;
-      const c2 = c * cd - s * sd;
-      s = s * cd + c * sd;
-      c = c2;
-    }
-  }
-  for (let k = 0; k < count; k++) {
-    C[k]! *= inv; S[k]! *= inv; CC[k]! *= inv; CS[k]! *= inv; YC[k]! *= inv; YS[k]! *= inv;
-  }
+  // Raw sums in the loop; the 1/n weights are applied once per frequency here.
+  const acc = gridSums(x, y, w0, dw, count);
   const p = new Float64Array(count);
   for (let k = 0; k < count; k++) {
-    let cc = CC[k]!, ss = 1 - CC[k]!, cs = CS[k]!;
-    const c1 = C[k]!, s1 = S[k]!;
+    const j = SUMS * k;
+    const c1 = acc[j]! * inv, s1 = acc[j + 1]! * inv, rawCC = acc[j + 2]! * inv, rawCS = acc[j + 3]! * inv;
+    const YC = acc[j + 4]! * inv, YS = acc[j + 5]! * inv;
+    let cc = rawCC, ss = 1 - rawCC, cs = rawCS;
     if (floating) { cc -= c1 * c1; ss -= s1 * s1; cs -= c1 * s1; }
     const tau = 0.5 * Math.atan2(2 * cs, cc - ss);
     const ct = Math.cos(tau), st = Math.sin(tau);
-    let yc = ct * YC[k]! + st * YS[k]!, ys = ct * YS[k]! - st * YC[k]!;
+    let yc = ct * YC + st * YS, ys = ct * YS - st * YC;
     // Sums over the rotated terms cos(w t - tau), sin(w t - tau), from the unrotated ones.
-    const rawCC = CC[k]!, rawCS = CS[k]!;
     let cct = ct * ct * rawCC + 2 * ct * st * rawCS + st * st * (1 - rawCC);
     const cmt = ct * c1 + st * s1, smt = ct * s1 - st * c1;
     let sst = 1 - cct;

@@ -10,8 +10,9 @@
  * baseline wander (basSQI, Zhao & Zhang 2018), powerline share, high-frequency noise share, QRS band
  * share (pSQI), share of the signal type's physiological band, and that band's SNR in dB.
  */
-import { getRealFft } from '../dsp/fft.js';
+import { getRealFft, type RealFft } from '../dsp/fft.js';
 import { getWindow } from '../dsp/windows.js';
+import { scanWindow, tailPercentiles, tailScratch, type Tails } from './tail-percentiles.js';
 import type { SignalType } from '../signals/signal-type.js';
 
 export interface Sqis {
@@ -55,72 +56,59 @@ function bandSum(p: Float64Array, df: number, lo: number, hi: number): number {
   return s;
 }
 
-/** Scratch per window length: the Hann window, FFT input and output buffers, a selection copy. */
-interface Scratch { n: number; nfft: number; win: Float64Array; buf: Float64Array; re: Float64Array; im: Float64Array; p: Float64Array; sel: Float64Array }
-let scratch: Scratch | undefined;
+type TimeDomain = Pick<Sqis, 'flatline' | 'clipping' | 'amplitude' | 'kurtosis' | 'skewness' | 'zeroCrossingRate'>;
+
+/** Scratch per window length: the Hann window, FFT plan and buffers, percentile buffers. */
+interface Scratch { n: number; nfft: number; fft: RealFft; win: Float64Array; buf: Float64Array; re: Float64Array; im: Float64Array; p: Float64Array; tails: Tails }
+
+/**
+ * A few lengths are kept: a block's windows share one length but for its last, and screening
+ * (computeSqis) and validation (bandSnrDb) alternate over them.
+ */
+const SCRATCH_SLOTS = 4;
+const scratches: Scratch[] = [];
 
 function scratchFor(n: number): Scratch {
-  if (scratch?.n === n) return scratch;
+  for (const s of scratches) if (s.n === n) return s;
   let nfft = 1;
   while (nfft < n) nfft *= 2;
   const bins = nfft / 2 + 1;
-  scratch = { n, nfft, win: getWindow('hann', n, { sym: false }), buf: new Float64Array(nfft), re: new Float64Array(bins), im: new Float64Array(bins), p: new Float64Array(bins), sel: new Float64Array(n) };
-  return scratch;
+  const s: Scratch = {
+    n, nfft, fft: getRealFft(nfft), win: getWindow('hann', n, { sym: false }), buf: new Float64Array(nfft),
+    re: new Float64Array(bins), im: new Float64Array(bins), p: new Float64Array(bins), tails: tailScratch(n, 0.01, 0.99),
+  };
+  if (scratches.length >= SCRATCH_SLOTS) scratches.shift();
+  scratches.push(s);
+  return s;
 }
 
-/** k-th smallest of a[lo..hi] by quickselect (Hoare partition, median of three), reordering `a`. */
-function select(a: Float64Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < a[lo]!) { const t = a[mid]!; a[mid] = a[lo]!; a[lo] = t; }
-    if (a[hi]! < a[lo]!) { const t = a[hi]!; a[hi] = a[lo]!; a[lo] = t; }
-    if (a[hi]! < a[mid]!) { const t = a[hi]!; a[hi] = a[mid]!; a[mid] = t; }
-    const pivot = a[mid]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
-    }
-    if (k <= j) hi = j; else if (k >= i) lo = i; else return a[k]!;
-  }
-  return a[k]!;
-}
-
-/** numpy's linear-interpolation percentile (q in [0, 1]) of the values in `a`, which it reorders. */
-function quantile(a: Float64Array, q: number): number {
-  const h = (a.length - 1) * q, k = Math.floor(h);
-  const lo = select(a, k);
-  if (k + 1 >= a.length || h === k) return lo;
-  let next = Infinity;
-  for (let i = k + 1; i < a.length; i++) if (a[i]! < next) next = a[i]!;
-  return lo + (h - k) * (next - lo);
-}
-
-/** Moments, flatline, clipping, crossings and range in two passes over the window. */
-function timeDomain(x: Float64Array, fs: number): Pick<Sqis, 'flatline' | 'clipping' | 'amplitude' | 'kurtosis' | 'skewness' | 'zeroCrossingRate'> {
+/**
+ * Moments, flatline, clipping and crossings in one pass after scanWindow (which gave the mean and
+ * range). The crossing and equal-run counters take comparison results as 0/1 numbers rather than
+ * branching on them: on sampled, quantised signals those branches go either way unpredictably
+ * (about one sample in six repeats its neighbour in MIT-BIH record 100), and their mispredictions
+ * cost more than the rest of the pass. The range SQI comes from the percentile tails apart.
+ */
+function shape(x: Float64Array, fs: number, mean: number, min: number, max: number): Omit<TimeDomain, 'amplitude'> {
   const n = x.length;
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const mean = sum / n;
   let m2 = 0, m3 = 0, m4 = 0, crossings = 0, run = 1, longest = 1, stuck = 0, stuckRun = 0;
   const tol = (max - min) * 1e-9;
-  let prevSign = x[0]! >= mean;
+  const clipped = max > min, top = max - tol, bottom = min + tol;
+  // prev = NaN: the first sample starts a run, as no neighbour equals it.
+  let prevSign = +(x[0]! >= mean), prev = NaN;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     const d = v - mean, d2 = d * d;
     m2 += d2; m3 += d2 * d; m4 += d2 * d2;
-    const sign = v >= mean;
-    if (sign !== prevSign) crossings++;
+    const sign = +(v >= mean);
+    crossings += sign ^ prevSign;
     prevSign = sign;
-    if (i > 0 && Math.abs(v - x[i - 1]!) <= tol) { if (++run > longest) longest = run; } else run = 1;
-    if (max > min && (v >= max - tol || v <= min + tol)) {
+    // run + 1 after an equal neighbour, 1 otherwise.
+    const same = +(Math.abs(v - prev) <= tol);
+    run = run * same + 1;
+    if (run > longest) longest = run;
+    prev = v;
+    if (clipped && (v >= top || v <= bottom)) {
       stuckRun++;
     } else {
       if (stuckRun >= 3) stuck += stuckRun;
@@ -129,31 +117,39 @@ function timeDomain(x: Float64Array, fs: number): Pick<Sqis, 'flatline' | 'clipp
   }
   if (stuckRun >= 3) stuck += stuckRun;
   m2 /= n; m3 /= n; m4 /= n;
-  const sel = scratchFor(n).sel;
-  sel.set(x);
-  const p99 = quantile(sel, 0.99), p01 = quantile(sel, 0.01);
   return {
     flatline: n > 1 ? longest / n : 1,
     clipping: stuck / n,
-    amplitude: p99 - p01,
     kurtosis: m2 > 0 ? m4 / (m2 * m2) - 3 : 0,
     skewness: m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0,
     zeroCrossingRate: (crossings * fs) / n,
   };
 }
 
-/** One-sided power spectrum of the mean-removed, Hann-windowed window, zero-padded to a power of two. */
-function spectrum(x: Float64Array, fs: number): { p: Float64Array; df: number } {
-  const sc = scratchFor(x.length);
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i]!;
-  mean /= x.length;
+/**
+ * One-sided power spectrum of the mean-removed, Hann-windowed window, zero-padded to a power of
+ * two, into sc.p; returns the sum of all bins (summed in bin order, as bandSum would).
+ */
+function spectrum(x: Float64Array, sc: Scratch, mean: number): number {
   const { buf, win, re, im, p } = sc;
-  for (let i = 0; i < x.length; i++) buf[i] = (x[i]! - mean) * win[i]!;
-  buf.fill(0, x.length);
-  getRealFft(sc.nfft).forward(buf, re, im);
-  for (let k = 0; k < p.length; k++) p[k] = re[k]! * re[k]! + im[k]! * im[k]!;
-  return { p, df: fs / sc.nfft };
+  const n = x.length;
+  for (let i = 0; i < n; i++) buf[i] = (x[i]! - mean) * win[i]!;
+  buf.fill(0, n);
+  sc.fft.forward(buf, re, im);
+  let total = 0;
+  for (let k = 0; k < p.length; k++) {
+    const v = re[k]! * re[k]! + im[k]! * im[k]!;
+    p[k] = v;
+    total += v;
+  }
+  return total;
+}
+
+/** Mean of x, summed in index order. */
+function meanOf(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s / x.length;
 }
 
 /** The physiological band of a signal type, Hz. */
@@ -163,26 +159,41 @@ export function bandOf(type: SignalType, fs: number): [number, number] {
 
 /** SNR of the type's physiological band, dB: what cleaning should raise (used by validation). */
 export function bandSnrDb(x: Float64Array, fs: number, type: SignalType): number {
-  const { p, df } = spectrum(x, fs);
+  const sc = scratchFor(x.length);
+  const total = spectrum(x, sc, meanOf(x));
   const [lo, hi] = bandOf(type, fs);
-  const total = bandSum(p, df, 0, Infinity), inBand = bandSum(p, df, lo, hi);
+  const inBand = bandSum(sc.p, fs / sc.nfft, lo, hi);
   return 10 * Math.log10((inBand || Number.MIN_VALUE) / Math.max(total - inBand, total * 1e-12, Number.MIN_VALUE));
 }
 
 /** All SQIs of one window (at least 16 samples), in any consistent unit. */
 export function computeSqis(x: Float64Array, fs: number, type: SignalType): Sqis {
   if (x.length < 16) throw new RangeError(`a quality window needs at least 16 samples, got ${x.length}`);
-  const td = timeDomain(x, fs);
-  const { p, df } = spectrum(x, fs);
+  const sc = scratchFor(x.length);
+  const tails = sc.tails;
+  const { sum, min, max } = scanWindow(x, tails);
+  const mean = sum / x.length;
+  // The pass and the percentiles are separate calls: with both in one function, V8 left that
+  // function unoptimised in about one process in four (code after the loop had not run yet when
+  // the loop was first compiled), which left that part slower than before instead of 2x faster.
+  const td = shape(x, fs, mean, min, max);
+  // A NaN sum means NaN (or both infinities) in the window: plain quickselect handles those.
+  tailPercentiles(x, tails, Number.isNaN(sum));
+  const total = spectrum(x, sc, mean) || Number.MIN_VALUE;
+  const p = sc.p, df = fs / sc.nfft;
   const nyq = fs / 2;
-  const total = bandSum(p, df, 0, Infinity) || Number.MIN_VALUE;
   const to40 = bandSum(p, df, 0, 40) || Number.MIN_VALUE;
   const qrsAll = bandSum(p, df, 5, 40) || Number.MIN_VALUE;
   const [lo, hi] = bandOf(type, fs);
   const inBand = bandSum(p, df, lo, hi);
   const powerline = (nyq > 51 ? bandSum(p, df, 49, 51.0001) : 0) + (nyq > 61 ? bandSum(p, df, 59, 61.0001) : 0);
   return {
-    ...td,
+    flatline: td.flatline,
+    clipping: td.clipping,
+    amplitude: tails.pHigh - tails.pLow,
+    kurtosis: td.kurtosis,
+    skewness: td.skewness,
+    zeroCrossingRate: td.zeroCrossingRate,
     baseline: 1 - bandSum(p, df, 0, 1) / to40,
     powerline: powerline / total,
     hfNoise: nyq > 40 ? bandSum(p, df, 40, Infinity) / total : 0,

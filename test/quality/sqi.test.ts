@@ -43,3 +43,60 @@ test('band SNR falls as white noise is added', () => {
 test('computeSqis refuses windows too short to judge', () => {
   assert.throws(() => computeSqis(new Float64Array(8), fs, 'ecg'), /at least 16 samples/);
 });
+
+/**
+ * The time-domain SQIs written the plain way (branches, a full sort for the percentiles): the
+ * branch-free pass of computeSqis must give the same values bit for bit.
+ */
+function plainTimeDomain(x: Float64Array, fs: number) {
+  const n = x.length;
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (const v of x) { sum += v; if (v < min) min = v; if (v > max) max = v; }
+  const mean = sum / n;
+  let m2 = 0, m3 = 0, m4 = 0, crossings = 0, run = 1, longest = 1, stuck = 0, stuckRun = 0;
+  const tol = (max - min) * 1e-9;
+  let prevSign = x[0]! >= mean;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!, d = v - mean, d2 = d * d;
+    m2 += d2; m3 += d2 * d; m4 += d2 * d2;
+    const sign = v >= mean;
+    if (sign !== prevSign) crossings++;
+    prevSign = sign;
+    if (i > 0 && Math.abs(v - x[i - 1]!) <= tol) { if (++run > longest) longest = run; } else run = 1;
+    if (max > min && (v >= max - tol || v <= min + tol)) stuckRun++;
+    else { if (stuckRun >= 3) stuck += stuckRun; stuckRun = 0; }
+  }
+  if (stuckRun >= 3) stuck += stuckRun;
+  m2 /= n; m3 /= n; m4 /= n;
+  const s = Float64Array.from(x).sort();
+  const pct = (q: number) => {
+    const h = (n - 1) * q, k = Math.floor(h);
+    return k + 1 >= n || h === k ? s[k]! : s[k]! + (h - k) * (s[k + 1]! - s[k]!);
+  };
+  return {
+    flatline: n > 1 ? longest / n : 1,
+    clipping: stuck / n,
+    amplitude: pct(0.99) - pct(0.01),
+    kurtosis: m2 > 0 ? m4 / (m2 * m2) - 3 : 0,
+    skewness: m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0,
+    zeroCrossingRate: (crossings * fs) / n,
+  };
+}
+
+test('computeSqis gives the time-domain SQIs of the plain two-pass form exactly', () => {
+  const quantised = ecg.map((v) => Math.round(v * 200) / 200);
+  const held = ecg.map((_, i) => ecg[i - (i % 4)]!);
+  const clipped = sine(1).map((v) => Math.max(-0.4, Math.min(0.4, v)));
+  const windows = [ecg, quantised, held, clipped, sine(3), new Float64Array(2500).fill(0.3), quantised.subarray(0, 16), quantised.subarray(7, 700)];
+  for (const [i, x] of windows.entries()) {
+    const got = computeSqis(x, fs, 'ecg'), want = plainTimeDomain(x, fs);
+    for (const k of Object.keys(want) as (keyof typeof want)[]) assert.equal(got[k], want[k], `window ${i}: ${k}`);
+  }
+});
+
+test('computeSqis on a window holding NaN keeps its counters and moments as before', () => {
+  const x = ecg.map((v) => Math.round(v * 200) / 200);
+  x[500] = NaN;
+  const got = computeSqis(x, fs, 'ecg'), want = plainTimeDomain(x, fs);
+  for (const k of ['flatline', 'clipping', 'kurtosis', 'skewness', 'zeroCrossingRate'] as const) assert.equal(got[k], want[k], k);
+});
