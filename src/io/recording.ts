@@ -92,8 +92,8 @@ export interface ChunkOptions {
   raw?: boolean;
   /**
    * Decode every chunk into arrays owned by the stream (two sets, used in turn) instead of fresh ones,
-   * so streaming allocates nothing per chunk: fresh large typed arrays are zero-filled memory, paid
-   * for in page faults and garbage collection, which for short chunks costs more than decoding them.
+   * so streaming allocates nothing per chunk: fresh arrays cost page faults and garbage collection
+   * that vary with the collector's timing and, for 60 s chunks, can take longer than decoding them.
    * The catch: a chunk's arrays are overwritten once the loop asks for the next chunk, so a consumer
    * must not keep a chunk, or views of its arrays, past its iteration; copy what must outlive it.
    * Readers whose raw values are not integers (text, float NPY) still return fresh arrays with `raw`.
