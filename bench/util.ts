@@ -15,6 +15,28 @@ export async function bestTime(fn: () => unknown, reps = 3): Promise<number> {
 }
 
 /**
+ * Best wall time in seconds of each function, measured side by side: one warm-up call each, then
+ * `rounds` rounds that call every function once in turn, so that a change in the machine's load
+ * (other processes on a shared machine) affects all of them alike and ratios stay comparable.
+ */
+export async function bestTimes<K extends string>(fns: Record<K, () => unknown>, rounds = 5): Promise<Record<K, number>> {
+  const keys = Object.keys(fns) as K[];
+  const best = {} as Record<K, number>;
+  for (const k of keys) {
+    await fns[k]();
+    best[k] = Infinity;
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const k of keys) {
+      const t0 = process.hrtime.bigint();
+      await fns[k]();
+      best[k] = Math.min(best[k], Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+  }
+  return best;
+}
+
+/**
  * Runs a Python snippet that prints one JSON object; returns it, or undefined (with the reason
  * printed) when python3 or the module it imports is missing.
  */
@@ -42,6 +64,24 @@ export function rate(n: number): string {
 export function dropPageCache(): boolean {
   const r = spawnSync('sh', ['-c', 'sync && echo 1 > /proc/sys/vm/drop_caches'], { stdio: 'ignore' });
   return r.status === 0;
+}
+
+/**
+ * Best wall time of each function from storage: the page cache is dropped before every call, and two
+ * rounds run the functions in opposite orders, so that no function always follows the same one (a
+ * virtual disk the host caches gets faster as a file is read again). Undefined when the page cache
+ * cannot be dropped.
+ */
+export async function bestTimesFromDisk<K extends string>(fns: Record<K, () => unknown>): Promise<Record<K, number> | undefined> {
+  const keys = Object.keys(fns) as K[];
+  const best = {} as Record<K, number>;
+  for (const order of [keys, [...keys].reverse()]) {
+    for (const k of order) {
+      if (!dropPageCache()) return undefined;
+      best[k] = Math.min(best[k] ?? Infinity, await timeOnce(fns[k]));
+    }
+  }
+  return best;
 }
 
 /** Wall time in seconds of one call of `fn`. */

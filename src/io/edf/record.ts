@@ -8,8 +8,9 @@
  * 'EDF+D gap before data record k' ('BDF+D ...' for BDF) with onset at the end of the previous record
  * and duration the missing time. Annotation onsets stay in recording time, not concatenated time.
  */
-import { PositionalFile } from '../file.js';
-import { Recording, type Annotation, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../recording.js';
+import { BufferPool, PositionalFile, ReadsInFlight } from '../file.js';
+import { Int16Tables, physicalInt16, physicalInt16Table } from '../physical.js';
+import { Recording, type Annotation, type ChannelInfo, type PhysicalBlock, type RecordingInfo, type StoredBlock, unfilled } from '../recording.js';
 import { readEdfHeader, type EdfHeader, type EdfSignalHeader } from './header.js';
 import { parseTals } from './tal.js';
 
@@ -31,6 +32,12 @@ export class EdfRecording extends Recording {
    */
   readonly recordOnsets: Float64Array | undefined;
   private readonly file: PositionalFile;
+  /** Byte buffers of sample reads, one per read in flight (a stream reads one chunk ahead). */
+  private readonly pool = new BufferPool();
+  /** 16-bit lookup tables of the channels read most (EDF only). */
+  private readonly tables = new Int16Tables();
+  /** Sample reads in flight, which `close` waits for. */
+  private readonly inflight = new ReadsInFlight();
 
   constructor(file: PositionalFile, header: EdfHeader, tals: TalContent) {
     super();
@@ -53,12 +60,46 @@ export class EdfRecording extends Recording {
     };
   }
 
-  protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+  protected async readStored(channels: number[], start: number, end: number, out?: Int32Array[]): Promise<StoredBlock[]> {
+    const outs = out ?? channels.map(() => unfilled(Int32Array, end - start));
+    const bps = this.header.bytesPerSample;
+    await this.readSpans(channels, start, end, (src, _view, off, count, k, o) => decodeStored(src, off, count, bps, outs[k]!, o));
+    return outs;
+  }
+
+  /**
+   * One pass from the record bytes to physical values, (stored - baseline) / gain exactly as
+   * `toPhysical` computes it (EDF spec: physical = pmin + (digital - dmin) (pmax - pmin) / (dmax - dmin),
+   * see `channelInfo`), without the Int32 intermediate.
+   */
+  protected override async readPhysical(channels: number[], start: number, end: number, out: PhysicalBlock[]): Promise<boolean> {
+    const bps = this.header.bytesPerSample;
+    const scale = channels.map((c) => this.info.channels[c]!);
+    // EDF 16-bit: a lookup table once the channel has decoded enough samples (see Int16Tables).
+    const tables = channels.map((c, k) => (bps === 2 ? this.tables.lookup(c, end - start, scale[k]!.baseline, scale[k]!.gain) : undefined));
+    await this.readSpans(channels, start, end, (src, view, off, count, k, o) => {
+      const t = tables[k];
+      if (t) physicalInt16Table(view, count, off, t, out[k]!, o);
+      else if (bps === 2) physicalInt16(view, count, off, 2, scale[k]!.baseline, scale[k]!.gain, out[k]!, o);
+      else physicalInt24(src, off, count, scale[k]!.baseline, scale[k]!.gain, out[k]!, o);
+    });
+    return true;
+  }
+
+  /**
+   * Reads the data records covering samples [start, end) of `channels` (one rate) and hands `decode`
+   * each channel's span of each record: `count` samples at byte `off` of `src`, for channel k from
+   * index o of its output. Records are read in batches of at most MAX_READ_BYTES into pooled buffers.
+   */
+  private readSpans(channels: number[], start: number, end: number, decode: SpanDecoder): Promise<void> {
+    return this.inflight.track(this.readSpansNow(channels, start, end, decode));
+  }
+
+  private async readSpansNow(channels: number[], start: number, end: number, decode: SpanDecoder): Promise<void> {
     const h = this.header;
     const sigs = channels.map((c) => h.signals[c]!);
     if (sigs.some((s) => s.annotation)) throw new RangeError(`${this.file.path}: channels ${channels.join(', ')} include an annotation signal`);
-    const out = channels.map(() => new Int32Array(end - start));
-    if (end === start) return out;
+    if (end === start) return;
     const spr = sigs[0]!.samplesPerRecord, bps = h.bytesPerSample;
     const r0 = Math.floor(start / spr), r1 = Math.ceil(end / spr);
 
@@ -68,28 +109,33 @@ export class EdfRecording extends Recording {
         const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
         for (let k = 0; k < sigs.length; k++) {
           const bytes = await this.file.read(h.headerBytes + r * h.recordBytes + sigs[k]!.offset + a * bps, (b - a) * bps, new Uint8Array((b - a) * bps));
-          decode(bytes, 0, b - a, bps, out[k]!, r * spr + a - start);
+          decode(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, b - a, k, r * spr + a - start);
         }
       }
-      return out;
+      return;
     }
 
     const perBatch = Math.max(1, Math.min(r1 - r0, Math.floor(MAX_READ_BYTES / h.recordBytes)));
-    const buf = new Uint8Array(perBatch * h.recordBytes);
-    for (let b0 = r0; b0 < r1; b0 += perBatch) {
-      const b1 = Math.min(r1, b0 + perBatch);
-      const bytes = buf.subarray(0, (b1 - b0) * h.recordBytes);
-      await this.file.read(h.headerBytes + b0 * h.recordBytes, bytes.length, bytes);
-      for (let r = b0; r < b1; r++) {
-        const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
-        const base = (r - b0) * h.recordBytes + a * bps;
-        for (let k = 0; k < sigs.length; k++) decode(bytes, base + sigs[k]!.offset, b - a, bps, out[k]!, r * spr + a - start);
+    const buf = this.pool.take(perBatch * h.recordBytes);
+    try {
+      for (let b0 = r0; b0 < r1; b0 += perBatch) {
+        const b1 = Math.min(r1, b0 + perBatch);
+        const bytes = buf.subarray(0, (b1 - b0) * h.recordBytes);
+        await this.file.read(h.headerBytes + b0 * h.recordBytes, bytes.length, bytes);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let r = b0; r < b1; r++) {
+          const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
+          const base = (r - b0) * h.recordBytes + a * bps;
+          for (let k = 0; k < sigs.length; k++) decode(bytes, view, base + sigs[k]!.offset, b - a, k, r * spr + a - start);
+        }
       }
+    } finally {
+      this.pool.give(buf);
     }
-    return out;
   }
 
   async close(): Promise<void> {
+    await this.inflight.settled();
     await this.file.close();
   }
 }
@@ -107,10 +153,16 @@ export async function openEdf(path: string): Promise<EdfRecording> {
 }
 
 /**
+ * Decodes `count` samples of channel k at byte `off` of `src` (`view` is a DataView of the same
+ * bytes) into its output from index `o`.
+ */
+type SpanDecoder = (src: Uint8Array, view: DataView, off: number, count: number, k: number, o: number) => void;
+
+/**
  * Little-endian int16 or sign-extended int24 samples into `out`. The int16 path goes through a typed
  * view (one native copy) when the platform is little-endian and the bytes are aligned.
  */
-function decode(src: Uint8Array, off: number, count: number, bps: 2 | 3, out: Int32Array, o: number): void {
+function decodeStored(src: Uint8Array, off: number, count: number, bps: 2 | 3, out: Int32Array, o: number): void {
   if (bps === 2 && LITTLE_ENDIAN && (src.byteOffset + off) % 2 === 0) {
     out.set(new Int16Array(src.buffer, src.byteOffset + off, count), o);
     return;
@@ -120,6 +172,11 @@ function decode(src: Uint8Array, off: number, count: number, bps: 2 | 3, out: In
     return;
   }
   for (let i = 0, p = off; i < count; i++, p += 3) out[o + i] = ((src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) << 8) >> 8;
+}
+
+/** BDF: little-endian int24 samples, sign-extended and scaled as `toPhysical` does. */
+function physicalInt24(src: Uint8Array, off: number, count: number, b: number, g: number, out: PhysicalBlock, o: number): void {
+  for (let i = 0, p = off; i < count; i++, p += 3) out[o + i] = ((((src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) << 8) >> 8) - b) / g;
 }
 
 function channelInfo(s: EdfSignalHeader, h: EdfHeader): ChannelInfo {

@@ -8,13 +8,16 @@
  * where the previous read ended, which makes sequential chunks free) and scans forward, filling in
  * rows as it passes them. Memory: one Int32 per signal per 65,536 frames.
  */
-import { PositionalFile } from '../file.js';
+import { BufferPool, PositionalFile } from '../file.js';
 import { FormatError } from '../errors.js';
-import { bytesForSamples, decodeChannel, decodeChannelPhysical, decodeSamples, formatLayout, samplesInBytes, type WfdbFormat } from './formats.js';
+import type { PhysicalBlock } from '../recording.js';
+import { bytesForSamples, decodeChannel, decodeChannelsPhysical, decodeSamples, formatLayout, samplesInBytes, type PhysicalScale, type WfdbFormat } from './formats.js';
 
 export const CHECKPOINT_FRAMES = 65536;
 /** Frames decoded per step when format 8 scans forward to a start frame. */
 const SCAN_FRAMES = 65536;
+/** Largest single read of the direct paths, in bytes: longer ranges are read and decoded in batches. */
+const MAX_READ_BYTES = 8 << 20;
 
 export interface GroupMember {
   /** Index of the signal in the header. */
@@ -36,8 +39,11 @@ export class SignalGroup {
   /** Whole frames the file holds after the byte offset (set by `open`). */
   fileFrames = 0;
   fileBytes = 0;
+  /** Scratch of the flat path (`readFrames`), which runs one read at a time. */
   private bytes: Uint8Array = new Uint8Array(0);
   private flat: Int32Array = new Int32Array(0);
+  /** Byte buffers of the direct paths, which may run concurrently (a stream reads ahead). */
+  private readonly pool = new BufferPool();
   /** Format 8: running values per member at frame k * CHECKPOINT_FRAMES, rows known for k < length. */
   private checkpoints: Int32Array[] = [];
   private cursor: { frame: number; acc: Int32Array } | undefined;
@@ -98,30 +104,60 @@ export class SignalGroup {
   }
 
   /**
+   * Bytes per frame when the direct paths apply (formats 16 and 212 whose frames end on a 3-byte
+   * group, members with one sample per frame and no skew), else 0.
+   */
+  directFrameBytes(): number {
+    const F = this.frameSamples;
+    if (this.format === '16') return 2 * F;
+    if (this.format === '212' && (F & 1) === 0) return (F >> 1) * 3;
+    return 0;
+  }
+
+  /**
    * Decodes frames [f0, f1) of the given members (one sample per frame each) straight into `outs`
    * from `outOffset`; false when the format or layout needs the flat path of `readFrames`.
    */
   async readDirect(f0: number, f1: number, members: GroupMember[], outs: Int32Array[], outOffset: number): Promise<boolean> {
     const F = this.frameSamples;
-    if (!((this.format === '16') || (this.format === '212' && (F & 1) === 0))) return false;
-    const bytesPerFrame = this.format === '16' ? 2 * F : (F >> 1) * 3;
-    const pos = this.byteOffset + f0 * bytesPerFrame, len = (f1 - f0) * bytesPerFrame;
-    if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
-    await this.file.read(pos, len, this.bytes);
-    members.forEach((m, k) => decodeChannel(this.format, this.bytes, f1 - f0, F, m.slot, outs[k]!, outOffset));
+    if (!this.directFrameBytes()) return false;
+    await this.eachBatch(f0, f1, (bytes, frames, done) => {
+      members.forEach((m, k) => decodeChannel(this.format, bytes, frames, F, m.slot, outs[k]!, outOffset + done));
+    });
     return true;
   }
 
-  /** As `readDirect`, decoding straight to physical values; false when the layout does not allow it. */
-  async readDirectPhysical(f0: number, f1: number, members: GroupMember[], scale: { baseline: number; gain: number }[], outs: Float64Array[]): Promise<boolean> {
+  /**
+   * As `readDirect`, decoding straight to physical values (212 scales with their `table`); false when
+   * the layout does not allow it.
+   */
+  async readDirectPhysical(f0: number, f1: number, members: GroupMember[], scales: PhysicalScale[], outs: PhysicalBlock[]): Promise<boolean> {
     const F = this.frameSamples;
-    if (!((this.format === '16') || (this.format === '212' && (F & 1) === 0))) return false;
-    const bytesPerFrame = this.format === '16' ? 2 * F : (F >> 1) * 3;
-    const pos = this.byteOffset + f0 * bytesPerFrame, len = (f1 - f0) * bytesPerFrame;
-    if (this.bytes.length < len) this.bytes = new Uint8Array(Math.max(len, this.bytes.length * 2));
-    await this.file.read(pos, len, this.bytes);
-    members.forEach((m, k) => decodeChannelPhysical(this.format, this.bytes, f1 - f0, F, m.slot, scale[k]!.baseline, scale[k]!.gain, outs[k]!));
+    if (!this.directFrameBytes()) return false;
+    const slots = members.map((m) => m.slot);
+    await this.eachBatch(f0, f1, (bytes, frames, done) => {
+      decodeChannelsPhysical(this.format, bytes, frames, F, slots, scales, outs, done);
+    });
     return true;
+  }
+
+  /**
+   * Reads frames [f0, f1) of a direct layout in batches of at most MAX_READ_BYTES, each into a pooled
+   * buffer, and hands each batch to `decode` with its frame count and the frames before it.
+   */
+  private async eachBatch(f0: number, f1: number, decode: (bytes: Uint8Array, frames: number, done: number) => void): Promise<void> {
+    const frameBytes = this.directFrameBytes();
+    const perBatch = Math.max(1, Math.floor(MAX_READ_BYTES / frameBytes));
+    const buf = this.pool.take(Math.min(f1 - f0, perBatch) * frameBytes);
+    try {
+      for (let a = f0; a < f1; a += perBatch) {
+        const frames = Math.min(perBatch, f1 - a);
+        await this.file.read(this.byteOffset + a * frameBytes, frames * frameBytes, buf);
+        decode(buf, frames, a - f0);
+      }
+    } finally {
+      this.pool.give(buf);
+    }
   }
 
   /** Format 8: values of each member just before frame f (the running sums of earlier frames). */

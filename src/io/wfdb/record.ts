@@ -5,8 +5,9 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { FormatError } from '../errors.js';
-import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../recording.js';
-import { invalidSample, isWfdbFormat, WFDB_FORMATS } from './formats.js';
+import { ReadsInFlight } from '../file.js';
+import { Recording, type ChannelInfo, type PhysicalBlock, type RecordingInfo, type StoredBlock, unfilled } from '../recording.js';
+import { invalidSample, isWfdbFormat, table212, WFDB_FORMATS, type PhysicalScale } from './formats.js';
 import { SignalGroup, type GroupMember } from './group.js';
 import { readWfdbHeader, type WfdbHeader } from './header.js';
 
@@ -79,8 +80,16 @@ export class WfdbRecording extends Recording {
   private readonly groups: SignalGroup[];
   /** Per signal: its group and its place in it. */
   private readonly where: { group: SignalGroup; member: GroupMember }[] = [];
-  /** Reads share each group's scratch buffers, so they run one at a time. */
+  /**
+   * Reads through the flat path share each group's scratch buffers and format 8's running sums, so
+   * they run one at a time; direct reads (16 and 212) use pooled buffers and run concurrently, so that
+   * a stream's read-ahead overlaps decoding.
+   */
   private lock: Promise<unknown> = Promise.resolve();
+  /** Direct reads in flight, which `close` waits for (the lock covers the flat path only). */
+  private readonly inflight = new ReadsInFlight();
+  /** Per signal, built on first use: its scaling, with the 212 lookup table. */
+  private readonly scales: (PhysicalScale | undefined)[] = [];
 
   constructor(header: WfdbHeader, groups: SignalGroup[], frames: number) {
     super();
@@ -112,31 +121,53 @@ export class WfdbRecording extends Recording {
     };
   }
 
-  /** One pass from bytes to physical values when every channel lies in one 16/212 file without skew. */
-  protected override async readPhysical(channels: number[], start: number, end: number): Promise<Float64Array[] | undefined> {
+  /**
+   * The group when every channel lies in one 16/212 file with one sample per frame and no skew, so
+   * that samples map to whole frames read straight from the file; else undefined.
+   */
+  private directGroup(channels: number[], end: number): SignalGroup | undefined {
     const g = this.where[channels[0]!]!.group;
+    if (!g.directFrameBytes() || end > g.fileFrames) return undefined;
+    for (const c of channels) {
+      const { group, member } = this.where[c]!;
+      if (group !== g || member.samplesPerFrame !== 1 || member.skew !== 0) return undefined;
+    }
+    return g;
+  }
+
+  /** One pass from bytes to physical values when the channels allow a direct read (`directGroup`). */
+  protected override async readPhysical(channels: number[], start: number, end: number, out: PhysicalBlock[]): Promise<boolean> {
+    const g = this.directGroup(channels, end);
+    if (!g) return false;
+    if (end === start) return true;
     const members = channels.map((c) => this.where[c]!.member);
-    if (channels.some((c) => this.where[c]!.group !== g) || members.some((m) => m.samplesPerFrame !== 1 || m.skew !== 0)) return undefined;
-    if (end > g.fileFrames) return undefined;
-    const run = this.lock.then(async () => {
-      const outs = channels.map(() => new Float64Array(end - start));
-      if (end === start) return outs;
-      const scale = channels.map((c) => this.info.channels[c]!);
-      return (await g.readDirectPhysical(start, end, members, scale, outs)) ? outs : undefined;
-    });
+    return this.inflight.track(g.readDirectPhysical(start, end, members, channels.map((c) => this.scale(c)), out));
+  }
+
+  private scale(c: number): PhysicalScale {
+    let sc = this.scales[c];
+    if (!sc) {
+      const { baseline, gain, storage } = this.info.channels[c]!;
+      sc = storage === '212' ? { baseline, gain, table: table212(baseline, gain) } : { baseline, gain };
+      this.scales[c] = sc;
+    }
+    return sc;
+  }
+
+  protected async readStored(channels: number[], start: number, end: number, out?: Int32Array[]): Promise<StoredBlock[]> {
+    const outs = out ?? channels.map(() => unfilled(Int32Array, end - start));
+    const g = this.directGroup(channels, end);
+    if (g) {
+      if (end > start) await this.inflight.track(g.readDirect(start, end, channels.map((c) => this.where[c]!.member), outs, 0));
+      return outs;
+    }
+    const run = this.lock.then(() => this.readLocked(channels, start, end, outs));
     this.lock = run.catch(() => undefined);
     return run;
   }
 
-  protected async readStored(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
-    const run = this.lock.then(() => this.readLocked(channels, start, end));
-    this.lock = run.catch(() => undefined);
-    return run;
-  }
-
-  private async readLocked(channels: number[], start: number, end: number): Promise<StoredBlock[]> {
+  private async readLocked(channels: number[], start: number, end: number, out: Int32Array[]): Promise<StoredBlock[]> {
     const n = end - start;
-    const out = channels.map(() => new Int32Array(n));
     if (n === 0) return out;
     const byGroup = new Map<SignalGroup, number[]>();
     channels.forEach((c, k) => {
@@ -161,6 +192,7 @@ export class WfdbRecording extends Recording {
 
   async close(): Promise<void> {
     await this.lock;
+    await this.inflight.settled();
     await Promise.all(this.groups.map((g) => g.close()));
   }
 }

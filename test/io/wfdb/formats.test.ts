@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom as rng } from '../../../src/signals/random.js';
 import {
-  bytesForSamples, decodeChannel, decodeSamples, encodeSamples, formatLayout, formatRange, invalidSample, samplesInBytes,
-  WFDB_FORMATS, type WfdbEncodableFormat,
+  bytesForSamples, decodeChannel, decodeChannelsPhysical, decodeSamples, encodeSamples, formatLayout, formatRange, invalidSample, samplesInBytes,
+  table212, WFDB_FORMATS, type PhysicalScale, type WfdbEncodableFormat,
 } from '../../../src/io/wfdb/formats.js';
+import { toPhysical, type ChannelInfo } from '../../../src/io/recording.js';
 
 /** Deterministic generator (mulberry32) so that failures reproduce. */
 const BITS: Record<WfdbEncodableFormat, number> = { '16': 16, '24': 24, '32': 32, '61': 16, '80': 8, '160': 16, '212': 12 };
@@ -115,4 +116,47 @@ test('decodeChannel equals decoding the whole block and taking every frameSample
   const out = new Int32Array(4);
   assert.equal(decodeChannel('212', bytes, 2, 3, 0, out), false, 'odd 212 frames straddle byte groups');
   assert.equal(decodeChannel('8', bytes, 2, 1, 0, out), false, 'differences need running sums');
+});
+
+test('decodeChannelsPhysical equals toPhysical of the decoded samples, for every layout it takes', () => {
+  const rand = rng(5);
+  const bytes = Uint8Array.from({ length: 9000 }, () => Math.floor(rand() * 256));
+  const scale = (k: number, f: string): PhysicalScale & Pick<ChannelInfo, 'gain' | 'baseline'> => {
+    const baseline = [0, 1024, -7, 3.5][k % 4]!, gain = [200, 1, 0.3, 1e3][k % 4]!;
+    return f === '212' ? { baseline, gain, table: table212(baseline, gain) } : { baseline, gain };
+  };
+  // [format, samples per frame, slots requested]: pairs sharing 3-byte groups, single halves, orders
+  const layouts: [ '16' | '212', number, number[]][] = [
+    ['212', 2, [0, 1]], ['212', 2, [1, 0]], ['212', 2, [0]], ['212', 2, [1]],
+    ['212', 4, [0, 1, 2, 3]], ['212', 4, [3, 2]], ['212', 4, [1, 2]], ['212', 6, [4, 5, 0]],
+    ['16', 1, [0]], ['16', 3, [2, 0]], ['16', 4, [0, 1, 2, 3]],
+  ];
+  for (const [f, F, slots] of layouts) {
+    for (const n of [0, 1, 7, 8, 9, 17, 23, 500]) {
+      const flat = new Int32Array(n * F);
+      decodeSamples(f, bytes, n * F, flat);
+      for (const dtype of ['float64', 'float32'] as const) {
+        const scales = slots.map((s) => scale(s, f));
+        const outs = slots.map(() => (dtype === 'float32' ? new Float32Array(n + 3) : new Float64Array(n + 3)));
+        assert.equal(decodeChannelsPhysical(f, bytes, n, F, slots, scales, outs, 3), true);
+        slots.forEach((slot, k) => {
+          const stored = Int32Array.from({ length: n }, (_, i) => flat[i * F + slot]!);
+          const want = toPhysical(stored, { ...scales[k]!, name: '', unit: '', fs: 1, samples: n, storage: f }, dtype);
+          assert.deepEqual(outs[k]!.subarray(3), want, `format ${f}, ${F} per frame, slots ${slots}, n ${n}, ${dtype}, slot ${slot}`);
+        });
+      }
+    }
+  }
+  const out = [new Float64Array(4)];
+  assert.equal(decodeChannelsPhysical('212', bytes, 2, 3, [0], [scale(0, '212')], out), false, 'odd 212 frames straddle byte groups');
+  assert.equal(decodeChannelsPhysical('24', bytes, 2, 1, [0], [scale(0, '24')], out), false, 'only 16 and 212 decode directly');
+});
+
+test('table212 holds (stored - baseline) / gain for every 12-bit pattern', () => {
+  const t = table212(1024, 200);
+  assert.equal(t.length, 4096);
+  assert.equal(t[0], (0 - 1024) / 200);
+  assert.equal(t[2047], (2047 - 1024) / 200);
+  assert.equal(t[2048], (-2048 - 1024) / 200);
+  assert.equal(t[4095], (-1 - 1024) / 200);
 });
