@@ -47,8 +47,10 @@ export default async function (): Promise<void> {
   console.log(`| per window | ours |${old ? ' baseline build | speed-up |' : ''}`);
   console.log(`| --- | --- |${old ? ' --- | --- |' : ''}`);
   for (const [name, make] of cases) {
-    const fns = [over(make({ computeSqis, bandSnrDb })), ...(old ? [over(make(old))] : [])];
-    const [t, tOld] = (await bestTimes(fns, 7)).map((s) => (s * 1e6) / windows.length);
+    const fns: Record<string, () => unknown> = { ours: over(make({ computeSqis, bandSnrDb })) };
+    if (old) fns['old'] = over(make(old));
+    const times = await bestTimes(fns, 7);
+    const [t, tOld] = [times['ours'], times['old']].map((s) => (s === undefined ? undefined : (s * 1e6) / windows.length));
     const extra = tOld === undefined ? '' : ` ${tOld.toFixed(1)} us | ${(tOld / t!).toFixed(2)}x |`;
     console.log(`| ${name} | ${t!.toFixed(1)} us |${extra}`);
   }

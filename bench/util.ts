@@ -16,8 +16,9 @@ export async function bestTime(fn: () => unknown, reps = 3): Promise<number> {
 
 /**
  * Best wall time in seconds of each function, measured side by side: one warm-up call each, then
- * `rounds` rounds that call every function once in turn, so that a change in the machine's load
- * (other processes on a shared machine) affects all of them alike and ratios stay comparable.
+ * `rounds` rounds that call every function once in turn, the order reversed every other round, so
+ * that a change in the machine's load (other processes on a shared machine) affects all of them
+ * alike and ratios stay comparable.
  */
 export async function bestTimes<K extends string>(fns: Record<K, () => unknown>, rounds = 5): Promise<Record<K, number>> {
   const keys = Object.keys(fns) as K[];
@@ -27,11 +28,7 @@ export async function bestTimes<K extends string>(fns: Record<K, () => unknown>,
     best[k] = Infinity;
   }
   for (let r = 0; r < rounds; r++) {
-    for (const k of keys) {
-      const t0 = process.hrtime.bigint();
-      await fns[k]();
-      best[k] = Math.min(best[k], Number(process.hrtime.bigint() - t0) / 1e9);
-    }
+    for (const k of r % 2 ? [...keys].reverse() : keys) best[k] = Math.min(best[k], await timeOnce(fns[k]));
   }
   return best;
 }
@@ -103,16 +100,3 @@ export async function baseline<T>(rel: string): Promise<T | undefined> {
   return (await import(pathToFileURL(resolve(dir, rel)).href)) as T;
 }
 
-/**
- * Best wall time in seconds of each function, after one warm-up call each, calling them in turn
- * with the order reversed every repetition: load from other processes then falls on all alike.
- */
-export async function bestTimes(fns: (() => unknown)[], reps = 5): Promise<number[]> {
-  for (const fn of fns) await fn();
-  const best = fns.map(() => Infinity);
-  for (let r = 0; r < reps; r++) {
-    const order = fns.map((_, i) => (r % 2 ? fns.length - 1 - i : i));
-    for (const i of order) best[i] = Math.min(best[i]!, await timeOnce(fns[i]!));
-  }
-  return best;
-}
