@@ -17,6 +17,18 @@ import { lombscargleGrid } from '../src/dsp/lombscargle-grid.js';
 import { welch } from '../src/dsp/spectral.js';
 import { baseline, bestTime, bestTimes, python, rate } from './util.js';
 
+/** Imports and the best-of-n timer every SciPy reference snippet here starts with. */
+const PY_PRELUDE = `import json, time
+import numpy as np
+from scipy import signal
+def best(f, reps=3):
+    f()
+    b = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
+    return b
+`;
+
 const WELCH_N = 1_000_000;
 const RFFT_N = 1 << 20;
 
@@ -67,17 +79,8 @@ async function lombRows(): Promise<void> {
   const data = join(dir, 'beats.json');
   writeFileSync(data, JSON.stringify(Object.fromEntries(Object.entries(sets).map(([k, d]) => [k, { t: Array.from(d.t), y: Array.from(d.y) }]))));
   const ref = python(`
-import json, time
-import numpy as np
-from scipy import signal
-d = json.load(open(${JSON.stringify(data)}))
+${PY_PRELUDE}d = json.load(open(${JSON.stringify(data)}))
 w = np.arange(1, ${LS_COUNT + 1}) * ${LS_DW}
-def best(f, reps=3):
-    f()
-    b = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
-    return b
 out = {}
 for k, v in d.items():
     t, y = np.array(v["t"]), np.array(v["y"])
@@ -112,18 +115,9 @@ export default async function (): Promise<void> {
     rfft: await bestTime(() => rfft(y)),
   };
   const ref = python(`
-import json, time
-import numpy as np
-from scipy import signal
-rng = np.random.default_rng(0)
+${PY_PRELUDE}rng = np.random.default_rng(0)
 x = rng.standard_normal(${WELCH_N})
 y = rng.standard_normal(${RFFT_N})
-def best(f, reps=3):
-    f()
-    b = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter(); f(); b = min(b, time.perf_counter() - t)
-    return b
 print(json.dumps({"welch": best(lambda: signal.welch(x, fs=250, nperseg=1024)), "rfft": best(lambda: np.fft.rfft(y))}))
 `);
   const rows: [string, number, number, number | undefined][] = [

@@ -133,7 +133,9 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const cfg: Config = rc.values;
     const ing = ingest(rec, { signal: opts.signal ?? opened.signalType ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}) }, cfg);
     const files = recordingFiles(rec.info);
-    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : await hashFiles(files)) };
+    const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
+    const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
+    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : await hashFiles(files, cache && join(cache.dir, 'inputs'))) };
     const { precision, precisionBound } = cfg.runtime;
     const fingerprint = sha256(JSON.stringify([input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
     const tasks: BlockTask[] = [];
@@ -144,8 +146,6 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
       const nBlocks = Math.ceil(ch.samples / blockSamples);
       for (let b = 0; b < nBlocks; b++) tasks.push({ channel: ch, block: b, blockSamples, binSamples, traceSamples: Math.round(cfg.report.traceSeconds * ch.fs), config: cfg });
     }
-    const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
-    const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
     const compact = ref.kind === 'memory' && cfg.runtime.precision === 'float32' ? compactSource(ref, cfg.runtime.precisionBound) : undefined;
     return {
       name, ingest: ing, config: rc, source: compact?.ref ?? ref, input, fingerprint, tasks, ...(cache ? { cache } : {}),

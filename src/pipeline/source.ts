@@ -5,7 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { basename, extname } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import { readAtomic, writeAtomic } from '../runtime/atomic.js';
 import { openRecording, type OpenOptions } from '../io/open.js';
 import { Recording, type RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
@@ -61,15 +62,27 @@ export function recordingFiles(info: RecordingInfo): string[] {
   return [...files];
 }
 
-/** Total size and SHA-256 over the recording's files in order, streamed. */
-export async function hashFiles(files: string[]): Promise<{ bytes: number; sha256: string }> {
+/**
+ * Total size and SHA-256 over the recording's files in order, streamed. With `memoDir`, the result
+ * is remembered under the files' identity (path, size, modification time, inode), as git's index and
+ * ccache do, so that a run served from the cache does not read the whole input again.
+ */
+export async function hashFiles(files: string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
+  const stats = await Promise.all(files.map((f) => stat(f)));
+  const bytes = stats.reduce((a, s) => a + s.size, 0);
+  const memo = memoDir && join(memoDir, `${createHash('sha256').update(JSON.stringify(files.map((f, i) => [resolve(f), stats[i]!.size, stats[i]!.mtimeMs, stats[i]!.ino]))).digest('hex')}.json`);
+  if (memo) {
+    const r = await readAtomic(memo).catch(() => undefined);
+    const known = r?.ok ? (JSON.parse(r.payload.toString('utf8')) as { bytes: number; sha256: string }) : undefined;
+    if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return known;
+  }
   const h = createHash('sha256');
-  let bytes = 0;
   for (const f of files) {
-    bytes += (await stat(f)).size;
     for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   }
-  return { bytes, sha256: h.digest('hex') };
+  const result = { bytes, sha256: h.digest('hex') };
+  if (memo) await writeAtomic(memo, Buffer.from(JSON.stringify(result))).catch(() => undefined);
+  return result;
 }
 
 /** Size and SHA-256 of an in-memory source's samples, so its results are content-addressed like a file's. */

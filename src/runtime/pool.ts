@@ -26,16 +26,22 @@ export interface TaskRunner {
 }
 
 class ThreadPool implements TaskRunner {
-  private readonly pool: Piscina<WorkerTask | FeatureJob, WorkerResult | FeatureJobResult>;
-  constructor(readonly workers: number, private readonly timeoutMs: number, heapMB?: number) {
-    this.pool = new Piscina({
+  private threads: Piscina<WorkerTask | FeatureJob, WorkerResult | FeatureJobResult> | undefined;
+  constructor(readonly workers: number, private readonly timeoutMs: number, private readonly heapMB?: number) {}
+
+  /**
+   * The threads start with the first task: a run served entirely from the cache or checkpoints
+   * needs none, and starting them (each loads the processing modules) would compete for the cores.
+   */
+  private get pool(): Piscina<WorkerTask | FeatureJob, WorkerResult | FeatureJobResult> {
+    return (this.threads ??= new Piscina({
       filename: new URL('./block-worker.js', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
+      minThreads: this.workers,
+      maxThreads: this.workers,
       idleTimeout: 60_000,
       // A bounded heap makes V8 collect early instead of growing each worker toward its default limit.
-      ...(heapMB ? { resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: 8 } } : {}),
-    });
+      ...(this.heapMB ? { resourceLimits: { maxOldGenerationSizeMb: this.heapMB, maxYoungGenerationSizeMb: 8 } } : {}),
+    }));
   }
 
   async run(t: WorkerTask): Promise<WorkerResult> {
@@ -55,8 +61,8 @@ class ThreadPool implements TaskRunner {
     return (await this.pool.run(job)) as FeatureJobResult;
   }
 
-  close(): Promise<void> {
-    return this.pool.destroy();
+  async close(): Promise<void> {
+    await this.threads?.destroy();
   }
 }
 
