@@ -58,6 +58,8 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
 
   const workers = base.values.runtime.workers;
   const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(base.values) });
+  // Without a cache every record is computed: the threads load their modules while inputs are hashed.
+  if (!base.values.cache.enabled) runner.start();
   const outcomes = new Map<string, RecordOutcome>();
   const failed: BatchResult['failed'] = [];
   let next = 0;

@@ -22,6 +22,8 @@ export interface TaskRunner {
   run(t: WorkerTask): Promise<WorkerResult>;
   /** Feature jobs of stage 6 (no timeout: they are short and their input is already in memory). */
   runFeatures(job: FeatureJob): Promise<FeatureJobResult>;
+  /** Starts the threads now rather than with the first task, when work is certain to come. */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,10 @@ class ThreadPool implements TaskRunner {
     return (await this.pool.run(job)) as FeatureJobResult;
   }
 
+  start(): void {
+    void this.pool;
+  }
+
   async close(): Promise<void> {
     await this.threads?.destroy();
   }
@@ -76,6 +82,7 @@ class InlineRunner implements TaskRunner {
   async runFeatures(job: FeatureJob): Promise<FeatureJobResult> {
     return runFeatureJob(job);
   }
+  start(): void {}
   async close(): Promise<void> {}
 }
 
