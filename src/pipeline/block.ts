@@ -16,6 +16,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { bandSnrDb, computeSqis } from '../quality/sqi.js';
 import { levelOf, qualityLevels, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
+import { beatColumns } from './merge.js';
 import { processorFor, type TypeProcessor } from './processors.js';
 import type { BlockResult, ChannelPlan, WindowRow } from './types.js';
 
@@ -164,8 +165,8 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
     }
   });
   beatPos = beatPos.filter((p) => windows[windowOf(p)]!.mode !== 'skip');
-  const beats = { sample: Float64Array.from(beatPos), amplitude: new Float64Array(beatPos.length), level: new Uint8Array(beatPos.length) };
-  beatPos.forEach((p, i) => { beats.amplitude[i] = clean[p - s0]!; beats.level[i] = qualityLevels.indexOf(windows[windowOf(p)]!.level); });
+  const beats = beatColumns(beatPos.length);
+  beatPos.forEach((p, i) => { beats.sample[i] = p; beats.amplitude[i] = clean[p - s0]!; beats.level[i] = qualityLevels.indexOf(windows[windowOf(p)]!.level); });
   const validate = now() - t;
 
   // Report material: envelope bins and, at the record start, a display-resolution trace.

@@ -93,7 +93,8 @@ export function runFeatureJob(job: FeatureJob): FeatureJobResult {
   return { rows, warnings };
 }
 
-function beatTypes(ch: ChannelPlan): boolean {
+/** Whether the channel's type has beats, pulses or breaths (and so beat features and beats.csv rows). */
+export function beatTypes(ch: ChannelPlan): boolean {
   return ch.type === 'ecg' || ch.type === 'ppg' || ch.type === 'resp';
 }
 

@@ -24,11 +24,16 @@ function interner(): (s: string) => string {
   };
 }
 
+/** Columns for `n` beats. */
+export function beatColumns(n: number): Beats {
+  return { sample: new Float64Array(n), amplitude: new Float64Array(n), level: new Uint8Array(n) };
+}
+
 /** Beats of blocks in block order, joined; a beat within `refractory` samples of the previous kept one is dropped. */
 export function joinBeats(parts: readonly Beats[], refractory: number): Beats {
   let n = 0;
   for (const p of parts) n += p.sample.length;
-  const out: Beats = { sample: new Float64Array(n), amplitude: new Float64Array(n), level: new Uint8Array(n) };
+  const out = beatColumns(n);
   let k = 0, last = -Infinity;
   for (const p of parts) {
     for (let i = 0; i < p.sample.length; i++) {

@@ -17,6 +17,7 @@ import type { CheckpointStats } from '../runtime/checkpoint.js';
 import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
 import type { ChannelData } from './merge.js';
+import { beatTypes } from './features.js';
 
 export interface PackagedFiles {
   beats?: string;
@@ -54,8 +55,7 @@ function json(value: unknown): string {
 export async function writeSignalTables(channels: readonly ChannelData[], dir: string): Promise<SignalTables> {
   await mkdir(dir, { recursive: true });
   const files: SignalTables = { quality: join(dir, 'quality.csv') };
-  const hasBeats = channels.some((c) => c.plan.type === 'ecg' || c.plan.type === 'ppg' || c.plan.type === 'resp');
-  if (hasBeats) {
+  if (channels.some((c) => beatTypes(c.plan))) {
     files.beats = join(dir, 'beats.csv');
     const lines = function* (): Generator<string> {
       for (const c of channels) {

@@ -44,11 +44,12 @@ export function processorFor(type: SignalType, fs: number, cfg: Config): TypePro
   let sos: Sos | undefined, detector: BlockDetector | undefined;
   let templateSeconds: [number, number] = [0.25, 0.4], rateRange: [number, number] = [25, 250];
   switch (type) {
-    case 'ecg':
+    case 'ecg': {
       sos = ecgCleaningSos(fs, { lowHz: cfg.ecg.lowHz, highHz: cfg.ecg.highHz, order: cfg.ecg.order, powerline: cfg.ecg.powerlineHz });
       const refine = { fiducial: cfg.ecg.fiducial };
       detector = cfg.ecg.detector === 'pantompkins' ? panTompkinsDetector({ refine }) : new RPeakDetector({ refine });
       break;
+    }
     case 'ppg':
       sos = bandSos(cfg.ppg.lowHz, cfg.ppg.highHz, cfg.ppg.order, fs);
       detector = new PpgDetector({ bandHz: [cfg.ppg.lowHz, cfg.ppg.highHz] });

@@ -11,6 +11,7 @@ import type { TaskRunner } from '../runtime/pool.js';
 import type { Fault, WorkerResult } from '../runtime/block-worker.js';
 import { withRecovery, type RecoveryStats } from '../runtime/recovery.js';
 import type { SourceRef } from '../runtime/source.js';
+import { beatColumns } from './merge.js';
 import type { BlockTask } from './block.js';
 import type { BlockResult } from './types.js';
 
@@ -57,7 +58,7 @@ export function skippedBlock(task: BlockTask, reason: string): BlockResult {
     });
   }
   const bins = Math.ceil((b1 - b0) / task.binSamples);
-  return { channel: ch.index, block: task.block, windows, beats: { sample: new Float64Array(0), amplitude: new Float64Array(0), level: new Uint8Array(0) }, epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
+  return { channel: ch.index, block: task.block, windows, beats: beatColumns(0), epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
 }
 
 /** The simpler method tried after numerical trouble or exhausted retries: Pan-Tompkins for ECG. */

@@ -8,6 +8,7 @@
  * short (the subsample misjudged it) the window falls back to quickselect over a copy of itself,
  * as do short windows and windows holding NaN.
  */
+import { selectKth } from '../dsp/select.js';
 
 /** Every STRIDE-th sample forms the subsample the thresholds come from. */
 const STRIDE = 16;
@@ -57,28 +58,9 @@ export function tailScratch(n: number, qLow: number, qHigh: number): Tails {
   };
 }
 
-/** k-th smallest of a[lo..hi] by quickselect (Hoare partition, median of three), reordering that range around it. */
-function select(a: Float64Array, lo: number, hi: number, k: number): number {
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < a[lo]!) { const t = a[mid]!; a[mid] = a[lo]!; a[lo] = t; }
-    if (a[hi]! < a[lo]!) { const t = a[hi]!; a[hi] = a[lo]!; a[lo] = t; }
-    if (a[hi]! < a[mid]!) { const t = a[hi]!; a[hi] = a[mid]!; a[mid] = t; }
-    const pivot = a[mid]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
-    }
-    if (k <= j) hi = j; else if (k >= i) lo = i; else return a[k]!;
-  }
-  return a[k]!;
-}
-
 /** Value of rank k in a[0..len), interpolated towards rank k + 1 by frac (numpy's linear method); reorders a[0..len). */
 function interpolated(a: Float64Array, len: number, k: number, frac: number): number {
-  const lo = select(a, 0, len - 1, k);
+  const lo = selectKth(a, 0, len - 1, k);
   if (k + 1 >= len || frac === 0) return lo;
   // After the selection everything past k is >= a[k]: rank k + 1 is the smallest of them.
   let next = Infinity;
@@ -100,9 +82,9 @@ function setThresholds(x: Float64Array, t: Tails): void {
   for (let i = 0; i < n; i += STRIDE) sub[m++] = x[i]!;
   const rLow = Math.min(m - 1, Math.ceil((MARGIN * t.lowNeed * m) / n) + 2);
   const rHigh = Math.max(0, m - 1 - Math.ceil((MARGIN * t.highNeed * m) / n) - 2);
-  t.lowThreshold = select(sub, 0, m - 1, rLow);
+  t.lowThreshold = selectKth(sub, 0, m - 1, rLow);
   // The first selection split sub around rLow: the second one needs only the side holding rHigh.
-  t.highThreshold = rHigh >= rLow ? select(sub, rLow, m - 1, rHigh) : select(sub, 0, rLow, rHigh);
+  t.highThreshold = rHigh >= rLow ? selectKth(sub, rLow, m - 1, rHigh) : selectKth(sub, 0, rLow, rHigh);
 }
 
 /**

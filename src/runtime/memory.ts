@@ -11,11 +11,10 @@ export class MemoryMonitor {
   /** Times the scheduler held back work because RSS was over budget. */
   throttled = 0;
   private timer: NodeJS.Timeout | undefined;
-
-  constructor(readonly budgetBytes: number, private readonly intervalMs = 50) {}
-
   private lastRss = 0;
   private lastAt = -Infinity;
+
+  constructor(readonly budgetBytes: number, private readonly intervalMs = 50) {}
 
   /** Current RSS; a reading younger than a fifth of the interval is reused (each one is a /proc read). */
   sample(): number {

@@ -8,6 +8,7 @@
  * steady morphology is marked at the same wave beat after beat. A wide inverted ventricular beat in an
  * upright lead is thus marked at its negative extremum, and a lead whose polarity flips follows it.
  */
+import { selectKth } from '../dsp/select.js';
 
 export const FIDUCIALS = ['peak', 'upstroke', 'midpoint'] as const;
 
@@ -49,29 +50,11 @@ function baseline(x: ArrayLike<number>, a: number, b: number, tmp: Float64Array)
   let k = 0;
   for (let i = a; i <= b; i += step) tmp[k++] = x[i]!;
   const mid = k >> 1;
-  const hi = select(tmp, k, mid);
+  const hi = selectKth(tmp, 0, k - 1, mid);
   if (k % 2) return hi;
   let lo = tmp[0]!;
   for (let i = 1; i < mid; i++) if (tmp[i]! > lo) lo = tmp[i]!;
   return 0.5 * (lo + hi);
-}
-
-/** Hoare's quickselect: the k-th smallest of t[0..n), leaving smaller values in t[0..k). */
-function select(t: Float64Array, n: number, k: number): number {
-  let lo = 0, hi = n - 1;
-  while (lo < hi) {
-    const pivot = t[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (t[i]! < pivot) i++;
-      while (t[j]! > pivot) j--;
-      if (i <= j) { const v = t[i]!; t[i] = t[j]!; t[j] = v; i++; j--; }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return t[k]!;
 }
 
 /** Index in (e - w, e] where the central difference rises fastest towards the extremum e. */
