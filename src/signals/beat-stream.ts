@@ -12,6 +12,7 @@
  * one block plus its context plus one chunk.
  */
 import type { Recording, ChannelRef } from '../io/recording.js';
+import { checkFs } from './band.js';
 
 /** A beat detector that can run on a slice of the signal. */
 export interface BlockDetector {
@@ -31,7 +32,7 @@ export interface BlockOptions {
 interface Plan { block: number; context: number; refractory: number }
 
 function plan(detector: BlockDetector, fs: number, opts: BlockOptions): Plan {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
+  checkFs(fs);
   const bs = opts.blockSeconds ?? 60;
   const block = Math.round(bs * fs);
   const context = Math.ceil(detector.contextSeconds * fs);

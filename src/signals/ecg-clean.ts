@@ -12,6 +12,7 @@ import { iirnotch } from '../dsp/notch.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { SosFilter } from '../dsp/sosfilt.js';
 import type { Sos } from '../dsp/types.js';
+import { checkFs } from './band.js';
 
 export interface CleanEcgOptions {
   /** Highpass edge in Hz (0 for none). default: 0.5 */
@@ -28,7 +29,7 @@ export interface CleanEcgOptions {
 
 /** The second-order sections that `cleanEcg` applies (bandpass, then the notch section if any). */
 export function ecgCleaningSos(fs: number, opts: CleanEcgOptions = {}): Sos {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
+  checkFs(fs);
   const nyq = fs / 2;
   const order = opts.order ?? 2;
   if (!Number.isInteger(order) || order < 1) throw new RangeError(`order must be a positive integer, got ${order}`);

@@ -33,6 +33,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import type { Sos } from '../dsp/types.js';
 import { refinePeaks, type RefineOptions } from './peak-refine.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
+import { checkBand } from './band.js';
 
 export interface DetectRPeaksOptions {
   /** Passband of the detection signal in Hz (upper edge limited to 0.45 fs). default: [5, 20] */
@@ -105,8 +106,7 @@ export class RPeakDetector implements BlockDetector {
       prematureRatio: opts.prematureRatio ?? 0.7,
       prematureScore: opts.prematureScore ?? 0.5,
     };
-    const [lo, hi] = this.o.band;
-    if (!(lo > 0) || !(hi > lo)) throw new RangeError(`bandHz must be [low, high] with 0 < low < high, got [${lo}, ${hi}]`);
+    checkBand(this.o.band);
     for (const k of ['qrsSeconds', 'beatSeconds', 'refractorySeconds'] as const) {
       if (!(this.o[k] > 0)) throw new RangeError(`${k} must be positive, got ${this.o[k]}`);
     }

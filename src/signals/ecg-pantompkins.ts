@@ -17,6 +17,7 @@ import { butter } from '../dsp/iir-design.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { refinePeaks, type RefineOptions } from './peak-refine.js';
 import type { BlockDetector } from './beat-stream.js';
+import { checkFs } from './band.js';
 
 /** Largest value of |v| over [a, b]. */
 function absMax(v: Float64Array, a: number, b: number): number {
@@ -35,7 +36,7 @@ export interface PanTompkinsOptions {
 
 /** Beats of `x` (sampled at `fs` Hz) by Pan-Tompkins; sample indices of the R peaks, increasing. */
 export function panTompkins(x: ArrayLike<number>, fs: number, opts: PanTompkinsOptions = {}): Int32Array {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
+  checkFs(fs);
   if (fs < 40) throw new RangeError(`fs must be at least 40 Hz for the 5-15 Hz band, got ${fs}`);
   const input = x instanceof Float64Array ? x : Float64Array.from(x);
   const n = input.length;

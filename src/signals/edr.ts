@@ -13,6 +13,7 @@
  *    noisy sample.
  */
 import { CubicSpline } from '../dsp/interpolate.js';
+import { checkFs } from './band.js';
 
 export interface EdrOptions {
   /** Per-beat measure, see above. default: 'amplitude' */
@@ -35,7 +36,7 @@ export interface Edr {
  * With fewer than 2 R peaks there is nothing to interpolate and both arrays are empty.
  */
 export function edr(ecg: ArrayLike<number>, fs: number, rpeaks: ArrayLike<number>, opts: EdrOptions = {}): Edr {
-  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
+  checkFs(fs);
   const method = opts.method ?? 'amplitude';
   if (method !== 'amplitude' && method !== 'area') throw new RangeError(`method must be 'amplitude' or 'area', got '${String(method)}'`);
   const qrsS = opts.qrsSeconds ?? 0.05;

@@ -39,7 +39,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
-import { checkFs, bandpassSos } from './band.js';
+import { checkBand, checkFs, bandpassSos } from './band.js';
 
 export interface CleanPpgOptions {
   /** Passband in Hz; the upper edge is lowered to 0.45 fs when fs is too low for it. default: [0.5, 8] */
@@ -162,8 +162,7 @@ export class PpgDetector implements BlockDetector {
       lightHz: opts.lightHz ?? 12,
       refineSeconds: opts.refineSeconds ?? 0.1,
     };
-    const [lo, hi] = this.o.band;
-    if (!(lo > 0) || !(hi > lo)) throw new RangeError(`bandHz must be [low, high] with 0 < low < high, got [${lo}, ${hi}]`);
+    checkBand(this.o.band);
     for (const k of ['peakSeconds', 'beatSeconds', 'refractorySeconds', 'lightHz'] as const) {
       if (!(this.o[k] > 0) || !Number.isFinite(this.o[k])) throw new RangeError(`${k} must be a positive number, got ${this.o[k]}`);
     }
