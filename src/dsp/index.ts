@@ -21,6 +21,7 @@ export { hilbert, envelope } from './hilbert.js';
 export { welch, periodogram, type WelchOptions, type PeriodogramOptions, type Spectrum } from './spectral.js';
 export { lombscargle, lombscargleComplex, type LombScargleOptions } from './lombscargle.js';
 export { lombscargleGrid } from './lombscargle-grid.js';
+export { lombscargleGridFast } from './lombscargle-fast.js';
 export { findPeaks, peakProminences, peakWidths, type FindPeaksOptions, type FindPeaksResult, type PeakCondition } from './peaks.js';
 export { mean, variance, std, skewness, kurtosis, percentile, median, rms, Welford } from './stats.js';
 export { CubicSpline, interpLinear } from './interpolate.js';

@@ -26,8 +26,10 @@ export class CubicSpline {
     const n = x.length;
     if (y.length !== n) throw new RangeError(`x and y must have the same length, got ${n} and ${y.length}`);
     if (n < 2) throw new RangeError(`a spline needs at least 2 points, got ${n}`);
-    this.x = Float64Array.from(x);
-    this.y = Float64Array.from(y);
+    // Float64Array knots are kept, not copied (a week of beats is millions of them): callers must
+    // not change them while the spline is in use.
+    this.x = x instanceof Float64Array ? x : Float64Array.from(x);
+    this.y = y instanceof Float64Array ? y : Float64Array.from(y);
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(this.x[i]!) || !Number.isFinite(this.y[i]!)) {
         throw new RangeError(`x and y must be finite, got (${this.x[i]}, ${this.y[i]}) at index ${i}`);
@@ -124,30 +126,30 @@ function notAKnotSlopes(x: Float64Array, y: Float64Array): Float64Array {
     s[2] = m[1]! + c * h[1]!;
     return s;
   }
-  // Tridiagonal system: sub (a), diagonal (b), super (c), right-hand side (r).
-  const a = new Float64Array(n), b = new Float64Array(n), c = new Float64Array(n), r = new Float64Array(n);
+  // Tridiagonal system: diagonal (b) and right-hand side (r) are stored; the sub-diagonal is h[i]
+  // (dn in the last row) and the super-diagonal h[i-1] (d0 in the first row), read from h, so a
+  // series of a million beats needs two arrays fewer. The solution overwrites r.
+  const b = new Float64Array(n), r = s;
   const d0 = h[0]! + h[1]!;
   b[0] = h[1]!;
-  c[0] = d0;
   r[0] = ((h[0]! + 2 * d0) * h[1]! * m[0]! + h[0]! * h[0]! * m[1]!) / d0;
   for (let i = 1; i < n - 1; i++) {
-    a[i] = h[i]!;
     b[i] = 2 * (h[i - 1]! + h[i]!);
-    c[i] = h[i - 1]!;
     r[i] = 3 * (h[i]! * m[i - 1]! + h[i - 1]! * m[i]!);
   }
   const hl = h[n - 2]!, hp = h[n - 3]!, dn = hl + hp;
-  a[n - 1] = dn;
   b[n - 1] = hp;
   r[n - 1] = (hl * hl * m[n - 3]! + (2 * dn + hl) * hp * m[n - 2]!) / dn;
+  const sub = (i: number) => (i === n - 1 ? dn : h[i]!);
+  const sup = (i: number) => (i === 0 ? d0 : h[i - 1]!);
   // Forward elimination, then back substitution.
   for (let i = 1; i < n; i++) {
-    const w = a[i]! / b[i - 1]!;
-    b[i] = b[i]! - w * c[i - 1]!;
+    const w = sub(i) / b[i - 1]!;
+    b[i] = b[i]! - w * sup(i - 1);
     r[i] = r[i]! - w * r[i - 1]!;
   }
   s[n - 1] = r[n - 1]! / b[n - 1]!;
-  for (let i = n - 2; i >= 0; i--) s[i] = (r[i]! - c[i]! * s[i + 1]!) / b[i]!;
+  for (let i = n - 2; i >= 0; i--) s[i] = (r[i]! - sup(i) * s[i + 1]!) / b[i]!;
   return s;
 }
 

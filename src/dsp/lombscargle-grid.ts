@@ -82,12 +82,15 @@ function gridSums(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: nu
   return acc;
 }
 
-export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: number, count: number, opts: GridOptions = {}): Float64Array {
+/**
+ * Checks the arguments of a grid periodogram and returns the 1/n-weighted mean of y and its mean
+ * square (centred when `floating`): shared by lombscargleGrid and lombscargleGridFast.
+ */
+export function gridMoments(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: number, count: number, floating: boolean): { Y: number; YY: number } {
   const n = x.length;
   if (n === 0 || y.length !== n) throw new RangeError(`x and y must be non-empty and of equal length, got ${n} and ${y.length}`);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
   if (!Number.isFinite(w0) || !Number.isFinite(dw)) throw new RangeError(`w0 and dw must be finite, got ${w0} and ${dw}`);
-  const floating = opts.floatingMean ?? false;
   const inv = 1 / n;
   let Y = 0, YY = 0;
   for (let i = 0; i < n; i++) {
@@ -96,8 +99,18 @@ export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: 
     Y += v * inv; YY += v * v * inv;
   }
   if (floating) YY -= Y * Y;
-  // Raw sums in the loop; the 1/n weights are applied once per frequency here.
-  const acc = gridSums(x, y, w0, dw, count);
+  return { Y, YY };
+}
+
+/**
+ * Power at every frequency from its six raw sums over n samples, interleaved in `acc` as
+ * [C, S, CC, CS, YC, YS] at 6k .. 6k+5 (however they were obtained); Y and YY from gridMoments.
+ */
+export function finishGrid(acc: Float64Array, n: number, Y: number, YY: number, opts: GridOptions): Float64Array {
+  const floating = opts.floatingMean ?? false;
+  const count = acc.length / SUMS;
+  const inv = 1 / n;
+  // The sums are raw; the 1/n weights are applied once per frequency here.
   const p = new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const j = SUMS * k;
@@ -120,4 +133,9 @@ export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: 
   const scale = opts.normalize ? 0.5 / YY : n / 4;
   for (let k = 0; k < count; k++) p[k]! *= scale;
   return p;
+}
+
+export function lombscargleGrid(x: ArrayLike<number>, y: ArrayLike<number>, w0: number, dw: number, count: number, opts: GridOptions = {}): Float64Array {
+  const { Y, YY } = gridMoments(x, y, w0, dw, count, opts.floatingMean ?? false);
+  return finishGrid(gridSums(x, y, w0, dw, count), x.length, Y, YY, opts);
 }

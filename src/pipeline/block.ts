@@ -13,6 +13,7 @@
 import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
+import { selectKth } from '../dsp/select.js';
 import { bandSnrDb, computeSqis } from '../quality/sqi.js';
 import { levelOf, qualityLevels, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
@@ -42,34 +43,54 @@ const TEMPLATE_FLOOR = 0.3;
 /** Beats taken into the template median at most (evenly spaced). */
 const TEMPLATE_BEATS = 64;
 
-function pearson(a: Float64Array, ao: number, b: Float64Array, n: number): number {
-  let sa = 0, sb = 0;
-  for (let i = 0; i < n; i++) { sa += a[ao + i]!; sb += b[i]!; }
-  const ma = sa / n, mb = sb / n;
-  let num = 0, da = 0, db = 0;
+/**
+ * Pearson correlation of a[ao..ao+n) with a template given centred (tc = template - its mean) with
+ * its sum of squares tss: the template's share of the two-pass formula is computed once per block.
+ */
+function correlation(a: Float64Array, ao: number, tc: Float64Array, tss: number, n: number): number {
+  let sa = 0;
+  for (let i = 0; i < n; i++) sa += a[ao + i]!;
+  const ma = sa / n;
+  let num = 0, da = 0;
   for (let i = 0; i < n; i++) {
-    const x = a[ao + i]! - ma, y = b[i]! - mb;
-    num += x * y; da += x * x; db += y * y;
+    const x = a[ao + i]! - ma;
+    num += x * tc[i]!; da += x * x;
   }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
+  return da > 0 && tss > 0 ? num / Math.sqrt(da * tss) : 0;
+}
+
+/** Median of a[0..m), reordering it (quickselect: the template needs a median per sample offset). */
+function medianInPlace(a: Float64Array, m: number): number {
+  const k = m >> 1;
+  const hi = selectKth(a, 0, m - 1, k);
+  if (m % 2) return hi;
+  let lo = a[0]!;
+  for (let i = 1; i < k; i++) if (a[i]! > lo) lo = a[i]!;
+  return 0.5 * (lo + hi);
 }
 
 /** Median beat of the block and each beat's correlation with it (NaN where the window does not fit). */
-function templateCorrelations(clean: Float64Array, beats: number[], pre: number, post: number): Float64Array {
+function templateCorrelations(clean: Float64Array, beats: readonly number[], pre: number, post: number): Float64Array {
   const len = pre + post + 1;
   const corr = new Float64Array(beats.length).fill(NaN);
-  const usable = beats.map((p, i) => [p, i] as const).filter(([p]) => p - pre >= 0 && p + post < clean.length);
-  if (usable.length < 3) return corr;
-  const step = Math.max(1, Math.floor(usable.length / TEMPLATE_BEATS));
-  const picked = usable.filter((_, k) => k % step === 0);
-  const template = new Float64Array(len), col = new Float64Array(picked.length);
+  let first = 0, end = beats.length;
+  while (first < end && beats[first]! - pre < 0) first++;
+  while (end > first && beats[end - 1]! + post >= clean.length) end--;
+  const usable = end - first;
+  if (usable < 3) return corr;
+  const step = Math.max(1, Math.floor(usable / TEMPLATE_BEATS));
+  const picked = Math.ceil(usable / step);
+  const template = new Float64Array(len), col = new Float64Array(picked);
   for (let j = 0; j < len; j++) {
-    for (let k = 0; k < picked.length; k++) col[k] = clean[picked[k]![0] - pre + j]!;
-    col.sort();
-    const m = col.length;
-    template[j] = m % 2 ? col[(m - 1) >> 1]! : 0.5 * (col[m / 2 - 1]! + col[m / 2]!);
+    for (let k = 0; k < picked; k++) col[k] = clean[beats[first + k * step]! - pre + j]!;
+    template[j] = medianInPlace(col, picked);
   }
-  for (const [p, i] of usable) corr[i] = pearson(clean, p - pre, template, len);
+  let sum = 0;
+  for (let j = 0; j < len; j++) sum += template[j]!;
+  const mean = sum / len;
+  let tss = 0;
+  for (let j = 0; j < len; j++) { const y = template[j]! - mean; template[j] = y; tss += y * y; }
+  for (let i = first; i < end; i++) corr[i] = correlation(clean, beats[i]! - pre, template, tss, len);
   return corr;
 }
 

@@ -54,8 +54,10 @@ function segmentBase(s: Segment): FeatureRow {
 }
 
 function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: Uint8Array, lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
-  const rr: number[] = [];
-  for (let i = lo + 1; i < hi; i++) if (valid[i]) rr.push(((beats[i]! - beats[i - 1]!) / ch.fs) * 1000);
+  let count = 0;
+  for (let i = lo + 1; i < hi; i++) count += valid[i]!;
+  const rr = new Float64Array(count);
+  for (let i = lo + 1, k = 0; i < hi; i++) if (valid[i]) rr[k++] = ((beats[i]! - beats[i - 1]!) / ch.fs) * 1000;
   const row: FeatureRow = { ...segmentBase(seg), beats: hi - lo, intervals: rr.length };
   if (ch.type === 'resp') {
     const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
@@ -64,7 +66,7 @@ function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: U
     row.breath_interval_cv = sd / mean;
     return row;
   }
-  const corrected = correctRR(Float64Array.from(rr));
+  const corrected = correctRR(rr);
   row.artefacts = corrected.flags.reduce((a, f) => a + (f === 'normal' ? 0 : 1), 0);
   row.hr_mean = rr.length ? 60_000 / (rr.reduce((a, v) => a + v, 0) / rr.length) : NaN;
   if (corrected.nn.length < MIN_INTERVALS) {

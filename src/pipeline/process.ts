@@ -170,8 +170,11 @@ export interface FinishOptions {
   progress?: (stage: StageName, fraction: number) => void;
 }
 
-/** Merges block results (in any order) and runs stages 5-8. */
-export async function finishRecord(plan: RecordPlan, results: readonly BlockResult[], opts: FinishOptions): Promise<RecordResult> {
+/**
+ * Merges block results (in any order) and runs stages 5-8. `results` is consumed: it is emptied
+ * once merged, so that on a long record the blocks' copies are freed before the feature stage.
+ */
+export async function finishRecord(plan: RecordPlan, results: BlockResult[], opts: FinishOptions): Promise<RecordResult> {
   const cfg = plan.config.values;
   const progress = opts.progress ?? (() => undefined);
   const stages: StageReport[] = [{ stage: 'ingest', seconds: plan.ingestSeconds, counts: { channels: plan.ingest.channels.length, blocks: plan.ingest.plan.blocks, samples: plan.ingest.channels.reduce((a, c) => a + c.samples, 0) }, warnings: plan.ingest.warnings }];
@@ -179,6 +182,7 @@ export async function finishRecord(plan: RecordPlan, results: readonly BlockResu
     const refractory = Math.round((processorFor(ch.type, ch.fs, cfg).detector?.refractorySeconds ?? 0) * ch.fs);
     return mergeChannel(ch, results.filter((r) => r.channel === ch.index), refractory);
   });
+  results.length = 0;
   // Stages 2-4 run interleaved inside each block task; their reports split the block time by measured share.
   const sums = channels.reduce((a, c) => ({ screen: a.screen + c.timings.screen, process: a.process + c.timings.process, validate: a.validate + c.timings.validate }), { screen: 0, process: 0, validate: 0 });
   const total = sums.screen + sums.process + sums.validate || 1;

@@ -60,9 +60,9 @@ export function heartRate(peaks: ArrayLike<number>, fs: number): Float64Array {
   return rr;
 }
 
-/** Quantile with linear interpolation between order statistics (numpy's default) of sorted s. */
-function quantile(s: Float64Array, q: number): number {
-  const pos = q * (s.length - 1);
+/** Quantile with linear interpolation between order statistics (numpy's default) of sorted s[0..len). */
+function quantile(s: Float64Array, len: number, q: number): number {
+  const pos = q * (len - 1);
   const lo = Math.floor(pos), hi = Math.ceil(pos);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
@@ -79,16 +79,26 @@ function lowerBound(s: Float64Array, len: number, v: number): number {
 
 /**
  * For each i, the statistic `f` of sorted v over the centred window of `w` beats (clipped at the
- * ends). The window is kept sorted as it slides (one removal and one insertion per step, each a
- * binary search and a block move), so a day of beats costs milliseconds, not a sort per beat.
+ * ends). The window is kept sorted as it slides: where one value leaves and one enters, the gap
+ * left by the old value moves towards the new one's place (a single short shift), so a day of
+ * beats costs milliseconds, not a sort per beat.
  */
-function rolling(v: Float64Array, w: number, f: (sorted: Float64Array) => number): Float64Array {
+export function rolling(v: Float64Array, w: number, f: (sorted: Float64Array, len: number) => number, out: Float64Array = new Float64Array(v.length)): Float64Array {
   const n = v.length, h = Math.floor(w / 2);
-  const out = new Float64Array(n);
   const s = new Float64Array(Math.min(n, 2 * h + 1));
   let len = 0, a = 0, b = 0;
   for (let i = 0; i < n; i++) {
     const na = Math.max(0, i - h), nb = Math.min(n, i + h + 1);
+    for (; a < na && b < nb; a++, b++) {
+      const old = v[a]!, val = v[b]!;
+      let at = lowerBound(s, len, old);
+      if (val > old) {
+        for (; at + 1 < len && s[at + 1]! < val; at++) s[at] = s[at + 1]!;
+      } else {
+        for (; at > 0 && s[at - 1]! > val; at--) s[at] = s[at - 1]!;
+      }
+      s[at] = val;
+    }
     for (; b < nb; b++) {
       const at = lowerBound(s, len, v[b]!);
       s.copyWithin(at + 1, at, len);
@@ -100,20 +110,21 @@ function rolling(v: Float64Array, w: number, f: (sorted: Float64Array) => number
       s.copyWithin(at, at + 1, len);
       len--;
     }
-    out[i] = f(s.subarray(0, len));
+    out[i] = f(s, len);
   }
   return out;
 }
 
-const quartileDeviation = (s: Float64Array): number => (quantile(s, 0.75) - quantile(s, 0.25)) / 2;
-const med = (s: Float64Array): number => quantile(s, 0.5);
+const quartileDeviation = (s: Float64Array, len: number): number => (quantile(s, len, 0.75) - quantile(s, len, 0.25)) / 2;
+const med = (s: Float64Array, len: number): number => quantile(s, len, 0.5);
 
 /** Classifies every interval of `rr` (any unit) and returns the corrected NN series. */
 export function correctRR(rr: ArrayLike<number>, opts: CorrectRROptions = {}): CorrectedRR {
   const alpha = opts.alpha ?? 5.2, c1 = opts.c1 ?? 0.13, c2 = opts.c2 ?? 0.17;
   const win = opts.window ?? 91, mwin = opts.medianWindow ?? 11;
   const n = rr.length;
-  const x = Float64Array.from(rr);
+  // Only read: a Float64Array input is used as it is (a record-level series has millions of values).
+  const x = rr instanceof Float64Array ? rr : Float64Array.from(rr);
   for (let i = 0; i < n; i++) if (!(x[i]! > 0)) throw new RangeError(`rr[${i}] must be a positive interval, got ${x[i]}`);
   const flags: RRFlag[] = new Array<RRFlag>(n).fill('normal');
   if (n >= 4) classify(x, flags, alpha, c1, c2, win, mwin);
@@ -128,21 +139,23 @@ function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c
   for (let i = 1; i < n; i++) { d[i] = x[i]! - x[i - 1]!; sum += d[i]!; }
   d[0] = sum / (n - 1);
   // Arrays are reused where a value is not needed again: a long record has millions of intervals.
+  // dRR is normalised in place, then the array of its threshold holds that of mRR.
   const abs = new Float64Array(n);
   for (let i = 0; i < n; i++) abs[i] = Math.abs(d[i]!);
-  const th1 = rolling(abs, win, quartileDeviation);
-  for (let i = 0; i < n; i++) th1[i]! *= alpha;
+  const th = rolling(abs, win, quartileDeviation);
+  for (let i = 0; i < n; i++) {
+    const t = th[i]! * alpha;
+    d[i] = t > 0 ? d[i]! / t : 0;
+  }
   const medRR = rolling(x, mwin, med);
   const m = new Float64Array(n);
   for (let i = 0; i < n; i++) { const v = x[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
-  const th2 = rolling(abs, win, quartileDeviation);
-  for (let i = 0; i < n; i++) th2[i]! *= alpha;
-  // Normalised dRR and mRR, in place of dRR and mRR.
-  const dn = d, mn = m;
+  const th2 = rolling(abs, win, quartileDeviation, th);
   for (let i = 0; i < n; i++) {
-    dn[i] = th1[i]! > 0 ? d[i]! / th1[i]! : 0;
-    mn[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
+    th2[i]! *= alpha;
+    m[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
   }
+  const dn = d, mn = m;
   // Neighbouring normalised differences, reflected at the ends.
   const at = (i: number): number => dn[i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i]!;
 
@@ -207,5 +220,5 @@ function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
         nn[k++] = normalNear(i);
     }
   }
-  return { nn: nn.slice(0, k), flags, corrected: corr.slice(0, k), counts };
+  return { nn: k === nn.length ? nn : nn.slice(0, k), flags, corrected: k === corr.length ? corr : corr.slice(0, k), counts };
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hrvFrequency, resampleTachogram } from '../../src/features/hrv-frequency.js';
+import { beatTimes, hrvFrequency, lombDensity, resampleTachogram } from '../../src/features/hrv-frequency.js';
+import { lombscargleGrid } from '../../src/dsp/lombscargle-grid.js';
+import { seededRandom } from '../../src/signals/random.js';
 import { needShared } from '../helpers/shared.js';
 import { LONG, HRVA, loadNpy, loadText, relClose } from '../helpers/hrv-data.js';
 
@@ -104,4 +106,18 @@ test('hrvFrequency rejects invalid options with messages naming them', () => {
     [{ noverlap: 5000 }, /noverlap/],
   ];
   for (const [opts, re] of cases) assert.throws(() => hrvFrequency(nn, opts), (e: unknown) => e instanceof RangeError && re.test(e.message), re.source);
+});
+
+test('lombDensity of a day of beats (fast sums) stays within 1e-8 of the exact sums at every frequency', () => {
+  const rand = seededRandom(7);
+  const nn = Float64Array.from({ length: 8000 }, (_, i) => 800 + 60 * Math.sin(i / 9) + 30 * Math.sin(i / 3.1) + 20 * (rand() - 0.5));
+  const t = beatTimes(nn);
+  const { p } = lombDensity(t, nn, 0.4, 1024);
+  let mu = 0;
+  for (const v of nn) mu += v / nn.length;
+  const dw = (2 * Math.PI * 0.4) / 1024;
+  const exact = lombscargleGrid(t, nn.map((v) => v - mu), dw, dw, 1024, { floatingMean: true });
+  const scale = (2 * ((t[t.length - 1]! - t[0]!) * nn.length) / (nn.length - 1)) / nn.length;
+  const peak = Math.max(...exact) * scale;
+  for (let k = 0; k < 1024; k++) assert.ok(Math.abs(p[k]! - exact[k]! * scale) <= 1e-8 * peak, `frequency ${k}: ${p[k]} vs ${exact[k]! * scale}`);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correctRR, heartRate, rrIntervals } from '../../src/signals/rr-correct.js';
+import { correctRR, heartRate, rolling, rrIntervals } from '../../src/signals/rr-correct.js';
 import { seededRandom } from '../../src/signals/random.js';
 
 /** A plausible RR series in s: 0.85 s mean, respiratory sinus arrhythmia and AR(1) variability. */
@@ -66,3 +66,17 @@ test('heartRate and rrIntervals convert beat samples to bpm and seconds', () => 
   assert.throws(() => heartRate([10, 10], 250), /increasing/);
   assert.throws(() => rrIntervals([0, 1], 0), /fs/);
 });
+
+for (const [n, w] of [[500, 91], [500, 11], [60, 91], [7, 11]] as const) {
+  test(`rolling gives each centred window's statistic as a sort of that window would (${n} values, window ${w})`, () => {
+    const rand = seededRandom(n * w);
+    // Few distinct values, so that windows hold many ties.
+    const v = Float64Array.from({ length: n }, () => Math.round(rand() * 20));
+    const h = Math.floor(w / 2);
+    const got = rolling(v, w, (s, len) => s[0]! + 1000 * s[len >> 1]! + 1e6 * s[len - 1]! + 1e9 * len);
+    for (let i = 0; i < n; i++) {
+      const s = v.slice(Math.max(0, i - h), Math.min(n, i + h + 1)).sort();
+      assert.equal(got[i], s[0]! + 1000 * s[s.length >> 1]! + 1e6 * s[s.length - 1]! + 1e9 * s.length, `window at ${i}`);
+    }
+  });
+}
