@@ -114,17 +114,43 @@ function decimateForDisplay(x: Float64Array, from: number, to: number, stride: n
 /** The raw samples a block needs: its own range [b0, b1) plus context, starting at s0. */
 export interface BlockInput { x: Float64Array; s0: number; b0: number; b1: number }
 
+/**
+ * Sample buffers of blocks read and not yet computed, for reuse: a block is minutes of samples,
+ * and a fresh array per block leaves megabytes of garbage per block for the collector (tens of
+ * megabytes per thread between collections). Reads may overlap, so each block owns its buffer
+ * from readBlock until releaseBlock.
+ */
+const freeInputs: Float64Array[] = [];
+/** Buffers kept for reuse per thread (blocks in flight on one thread rarely exceed this). */
+const FREE_INPUTS = 4;
+
 export async function readBlock(rec: Recording, task: BlockTask, proc: TypeProcessor): Promise<BlockInput> {
   const ch = task.channel, n = ch.samples;
   const b0 = task.block * task.blockSamples, b1 = Math.min(n, b0 + task.blockSamples);
   const s0 = Math.max(0, b0 - proc.contextSamples), s1 = Math.min(n, b1 + proc.contextSamples);
-  const [x] = (await rec.read(ch.index, s0, s1)) as Float64Array[];
-  return { x: x!, s0, b0, b1 };
+  let buf = freeInputs.pop();
+  if (!buf || buf.length < s1 - s0) buf = new Float64Array(task.blockSamples + 2 * proc.contextSamples);
+  const x = buf.subarray(0, s1 - s0);
+  await rec.read(ch.index, s0, s1, { out: [x] });
+  return { x, s0, b0, b1 };
+}
+
+/** Returns a block's sample buffer for reuse once nothing refers to it any more. */
+export function releaseBlock(input: BlockInput): void {
+  if (freeInputs.length < FREE_INPUTS) freeInputs.push(new Float64Array(input.x.buffer));
 }
 
 export async function runBlock(rec: Recording, task: BlockTask, proc: TypeProcessor = processorFor(task.channel.type, task.channel.fs, task.config)): Promise<BlockResult> {
-  return computeBlock(await readBlock(rec, task, proc), task, proc);
+  const input = await readBlock(rec, task, proc);
+  try {
+    return computeBlock(input, task, proc);
+  } finally {
+    releaseBlock(input);
+  }
 }
+
+/** The cleaned samples of the block being computed (computeBlock runs start to end without yielding). */
+let cleanScratch = new Float64Array(0);
 
 /** Stages 2-4 on samples already read. */
 export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
@@ -148,7 +174,8 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Stage 3: cleaning and detection.
   t = now();
   const allSkipped = windows.every((w) => w.mode === 'skip');
-  const clean = proc.sos && !allSkipped ? sosfiltfilt(proc.sos, x) : x;
+  if (proc.sos && !allSkipped && cleanScratch.length < x.length) cleanScratch = new Float64Array(x.length);
+  const clean = proc.sos && !allSkipped ? sosfiltfilt(proc.sos, x, { out: cleanScratch.subarray(0, x.length) }) : x;
   const windowOf = (p: number) => Math.min(windows.length - 1, Math.floor((p - b0) / win));
   let beatPos: number[] = [];
   if (proc.detector && !allSkipped) {

@@ -144,10 +144,17 @@ export function recordFeaturesOf(row: FeatureRow): Record<string, number> {
 /** Stage 6 for every channel: segment rows, record-level figures and warnings. */
 export interface ChannelFeatures { perChannel: FeatureRow[][]; recordFeatures: Record<string, number>[]; warnings: string[] }
 
-/** Runs the feature jobs of all channels on `runner` (two jobs per worker per channel) and assembles them in order. */
+/**
+ * Segment jobs per worker and channel: several, so that the threads finish together although a
+ * thread's first jobs run slower (its feature code is not compiled yet) and the record-level job
+ * takes one thread for a while.
+ */
+const JOBS_PER_WORKER = 6;
+
+/** Runs the feature jobs of all channels on `runner` and assembles them in order. */
 export async function extractFeatures(channels: readonly ChannelData[], segments: readonly Segment[][], cfg: Config, runner: TaskRunner): Promise<ChannelFeatures> {
   const warnings: string[] = [];
-  const groups = Math.max(1, runner.workers * 2);
+  const groups = Math.max(1, runner.workers * JOBS_PER_WORKER);
   const jobs = channels.map((c, i) => featureJobs(c.plan, segments[i]!, Int32Array.from(c.beats.sample), c.windows, cfg, groups));
   const done = await Promise.all(jobs.map((js) => Promise.all(js.map((j) => runner.runFeatures(j)))));
   const perChannel = channels.map((c, i) => {

@@ -6,7 +6,7 @@
  * 'nan' (a numerical failure).
  */
 import { createHash } from 'node:crypto';
-import { computeBlock, readBlock, type BlockTask } from '../pipeline/block.js';
+import { computeBlock, readBlock, releaseBlock, type BlockTask } from '../pipeline/block.js';
 import { processorFor } from '../pipeline/processors.js';
 import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
 import type { BlockResult } from '../pipeline/types.js';
@@ -62,17 +62,21 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
   }
   const proc = processorFor(task.channel.type, task.channel.fs, task.config);
   const input = await readBlock(await sources.get(source), task, proc);
-  if (!cache) return { result: computeBlock(input, task, proc), cacheHit: false, ms: performance.now() - t0 };
-  const c = cacheFor(cache);
-  const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
-  const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
-  const before = { ...c.stats };
-  const hit = await c.get<BlockResult>(key);
-  if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0, cacheStats: statsSince(before, c.stats) };
-  const result = computeBlock(input, task, proc);
-  const ms = performance.now() - t0;
-  await c.set(key, result, ms);
-  return { result, cacheHit: false, ms, cacheStats: statsSince(before, c.stats) };
+  try {
+    if (!cache) return { result: computeBlock(input, task, proc), cacheHit: false, ms: performance.now() - t0 };
+    const c = cacheFor(cache);
+    const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
+    const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
+    const before = { ...c.stats };
+    const hit = await c.get<BlockResult>(key);
+    if (hit) return { result: hit, cacheHit: true, ms: performance.now() - t0, cacheStats: statsSince(before, c.stats) };
+    const result = computeBlock(input, task, proc);
+    const ms = performance.now() - t0;
+    await c.set(key, result, ms);
+    return { result, cacheHit: false, ms, cacheStats: statsSince(before, c.stats) };
+  } finally {
+    releaseBlock(input);
+  }
 }
 
 /** Worker entry: block tasks and feature jobs share one pool. */

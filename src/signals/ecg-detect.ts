@@ -89,6 +89,8 @@ export class RPeakDetector implements BlockDetector {
   private sosFs = 0;
   /** Scratch reused across slices: padded energy, candidate positions and scores. */
   private energy = new Float64Array(0);
+  /** Detection-band signal of the slice (a block of minutes: reused, not reallocated per block). */
+  private band = new Float64Array(0);
   private cPos = new Int32Array(0);
   private cScore = new Float64Array(0);
 
@@ -133,7 +135,8 @@ export class RPeakDetector implements BlockDetector {
     const o = this.o;
     const hq = Math.max(1, Math.round((o.qrsSeconds * fs) / 2));
     const hb = Math.max(hq + 1, Math.round((o.beatSeconds * fs) / 2));
-    const y = sosfiltfilt(this.bandSos(fs), x);
+    if (this.band.length < m) this.band = new Float64Array(m);
+    const y = sosfiltfilt(this.bandSos(fs), x, { out: this.band.subarray(0, m) });
 
     // Energy, zero-padded by hb + 1 on both sides so that the window sums below need no edge tests.
     const off = hb + 1;
