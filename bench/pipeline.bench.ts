@@ -7,7 +7,7 @@
  *  - Big: a WFDB format-16 record over 10 GB (16 channels, copies of record 100), processed with
  *    the default settings: wall time and peak RSS. Skipped with VITALDSP_BENCH_QUICK=1.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,17 @@ function run(input: string, out: string, set: string[]): Run {
   const name = input.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
   const m = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as { run: { peakRssMB: number; workers: number; cache: { hitRate: number } | null }; stages: { stage: string; counts: Record<string, number> }[] };
   return { wall, rssMB: m.run.peakRssMB, hitRate: m.run.cache?.hitRate ?? 0, beats: m.stages.find((s) => s.stage === 'process')!.counts['beats']!, workers: m.run.workers };
+}
+
+/** Two runs side by side in their own processes: the wall time of each. */
+async function runPair(input: string, outs: [string, string], set: string[]): Promise<number[]> {
+  return Promise.all(outs.map(async (out) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [cli, 'process', input, '--out', out, '--quiet', ...set.flatMap((s) => ['--set', s])], { stdio: 'ignore' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`process failed with code ${code}`);
+    return (performance.now() - t0) / 1000;
+  }));
 }
 
 async function holter24(dir: string): Promise<string> {
@@ -87,6 +98,13 @@ export default async function (): Promise<void> {
     row('2 workers, cache cold', cold);
     row('2 workers, cache warm', warm);
     console.log(`  speed-up 2 workers over 1: ${(one.wall / two.wall).toFixed(2)}x; warm cache over cold: ${(cold.wall / warm.wall).toFixed(2)}x`);
+    // What two cores give at most: two independent 1-worker runs at once, each against one alone.
+    // Where the cores share caches or memory bandwidth, each run of the pair is slower than alone,
+    // and no division of one run's work between two threads can do better than the pair.
+    const alone = run(hea, join(dir, 'a0'), ['runtime.workers=1', 'cache.enabled=false']).wall;
+    const pair = await runPair(hea, [join(dir, 'a1'), join(dir, 'a2')], ['runtime.workers=1', 'cache.enabled=false']);
+    const slowest = Math.max(...pair);
+    console.log(`  two 1-worker runs at once: ${pair.map((w) => w.toFixed(2)).join(' s and ')} s, against ${alone.toFixed(2)} s alone: the two cores give at most ${((2 * alone) / slowest).toFixed(2)}x on this work`);
     if (process.env.VITALDSP_BENCH_QUICK) {
       console.log('  (10 GB run skipped: VITALDSP_BENCH_QUICK is set)');
       return;

@@ -54,16 +54,17 @@ export class CubicSpline {
   }
 
   /**
-   * Values on the grid start + q * step, q < count (`evaluate(arange(...))` without the grid array,
-   * which for a week of beats at 4 Hz is millions of values).
+   * Values on the grid start + q * step, from <= q < from + count (`evaluate(arange(...))` without
+   * the grid array, which for a week of beats at 4 Hz is millions of values).
    */
-  evaluateGrid(start: number, step: number, count: number, out: Float64Array = new Float64Array(count)): Float64Array {
+  evaluateGrid(start: number, step: number, count: number, out: Float64Array = new Float64Array(count), from = 0): Float64Array {
     if (out.length < count) throw new RangeError(`out must hold ${count} values, got ${out.length}`);
-    let k = 0;
-    for (let q = 0; q < count; q++) {
+    // Grid points from..from+count-1 (a piece of a longer grid, each point computed as in one call).
+    let k = from > 0 ? segmentOf(this.x, start + from * step) : 0;
+    for (let q = from; q < from + count; q++) {
       const v = start + q * step;
       k = this.segment(k, v);
-      out[q] = this.at(k, v);
+      out[q - from] = this.at(k, v);
     }
     return out;
   }

@@ -52,9 +52,18 @@ export interface Spectrum {
   p: Float64Array;
 }
 
+/**
+ * Samples produced on demand, for a series too long to hold (the resampled tachogram of a week of
+ * beats): `read(start, out)` writes samples start .. start + out.length - 1 into out.
+ */
+export interface SampleSource {
+  readonly length: number;
+  read(start: number, out: Float64Array): void;
+}
+
 /** Validated segmentation shared by welch and periodogram. */
 interface SegmentSetup {
-  x: Float64Array;
+  x: Float64Array | SampleSource;
   win: Float64Array;
   nperseg: number;
   step: number;
@@ -90,7 +99,7 @@ function checkCommon(fs: number, detrend: unknown, scaling: unknown): void {
  * per call; the per-segment loop allocates nothing.
  */
 function forEachSegment(s: SegmentSetup, sink: (re: Float64Array, im: Float64Array, seg: number) => void): void {
-  const { x, win, nperseg, step, nseg, nfft, detrend } = s;
+  const { win, nperseg, step, nseg, nfft, detrend } = s;
   const plan = getRealFft(nfft);
   const buf = new Float64Array(nfft); // tail beyond nperseg stays zero
   const re = new Float64Array(plan.bins), im = new Float64Array(plan.bins);
@@ -98,8 +107,17 @@ function forEachSegment(s: SegmentSetup, sink: (re: Float64Array, im: Float64Arr
   const tMid = (nperseg - 1) / 2;
   const sumT2 = (nperseg * (nperseg * nperseg - 1)) / 12;
   const quads = nperseg & ~3;
+  // A source fills one segment buffer; an array is read in place (off = segment start).
+  const source = s.x instanceof Float64Array ? undefined : s.x;
+  const segBuf = source ? new Float64Array(nperseg) : undefined;
   for (let seg = 0; seg < nseg; seg++) {
-    const off = seg * step;
+    let x = s.x as Float64Array, off = seg * step;
+    if (source) {
+      source.read(off, segBuf!);
+      for (let i = 0; i < nperseg; i++) if (Number.isNaN(segBuf![i]!)) throw new RangeError(`x must not contain NaN (index ${off + i})`);
+      x = segBuf!;
+      off = 0;
+    }
     if (detrend === false) {
       for (let i = 0; i < nperseg; i++) buf[i] = x[off + i]! * win[i]!;
     } else {
@@ -179,9 +197,9 @@ function estimate(s: SegmentSetup, fs: number, scaling: 'density' | 'spectrum', 
   return { f, p };
 }
 
-/** scipy.signal.welch for a real 1-D signal. */
-export function welch(x: ArrayLike<number>, opts: WelchOptions = {}): Spectrum {
-  const sig = toSignal(x, 'x');
+/** scipy.signal.welch for a real 1-D signal, given as values or as a source of them. */
+export function welch(x: ArrayLike<number> | SampleSource, opts: WelchOptions = {}): Spectrum {
+  const sig = 'read' in x ? x : toSignal(x, 'x');
   const fs = opts.fs ?? 1, detrend = opts.detrend ?? 'constant', scaling = opts.scaling ?? 'density';
   const average = opts.average ?? 'mean', onesided = opts.returnOnesided ?? true;
   checkCommon(fs, detrend, scaling);

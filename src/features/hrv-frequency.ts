@@ -22,7 +22,7 @@
 
 import { lombscargleGrid } from '../dsp/lombscargle-grid.js';
 import { lombscargleGridFast } from '../dsp/lombscargle-fast.js';
-import { welch } from '../dsp/spectral.js';
+import { welch, type SampleSource } from '../dsp/spectral.js';
 import { arange, arangeLength, CubicSpline, interpLinear } from '../dsp/interpolate.js';
 import type { WindowSpec } from '../dsp/windows.js';
 import { nnArray, resolveConventions, type HrvConventions } from './hrv-time.js';
@@ -227,6 +227,31 @@ export function resampleTachogram(nn: Float64Array, fs: number, interpolation: '
   return x;
 }
 
+/**
+ * The cubic resampled tachogram of resampleTachogram as a sample source: values are computed per
+ * Welch segment (each as resampleTachogram computes it, mean included), so a week of beats needs
+ * no array of millions of grid values.
+ */
+function tachogramSource(nn: Float64Array, fs: number, t: Float64Array): SampleSource {
+  const spline = new CubicSpline(t, nn);
+  const count = arangeLength(0, t[t.length - 1]!, 1 / fs);
+  const piece = new Float64Array(Math.min(count, 4096));
+  let mu = 0;
+  for (let a = 0; a < count; a += piece.length) {
+    const m = Math.min(piece.length, count - a);
+    spline.evaluateGrid(0, 1 / fs, m, piece, a);
+    for (let i = 0; i < m; i++) mu += piece[i]!;
+  }
+  mu /= count;
+  return {
+    length: count,
+    read(start, out) {
+      spline.evaluateGrid(0, 1 / fs, out.length, out, start);
+      for (let i = 0; i < out.length; i++) out[i]! -= mu;
+    },
+  };
+}
+
 /** Frequency-domain HRV of one NN series (ms). Undefined quantities are NaN with a warning. */
 export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions = {}): HrvFrequencyResult {
   const s = settings(opts);
@@ -250,7 +275,7 @@ export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions 
     warnings.push(`record of ${duration.toFixed(0)} s is shorter than 10 periods of the LF lower edge (${(10 / lfLow).toFixed(0)} s): LF is unreliable`);
   }
 
-  const x = resampleTachogram(nn, s.resampleHz, s.interpolation, t);
+  const x = s.interpolation === 'cubic' ? tachogramSource(nn, s.resampleHz, t) : resampleTachogram(nn, s.resampleHz, s.interpolation, t);
   if (x.length >= 2) {
     // pyHRV: 300-sample segments once the beats span 300 s, else one segment of nfft (clamped).
     let spanMs = 0;

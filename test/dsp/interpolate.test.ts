@@ -72,3 +72,13 @@ test('interpolators reject bad knots with messages naming the argument', () => {
   ];
   for (const [fn, re] of cases) assert.throws(fn, (e: unknown) => e instanceof RangeError && re.test(e.message));
 });
+
+test('CubicSpline.evaluateGrid computes a piece of a longer grid as the whole grid has it, bit for bit', () => {
+  const x = Float64Array.from({ length: 300 }, (_, i) => i * 0.8 + Math.sin(i) * 0.1);
+  const s = new CubicSpline(x, x.map((v) => Math.cos(v / 3) * 100 + 800));
+  const n = arangeLength(0, x[x.length - 1]!, 0.25);
+  const whole = s.evaluateGrid(0, 0.25, n);
+  for (const [from, count] of [[0, 10], [1, 1], [137, 300], [n - 5, 5]] as const) {
+    assert.deepEqual(s.evaluateGrid(0, 0.25, count, new Float64Array(count), from), whole.subarray(from, from + count), `from ${from}`);
+  }
+});

@@ -122,3 +122,15 @@ test('nperseg longer than the signal is clipped to its length, as SciPy does', (
   assert.deepEqual(clipped.p, exact.p);
   assert.equal(clipped.f.length, 51);
 });
+
+test('welch reads a SampleSource segment by segment with the same result as the array', () => {
+  const x = Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i / 7) + 0.3 * Math.cos(i / 2.3) + (i % 13) * 0.01);
+  let reads = 0;
+  const source = { length: x.length, read(start: number, out: Float64Array) { reads++; out.set(x.subarray(start, start + out.length)); } };
+  for (const opts of [{ nperseg: 300, nfft: 4096, window: 'hamming' }, { nperseg: 256, detrend: 'linear' }, { nperseg: 500, average: 'median' }] as WelchOptions[]) {
+    assert.deepEqual(welch(source, opts), welch(x, opts));
+  }
+  assert.ok(reads > 0);
+  const bad = { length: 600, read(_start: number, out: Float64Array) { out.fill(NaN); } };
+  assert.throws(() => welch(bad, { nperseg: 300 }), /NaN/);
+});
