@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { levelFloor, type QualityLevel } from '../quality/score.js';
+import { levelFloor, qualityLevels, type QualityLevel } from '../quality/score.js';
 import type { SignalType } from '../signals/signal-type.js';
 import { bandsBelowNyquist } from '../pipeline/epochs.js';
 import type { ChannelData } from '../pipeline/merge.js';
@@ -117,8 +117,8 @@ function channelView(c: ChannelData, features: readonly FeatureRow[]) {
       view: Math.min(traceSeconds, initialView[type]),
     },
     quality: {
-      start: c.windows.map((w) => w.start), end: c.windows.map((w) => w.end), score: c.windows.map((w) => score(w.score)),
-      level: c.windows.map((w) => levels.findIndex((l) => l.name === w.level)),
+      start: Array.from(c.windows.start), end: Array.from(c.windows.end), score: Array.from(c.windows.score, score),
+      level: Array.from(c.windows.level, (k) => levels.findIndex((l) => l.name === qualityLevels[k])),
     },
     trends: trends(c, features.filter((f) => f['channel'] === c.plan.name)),
   };

@@ -14,12 +14,13 @@ import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { selectKth } from '../dsp/select.js';
-import { bandSnrDb, computeSqis } from '../quality/sqi.js';
-import { levelOf, qualityLevels, scoreWindow } from '../quality/score.js';
+import { bandSnrDb, computeSqis, sqiNames } from '../quality/sqi.js';
+import { levelOf, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
 import { beatColumns } from './merge.js';
 import { processorFor, type TypeProcessor } from './processors.js';
-import type { BlockResult, ChannelPlan, WindowRow } from './types.js';
+import type { BlockResult, ChannelPlan } from './types.js';
+import { levelIndex, modeIndex, SKIP, windowColumns } from './windows.js';
 
 export interface BlockTask {
   channel: ChannelPlan;
@@ -161,28 +162,33 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Stage 2: screening on raw samples.
   let t = now();
   const win = Math.round(cfg.quality.windowSeconds * fs);
-  const windows: WindowRow[] = [];
-  for (let w0 = b0; w0 < b1; w0 += win) {
-    const w1 = Math.min(b1, w0 + win);
-    const seg = x.subarray(w0 - s0, w1 - s0);
-    const sqis = computeSqis(seg, fs, ch.type);
+  const nWin = Math.ceil((b1 - b0) / win);
+  const windows = windowColumns(ch.name, nWin);
+  const { mode, score } = windows;
+  for (let k = 0; k < nWin; k++) {
+    const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
+    const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, ch.type);
     const q = scoreWindow(sqis, ch.type, cfg.quality);
-    windows.push({ channel: ch.name, start: w0 / fs, end: w1 / fs, ...sqis, screenScore: q.score, score: q.score, level: q.level, mode: q.mode, limitedBy: q.limitedBy, beats: proc.detector ? 0 : -1, templateCorr: NaN, snrGainDb: NaN });
+    windows.start[k] = w0 / fs; windows.end[k] = w1 / fs;
+    for (const name of sqiNames) windows[name][k] = sqis[name];
+    windows.screenScore[k] = score[k] = q.score;
+    windows.level[k] = levelIndex(q.level); mode[k] = modeIndex(q.mode); windows.limitedBy[k] = q.limitedBy;
+    windows.beats[k] = proc.detector ? 0 : -1; windows.templateCorr[k] = NaN; windows.snrGainDb[k] = NaN;
   }
   const screen = now() - t;
 
   // Stage 3: cleaning and detection.
   t = now();
-  const allSkipped = windows.every((w) => w.mode === 'skip');
+  const allSkipped = mode.every((m) => m === SKIP);
   if (proc.sos && !allSkipped && cleanScratch.length < x.length) cleanScratch = new Float64Array(x.length);
   const clean = proc.sos && !allSkipped ? sosfiltfilt(proc.sos, x, { out: cleanScratch.subarray(0, x.length) }) : x;
-  const windowOf = (p: number) => Math.min(windows.length - 1, Math.floor((p - b0) / win));
+  const windowOf = (p: number) => Math.min(nWin - 1, Math.floor((p - b0) / win));
   let beatPos: number[] = [];
   if (proc.detector && !allSkipped) {
     const found = proc.detector.detect(x, fs);
     for (let i = 0; i < found.length; i++) {
       const p = found[i]! + s0;
-      if (p >= b0 && p < b1 && windows[windowOf(p)]!.mode !== 'skip') beatPos.push(p);
+      if (p >= b0 && p < b1 && mode[windowOf(p)] !== SKIP) beatPos.push(p);
     }
   }
   const process = now() - t;
@@ -190,31 +196,31 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Stage 4: validation.
   t = now();
   const corr = proc.detector ? templateCorrelations(clean, beatPos.map((p) => p - s0), Math.round(proc.templateSeconds[0] * fs), Math.round(proc.templateSeconds[1] * fs)) : new Float64Array(0);
-  const perWindow: number[][] = windows.map(() => []);
+  const perWindow: number[][] = Array.from({ length: nWin }, () => []);
   beatPos.forEach((p, i) => { perWindow[windowOf(p)]!.push(corr[i]!); });
-  windows.forEach((w, k) => {
-    if (w.mode === 'skip') return;
-    const w0 = Math.round(w.start * fs) - s0, w1 = Math.round(w.end * fs) - s0;
-    if (proc.sos) w.snrGainDb = bandSnrDb(clean.subarray(w0, w1), fs, ch.type) - w.snrDb;
-    if (!proc.detector) return;
+  for (let k = 0; k < nWin; k++) {
+    if (mode[k] === SKIP) continue;
+    const w0 = b0 + k * win - s0, w1 = Math.min(b1, b0 + (k + 1) * win) - s0;
+    if (proc.sos) windows.snrGainDb[k] = bandSnrDb(clean.subarray(w0, w1), fs, ch.type) - windows.snrDb[k]!;
+    if (!proc.detector) continue;
     const c = perWindow[k]!.filter((v) => Number.isFinite(v));
-    w.beats = perWindow[k]!.length;
-    w.templateCorr = medianOf(c);
-    const minutes = (w.end - w.start) / 60;
-    const rate = w.beats / minutes;
+    const beats = (windows.beats[k] = perWindow[k]!.length);
+    const templateCorr = (windows.templateCorr[k] = medianOf(c));
+    const minutes = (windows.end[k]! - windows.start[k]!) / 60;
+    const rate = beats / minutes;
     let factor = 1;
-    if (Number.isFinite(w.templateCorr)) factor *= Math.sqrt(Math.min(1, Math.max(0, (w.templateCorr - TEMPLATE_FLOOR) / (1 - TEMPLATE_FLOOR))));
+    if (Number.isFinite(templateCorr)) factor *= Math.sqrt(Math.min(1, Math.max(0, (templateCorr - TEMPLATE_FLOOR) / (1 - TEMPLATE_FLOOR))));
     if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
     if (factor < 1) {
-      w.score = w.screenScore * factor;
-      w.level = levelOf(w.score);
-      const mode = w.score < cfg.quality.skipBelow ? 'skip' : w.score < cfg.quality.reducedBelow ? 'reduced' : 'full';
-      if (mode === 'skip' || (mode === 'reduced' && w.mode === 'full')) w.mode = mode;
+      score[k] = windows.screenScore[k]! * factor;
+      windows.level[k] = levelIndex(levelOf(score[k]!));
+      const m = score[k]! < cfg.quality.skipBelow ? 'skip' : score[k]! < cfg.quality.reducedBelow ? 'reduced' : 'full';
+      if (m === 'skip' || (m === 'reduced' && mode[k] === modeIndex('full'))) mode[k] = modeIndex(m);
     }
-  });
-  beatPos = beatPos.filter((p) => windows[windowOf(p)]!.mode !== 'skip');
+  }
+  beatPos = beatPos.filter((p) => mode[windowOf(p)] !== SKIP);
   const beats = beatColumns(beatPos.length);
-  beatPos.forEach((p, i) => { beats.sample[i] = p; beats.amplitude[i] = clean[p - s0]!; beats.level[i] = qualityLevels.indexOf(windows[windowOf(p)]!.level); });
+  beatPos.forEach((p, i) => { beats.sample[i] = p; beats.amplitude[i] = clean[p - s0]!; beats.level[i] = windows.level[windowOf(p)]!; });
   const validate = now() - t;
 
   // Report material: envelope bins and, at the record start, a display-resolution trace.

@@ -11,7 +11,8 @@
 import type { Config } from '../config/schema.js';
 import { hrv } from '../features/hrv.js';
 import { correctRR } from '../signals/rr-correct.js';
-import type { ChannelPlan, FeatureRow, Segment, WindowRow } from './types.js';
+import type { ChannelPlan, FeatureRow, Segment } from './types.js';
+import { SKIP, type Windows } from './windows.js';
 import type { ChannelData } from './merge.js';
 import type { TaskRunner } from '../runtime/pool.js';
 
@@ -104,9 +105,9 @@ export function beatTypes(ch: ChannelPlan): boolean {
  * The feature jobs of one channel: one record-level job, then its segments in up to `groups` runs
  * of consecutive segments. Channels without beats need no jobs.
  */
-export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: readonly WindowRow[], cfg: Config, groups: number): FeatureJob[] {
+export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: Windows, cfg: Config, groups: number): FeatureJob[] {
   if (!beatTypes(ch)) return [];
-  const skipped = Uint8Array.from(windows, (w) => (w.mode === 'skip' ? 1 : 0));
+  const skipped = windows.mode.map((m) => (m === SKIP ? 1 : 0));
   // The record-level job is the longest: it goes first so that the segment jobs run beside it.
   const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };
   const jobs: FeatureJob[] = [{ kind: 'features', plan: ch, segments: [whole], beats, skipped, config: cfg, record: true }];

@@ -4,25 +4,11 @@
  * beat seen from both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats
  * equal those of detection in one pass over the same block grid.
  */
-import type { Beats, BlockResult, ChannelPlan, WindowRow } from './types.js';
+import type { Beats, BlockResult, ChannelPlan } from './types.js';
+import { joinWindows } from './windows.js';
 
 /** A channel's block results joined: the same parts as one block's, over the whole record. */
 export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
-
-/**
- * Results cross threads (and the cache) by structured clone, which gives every window its own copy
- * of strings like the channel name and the level; on a long record that is many small strings. One
- * shared instance per distinct value is kept instead.
- */
-function interner(): (s: string) => string {
-  const seen = new Map<string, string>();
-  return (s) => {
-    const known = seen.get(s);
-    if (known !== undefined) return known;
-    seen.set(s, s);
-    return s;
-  };
-}
 
 /** Columns for `n` beats. */
 export function beatColumns(n: number): Beats {
@@ -47,28 +33,13 @@ export function joinBeats(parts: readonly Beats[], refractory: number): Beats {
   return k === n ? out : { sample: out.sample.slice(0, k), amplitude: out.amplitude.slice(0, k), level: out.level.slice(0, k) };
 }
 
-/**
- * A window rebuilt with all its fields in one literal, its strings interned. Rows that crossed a
- * thread arrive with their fields added one by one, most of them in a separate property store; a
- * literal keeps them inside the object (about 170 bytes less per window, 15 MB on ten days).
- */
-function compactWindow(w: WindowRow, intern: (s: string) => string): WindowRow {
-  return {
-    channel: intern(w.channel), start: w.start, end: w.end,
-    flatline: w.flatline, clipping: w.clipping, amplitude: w.amplitude, kurtosis: w.kurtosis, skewness: w.skewness,
-    zeroCrossingRate: w.zeroCrossingRate, baseline: w.baseline, powerline: w.powerline, hfNoise: w.hfNoise,
-    qrsPower: w.qrsPower, bandPower: w.bandPower, snrDb: w.snrDb,
-    screenScore: w.screenScore, score: w.score, level: intern(w.level) as WindowRow['level'], mode: intern(w.mode) as WindowRow['mode'],
-    limitedBy: intern(w.limitedBy), beats: w.beats, templateCorr: w.templateCorr, snrGainDb: w.snrGainDb,
-  };
-}
-
 export function mergeChannel(plan: ChannelPlan, blocks: readonly BlockResult[], refractorySamples: number): ChannelData {
   const sorted = [...blocks].sort((a, b) => a.block - b.block);
-  const intern = interner();
-  const out: ChannelData = { plan, windows: [], beats: joinBeats(sorted.map((b) => b.beats), refractorySamples), epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
+  const out: ChannelData = {
+    plan, windows: joinWindows(plan.name, sorted.map((b) => b.windows)), beats: joinBeats(sorted.map((b) => b.beats), refractorySamples),
+    epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
+  };
   for (const b of sorted) {
-    for (const w of b.windows) out.windows.push(compactWindow(w, intern));
     for (const e of b.epochs) out.epochs.push(e);
     for (const v of b.envelope.min) out.envelope.min.push(v);
     for (const v of b.envelope.max) out.envelope.max.push(v);

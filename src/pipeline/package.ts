@@ -18,6 +18,7 @@ import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
 import type { ChannelData } from './merge.js';
 import { beatTypes } from './features.js';
+import { processingModes, windowCount } from './windows.js';
 
 export interface PackagedFiles {
   beats?: string;
@@ -70,9 +71,13 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
   const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiNames.map(snake), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
   const qualityRows = function* (): Generator<Row> {
     for (const c of channels) {
-      for (const w of c.windows) {
-        const row: Row = { start_s: w.start, end_s: w.end, channel: w.channel, score: w.score, level: w.level, mode: w.mode, screen_score: w.screenScore, template_corr: w.templateCorr, snr_gain_db: w.snrGainDb, beats: w.beats, limited_by: w.limitedBy };
-        for (const k of sqiNames) row[snake(k)] = w[k];
+      const w = c.windows;
+      for (let i = 0; i < windowCount(w); i++) {
+        const row: Row = {
+          start_s: w.start[i]!, end_s: w.end[i]!, channel: w.channel, score: w.score[i]!, level: qualityLevels[w.level[i]!]!, mode: processingModes[w.mode[i]!]!,
+          screen_score: w.screenScore[i]!, template_corr: w.templateCorr[i]!, snr_gain_db: w.snrGainDb[i]!, beats: w.beats[i]!, limited_by: w.limitedBy[i]!,
+        };
+        for (const k of sqiNames) row[snake(k)] = w[k][i]!;
         yield row;
       }
     }

@@ -18,7 +18,8 @@ import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
-import { levelOf } from '../quality/score.js';
+import { levelOf, qualityLevels } from '../quality/score.js';
+import { windowCount, type Windows } from './windows.js';
 import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { mergeChannel, type ChannelData } from './merge.js';
@@ -137,7 +138,8 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
     const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : await hashFiles(files, cache && join(cache.dir, 'inputs'))) };
     const { precision, precisionBound } = cfg.runtime;
-    const fingerprint = sha256(JSON.stringify([input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
+    // The block stage version is in it: checkpoints written by another version of stages 2-4 are not read back.
+    const fingerprint = sha256(JSON.stringify([BLOCK_STAGE_VERSION, input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
     const tasks: BlockTask[] = [];
     for (const ch of ing.channels) {
       const blockSamples = Math.round(ing.plan.blockSeconds * ch.fs);
@@ -186,13 +188,18 @@ export async function finishRecord(plan: RecordPlan, results: BlockResult[], opt
   // Stages 2-4 run interleaved inside each block task; their reports split the block time by measured share.
   const sums = channels.reduce((a, c) => ({ screen: a.screen + c.timings.screen, process: a.process + c.timings.process, validate: a.validate + c.timings.validate }), { screen: 0, process: 0, validate: 0 });
   const total = sums.screen + sums.process + sums.validate || 1;
-  const windows = channels.flatMap((c) => c.windows);
-  const count = (pred: (w: (typeof windows)[number]) => boolean) => windows.filter(pred).length;
+  const count = (pred: (w: Windows, i: number) => boolean) => {
+    let n = 0;
+    for (const c of channels) for (let i = 0; i < windowCount(c.windows); i++) if (pred(c.windows, i)) n++;
+    return n;
+  };
+  const { reducedBelow, skipBelow } = cfg.quality;
+  const unusable = qualityLevels.indexOf('unusable');
   const blockStages: ['screen' | 'process' | 'validate', Record<string, number>][] = [
-    ['screen', { windows: windows.length, full: count((w) => w.screenScore >= cfg.quality.reducedBelow), reduced: count((w) => w.screenScore >= cfg.quality.skipBelow && w.screenScore < cfg.quality.reducedBelow), skip: count((w) => w.screenScore < cfg.quality.skipBelow) }],
+    ['screen', { windows: count(() => true), full: count((w, i) => w.screenScore[i]! >= reducedBelow), reduced: count((w, i) => w.screenScore[i]! >= skipBelow && w.screenScore[i]! < reducedBelow), skip: count((w, i) => w.screenScore[i]! < skipBelow) }],
     // Where each block came from (computed, cache, checkpoint) varies by run: it is in the manifest's run section.
     ['process', { blocks: plan.tasks.length, failed: opts.blocks.skipped, beats: channels.reduce((a, c) => a + c.beats.sample.length, 0) }],
-    ['validate', { downgraded: count((w) => levelOf(w.score) !== levelOf(w.screenScore)), unusable: count((w) => w.level === 'unusable') }],
+    ['validate', { downgraded: count((w, i) => levelOf(w.score[i]!) !== levelOf(w.screenScore[i]!)), unusable: count((w, i) => w.level[i] === unusable) }],
   ];
   for (const [stage, counts] of blockStages) stages.push({ stage, seconds: (opts.blockSeconds * sums[stage]) / total, counts, warnings: [] });
 

@@ -7,7 +7,8 @@
 import type { Config } from '../config/schema.js';
 import type { SignalType } from '../signals/signal-type.js';
 import { levelOf } from '../quality/score.js';
-import type { ChannelPlan, Segment, WindowRow } from './types.js';
+import type { ChannelPlan, Segment } from './types.js';
+import { SKIP, windowCount, type Windows } from './windows.js';
 
 export function segmentSeconds(type: SignalType, cfg: Config): number {
   switch (type) {
@@ -23,7 +24,8 @@ export function segmentSeconds(type: SignalType, cfg: Config): number {
  * Segments of one channel. A trailing piece shorter than half a segment is dropped (too short for
  * the segment's features); windows are matched by overlap in time.
  */
-export function segmentChannel(ch: ChannelPlan, windows: readonly WindowRow[], cfg: Config): Segment[] {
+export function segmentChannel(ch: ChannelPlan, windows: Windows, cfg: Config): Segment[] {
+  const { start: ws, end: we, score, mode } = windows, n = windowCount(windows);
   const len = segmentSeconds(ch.type, cfg);
   const step = len * (1 - cfg.segment.overlap);
   const duration = ch.samples / ch.fs;
@@ -34,15 +36,14 @@ export function segmentChannel(ch: ChannelPlan, windows: readonly WindowRow[], c
     if (start >= duration) break;
     const end = Math.min(duration, start + len);
     if (end - start < len / 2 && k > 0) break;
-    while (w0 < windows.length && windows[w0]!.end <= start) w0++;
+    while (w0 < n && we[w0]! <= start) w0++;
     let scoreSum = 0, weight = 0, used = 0;
-    for (let i = w0; i < windows.length && windows[i]!.start < end; i++) {
-      const w = windows[i]!;
-      const overlap = Math.min(end, w.end) - Math.max(start, w.start);
+    for (let i = w0; i < n && ws[i]! < end; i++) {
+      const overlap = Math.min(end, we[i]!) - Math.max(start, ws[i]!);
       if (overlap <= 0) continue;
-      scoreSum += w.score * overlap;
+      scoreSum += score[i]! * overlap;
       weight += overlap;
-      if (w.mode !== 'skip') used += overlap;
+      if (mode[i] !== SKIP) used += overlap;
     }
     const quality = weight > 0 ? scoreSum / weight : 0;
     out.push({ channel: ch.name, type: ch.type, start, end, quality, coverage: weight > 0 ? used / weight : 0, level: levelOf(quality) });

@@ -4,8 +4,9 @@
  * coverage (share of segments used) and a confidence per feature (coverage times the mean quality
  * of the segments used). Nothing is silently averaged over noise.
  */
-import type { QualityLevel } from '../quality/score.js';
-import type { ChannelPlan, FeatureRow, Segment, WindowRow } from './types.js';
+import { qualityLevels, type QualityLevel } from '../quality/score.js';
+import type { ChannelPlan, FeatureRow, Segment } from './types.js';
+import { SKIP, windowCount, type Windows } from './windows.js';
 
 const acceptable: ReadonlySet<QualityLevel> = new Set(['excellent', 'good', 'fair']);
 const notFeatures = new Set(['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
@@ -36,15 +37,15 @@ export interface ChannelSummary {
   excludedSegments: number;
 }
 
-export function summarizeChannel(ch: ChannelPlan, windows: readonly WindowRow[], segments: readonly Segment[], rows: readonly FeatureRow[], beats: number, record: Record<string, number>): ChannelSummary {
+export function summarizeChannel(ch: ChannelPlan, windows: Windows, segments: readonly Segment[], rows: readonly FeatureRow[], beats: number, record: Record<string, number>): ChannelSummary {
   const secondsByLevel: Record<QualityLevel, number> = { excellent: 0, good: 0, fair: 0, poor: 0, unusable: 0 };
   let scoreTime = 0, time = 0, processed = 0;
-  for (const w of windows) {
-    const d = w.end - w.start;
-    secondsByLevel[w.level] += d;
-    scoreTime += w.score * d;
+  for (let i = 0; i < windowCount(windows); i++) {
+    const d = windows.end[i]! - windows.start[i]!;
+    secondsByLevel[qualityLevels[windows.level[i]!]!] += d;
+    scoreTime += windows.score[i]! * d;
     time += d;
-    if (w.mode !== 'skip') processed += d;
+    if (windows.mode[i] !== SKIP) processed += d;
   }
   const used = rows.map((r, i) => ({ r, s: segments[i] })).filter((x) => x.s && acceptable.has(x.s.level));
   const keys = new Set<string>();

@@ -6,6 +6,7 @@ import type { RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
 import type { Sqis } from '../quality/sqi.js';
 import type { ProcessingMode, QualityLevel } from '../quality/score.js';
+import type { Windows } from './windows.js';
 
 export const stageNames = ['ingest', 'screen', 'process', 'validate', 'segment', 'features', 'summarize', 'package'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -38,7 +39,7 @@ export interface IngestResult {
   warnings: string[];
 }
 
-/** One quality window of one channel (a row of quality.csv). */
+/** One quality window of one channel (a row of quality.csv); the pipeline keeps them as columns (windows.ts). */
 export interface WindowRow extends Sqis {
   channel: string;
   start: number;
@@ -74,7 +75,7 @@ export interface Beats {
 export interface BlockResult {
   channel: number;
   block: number;
-  windows: WindowRow[];
+  windows: Windows;
   beats: Beats;
   /** Per-window feature rows computed on the cleaned samples (EEG band powers), keyed by window start. */
   epochs: FeatureRow[];

@@ -33,7 +33,7 @@ export interface WorkerResult {
 }
 
 /** Bump when stages 2-4 change what they compute, so old cache entries stop matching. */
-export const BLOCK_STAGE_VERSION = '2';
+export const BLOCK_STAGE_VERSION = '3';
 
 const sources = new SourceCache();
 const caches = new Map<string, ProcessingCache>();

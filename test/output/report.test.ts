@@ -50,8 +50,8 @@ test('renderReport embeds the chart data as parseable JSON that matches the proc
     const src = r.channels[i]!;
     assert.equal(c.name, src.plan.name);
     assert.equal(c.overview.min.length, src.envelope.min.length);
-    assert.equal(c.quality.start.length, src.windows.length);
-    assert.deepEqual(c.quality.start, src.windows.map((w) => w.start));
+    assert.equal(c.quality.start.length, src.windows.start.length);
+    assert.deepEqual(c.quality.start, Array.from(src.windows.start));
     assert.equal(c.trace.y.length, src.trace.length);
     assert.ok(Math.abs(c.trace.dt - src.traceStride / src.plan.fs) < 1e-12);
     // Rounding for the page stays far below what a screen can show: 1e-4 of the signal's range.

@@ -10,6 +10,7 @@ import { stageNames } from '../../src/pipeline/types.js';
 import { gaussian, seededRandom } from '../../src/signals/random.js';
 import { butter } from '../../src/dsp/iir-design.js';
 import { sosfiltfilt } from '../../src/dsp/filtfilt.js';
+import { windowRows } from '../../src/pipeline/windows.js';
 
 const fs = 250;
 const ecg = syntheticEcg({ fs, seconds: 600, heartRate: 72, seed: 7 });
@@ -61,7 +62,7 @@ for (const [name, shape] of noiseTypes) {
     for (const snrDb of [24, 18, 12, 6, 0, -6]) {
       const k = Math.sqrt(power(clean) / power(noise) / 10 ** (snrDb / 10));
       const r = await processRecording({ data: clean.map((v, i) => v + k * noise[i]!), fs, signalType: 'ecg' }, { config });
-      const w = r.channels[0]!.windows;
+      const w = windowRows(r.channels[0]!.windows);
       scores.push(w.reduce((a, v) => a + v.score, 0) / w.length);
       last = w.map((v) => v.level);
     }
@@ -76,7 +77,7 @@ test('flat and clipped windows are marked unusable and skipped', async () => {
   x.fill(0.5, 10 * fs, 20 * fs);
   for (let i = 30 * fs; i < 40 * fs; i++) x[i] = Math.max(-0.2, Math.min(0.2, x[i]! * 3));
   const r = await processRecording({ data: x, fs, signalType: 'ecg' }, { config });
-  const w = r.channels[0]!.windows;
+  const w = windowRows(r.channels[0]!.windows);
   assert.equal(w[1]!.level, 'unusable');
   assert.equal(w[1]!.limitedBy, 'flatline');
   assert.equal(w[3]!.level, 'unusable');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { processRecording } from '../../src/pipeline/process.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 import type { Fault } from '../../src/runtime/block-worker.js';
+import { windowRows } from '../../src/pipeline/windows.js';
 
 const fs = 250;
 const ecg = syntheticEcg({ fs, seconds: 360, heartRate: 66, seed: 21 });
@@ -50,7 +51,7 @@ test('a corrupt chunk of samples ends as a clearly reported partial result', asy
   const x = Float64Array.from(ecg.signal);
   x.fill(NaN, 130 * fs, 135 * fs);
   const r = await processRecording({ data: x, fs, signalType: 'ecg' }, { config: { env: {}, set } });
-  const w = r.channels[0]!.windows;
+  const w = windowRows(r.channels[0]!.windows);
   const bad = w.filter((v) => v.start >= 120 && v.start < 180);
   assert.ok(bad.every((v) => v.level === 'unusable' && v.mode === 'skip'), 'the affected block is marked unusable');
   assert.ok(bad.some((v) => /error|flatline|clipping|kurtosis|NaN/i.test(v.limitedBy)), bad.map((v) => v.limitedBy).join(','));

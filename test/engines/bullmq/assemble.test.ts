@@ -6,11 +6,12 @@ import { skippedBlock } from '../../../src/pipeline/run-blocks.js';
 import type { BlockResult } from '../../../src/pipeline/types.js';
 import { assembleBlocks, normalizeReason } from '../../../src/engines/bullmq/assemble.js';
 import type { BlockReport } from '../../../src/engines/bullmq/block-job.js';
+import { windowColumns, windowRows } from '../../../src/pipeline/windows.js';
 
 const config = resolveConfig({ env: {} }).values;
 const channel = { index: 0, name: 'ECG', fs: 100, samples: 3000, unit: 'mV', type: 'ecg' as const, typeFrom: 'given' as const };
 const tasks: BlockTask[] = [0, 1, 2].map((block) => ({ channel, block, blockSamples: 1000, binSamples: 10, traceSamples: 0, config }));
-const result = (block: number): BlockResult => ({ channel: 0, block, windows: [], beats: { sample: Float64Array.of(block * 1000 + 5), amplitude: Float64Array.of(1), level: Uint8Array.of(1) }, epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 1, process: 1, validate: 1 } });
+const result = (block: number): BlockResult => ({ channel: 0, block, windows: windowColumns('ECG', 0), beats: { sample: Float64Array.of(block * 1000 + 5), amplitude: Float64Array.of(1), level: Uint8Array.of(1) }, epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 1, process: 1, validate: 1 } });
 const report = (block: number, o: Partial<BlockReport> = {}): BlockReport => ({
   result: result(block), from: 'computed', outcome: 'ok', attempts: 1, errors: [], ms: 10, worker: 'w1', rssMB: 100, startedAt: 1000, finishedAt: 2000, ...o,
 });
@@ -33,7 +34,7 @@ test('assembleBlocks puts results in task order and turns a failed block into th
 test('a block with no result and no recorded failure is skipped rather than lost', () => {
   const a = assembleBlocks(tasks, new Map([[0, report(0)], [1, report(1)]]), new Map());
   assert.equal(a.stats.skipped, 1);
-  assert.equal(a.results[2]!.windows.every((w) => w.level === 'unusable'), true);
+  assert.equal(windowRows(a.results[2]!.windows).every((w) => w.level === 'unusable'), true);
 });
 
 test('normalizeReason keeps local-style reasons and classifies reasons that come from BullMQ itself', () => {

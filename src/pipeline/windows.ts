@@ -1,0 +1,96 @@
+/**
+ * Quality windows as columns: one typed array per field, one entry per window. A ten-day record
+ * has about 90 000 windows; as objects with 23 fields (each number boxed) they took three times the
+ * memory, were copied field by field between threads, and kept the collector busy.
+ */
+import { qualityLevels, type ProcessingMode, type QualityLevel } from '../quality/score.js';
+import { sqiNames, type Sqis } from '../quality/sqi.js';
+import type { WindowRow } from './types.js';
+
+export const processingModes = ['full', 'reduced', 'skip'] as const satisfies readonly ProcessingMode[];
+
+/** Index of 'skip' in `processingModes`. */
+export const SKIP = 2;
+
+type SqiColumns = { [K in keyof Sqis]: Float64Array };
+
+/** The windows of a block or a channel (rows of quality.csv), in time order. */
+export interface Windows extends SqiColumns {
+  /** Channel name, the same for every window. */
+  channel: string;
+  /** Window start and end in s from the record start. */
+  start: Float64Array;
+  end: Float64Array;
+  /** Score before post-processing validation. */
+  screenScore: Float64Array;
+  score: Float64Array;
+  /** Index into `qualityLevels`. */
+  level: Uint8Array;
+  /** Index into `processingModes`. */
+  mode: Uint8Array;
+  limitedBy: string[];
+  /** Beats detected in the window (ECG/PPG/RESP), -1 when not applicable. */
+  beats: Int32Array;
+  /** Median correlation of the window's beats with the block's template, NaN when not applicable. */
+  templateCorr: Float64Array;
+  /** SNR of the physiological band after cleaning minus before, dB. */
+  snrGainDb: Float64Array;
+}
+
+const numeric = ['start', 'end', ...sqiNames, 'screenScore', 'score', 'templateCorr', 'snrGainDb'] as const;
+
+/** Columns for `n` windows of `channel` (numbers zero, limitedBy empty). */
+export function windowColumns(channel: string, n: number): Windows {
+  const w = { channel, level: new Uint8Array(n), mode: new Uint8Array(n), limitedBy: new Array<string>(n).fill(''), beats: new Int32Array(n) } as Partial<Windows>;
+  for (const k of numeric) w[k] = new Float64Array(n);
+  return w as Windows;
+}
+
+export function windowCount(w: Windows): number {
+  return w.start.length;
+}
+
+/** Window i as an object (for callers that want rows; the pipeline reads the columns). */
+export function windowRow(w: Windows, i: number): WindowRow {
+  const row = { channel: w.channel, level: qualityLevels[w.level[i]!]! as QualityLevel, mode: processingModes[w.mode[i]!]!, limitedBy: w.limitedBy[i]!, beats: w.beats[i]! } as Partial<WindowRow>;
+  for (const k of numeric) row[k] = w[k][i]!;
+  return row as WindowRow;
+}
+
+/** All windows as objects. */
+export function windowRows(w: Windows): WindowRow[] {
+  return Array.from({ length: windowCount(w) }, (_, i) => windowRow(w, i));
+}
+
+/** Windows of consecutive blocks of one channel, joined in the order given. */
+export function joinWindows(channel: string, parts: readonly Windows[]): Windows {
+  let n = 0;
+  for (const p of parts) n += windowCount(p);
+  const out = windowColumns(channel, n);
+  // One shared string per distinct reason: rows that crossed a thread each carry their own copy.
+  const seen = new Map<string, string>();
+  let at = 0;
+  for (const p of parts) {
+    for (const k of numeric) out[k].set(p[k], at);
+    out.level.set(p.level, at);
+    out.mode.set(p.mode, at);
+    out.beats.set(p.beats, at);
+    for (let i = 0; i < p.limitedBy.length; i++) {
+      const s = p.limitedBy[i]!;
+      let known = seen.get(s);
+      if (known === undefined) seen.set(s, (known = s));
+      out.limitedBy[at + i] = known;
+    }
+    at += windowCount(p);
+  }
+  return out;
+}
+
+/** Index of a level or mode name, for writing the columns. */
+export function levelIndex(level: QualityLevel): number {
+  return qualityLevels.indexOf(level);
+}
+
+export function modeIndex(mode: ProcessingMode): number {
+  return processingModes.indexOf(mode);
+}
