@@ -110,39 +110,38 @@ function segmentOf(x: Float64Array, v: number): number {
 function notAKnotSlopes(x: Float64Array, y: Float64Array): Float64Array {
   const n = x.length;
   const s = new Float64Array(n);
+  // Knot spacings and secant slopes, computed where used (the same values every time): a series of
+  // a million beats needs no arrays for them.
+  const h = (i: number) => x[i + 1]! - x[i]!;
+  const m = (i: number) => (y[i + 1]! - y[i]!) / h(i);
   if (n === 2) {
-    s[0] = s[1] = (y[1]! - y[0]!) / (x[1]! - x[0]!);
+    s[0] = s[1] = m(0);
     return s;
-  }
-  const h = new Float64Array(n - 1), m = new Float64Array(n - 1);
-  for (let i = 0; i < n - 1; i++) {
-    h[i] = x[i + 1]! - x[i]!;
-    m[i] = (y[i + 1]! - y[i]!) / h[i]!;
   }
   if (n === 3) {
     // Not-a-knot with 3 points: one parabola through all of them.
-    const c = (m[1]! - m[0]!) / (h[0]! + h[1]!);
-    s[0] = m[0]! - c * h[0]!;
-    s[1] = m[0]! + c * h[0]!;
-    s[2] = m[1]! + c * h[1]!;
+    const c = (m(1) - m(0)) / (h(0) + h(1));
+    s[0] = m(0) - c * h(0);
+    s[1] = m(0) + c * h(0);
+    s[2] = m(1) + c * h(1);
     return s;
   }
-  // Tridiagonal system: diagonal (b) and right-hand side (r) are stored; the sub-diagonal is h[i]
-  // (dn in the last row) and the super-diagonal h[i-1] (d0 in the first row), read from h, so a
-  // series of a million beats needs two arrays fewer. The solution overwrites r.
+  // Tridiagonal system: the diagonal (b) and right-hand side (r) are stored; the sub-diagonal is
+  // h(i) (dn in the last row) and the super-diagonal h(i-1) (d0 in the first row). The solution
+  // overwrites r.
   const b = new Float64Array(n), r = s;
-  const d0 = h[0]! + h[1]!;
-  b[0] = h[1]!;
-  r[0] = ((h[0]! + 2 * d0) * h[1]! * m[0]! + h[0]! * h[0]! * m[1]!) / d0;
+  const d0 = h(0) + h(1);
+  b[0] = h(1);
+  r[0] = ((h(0) + 2 * d0) * h(1) * m(0) + h(0) * h(0) * m(1)) / d0;
   for (let i = 1; i < n - 1; i++) {
-    b[i] = 2 * (h[i - 1]! + h[i]!);
-    r[i] = 3 * (h[i]! * m[i - 1]! + h[i - 1]! * m[i]!);
+    b[i] = 2 * (h(i - 1) + h(i));
+    r[i] = 3 * (h(i) * m(i - 1) + h(i - 1) * m(i));
   }
-  const hl = h[n - 2]!, hp = h[n - 3]!, dn = hl + hp;
+  const hl = h(n - 2), hp = h(n - 3), dn = hl + hp;
   b[n - 1] = hp;
-  r[n - 1] = (hl * hl * m[n - 3]! + (2 * dn + hl) * hp * m[n - 2]!) / dn;
-  const sub = (i: number) => (i === n - 1 ? dn : h[i]!);
-  const sup = (i: number) => (i === 0 ? d0 : h[i - 1]!);
+  r[n - 1] = (hl * hl * m(n - 3) + (2 * dn + hl) * hp * m(n - 2)) / dn;
+  const sub = (i: number) => (i === n - 1 ? dn : h(i));
+  const sup = (i: number) => (i === 0 ? d0 : h(i - 1));
   // Forward elimination, then back substitution.
   for (let i = 1; i < n; i++) {
     const w = sub(i) / b[i - 1]!;

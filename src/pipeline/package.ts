@@ -36,6 +36,8 @@ export interface PackageExtras {
   checkpoints?: CheckpointStats;
   /** beats.csv and quality.csv, when `writeSignalTables` was started earlier. */
   tables?: Promise<SignalTables>;
+  /** Peak RSS so far in MB, read again just before the manifest so that packaging counts too. */
+  peakRssMB?: () => number;
 }
 
 export interface SignalTables { beats?: string; quality: string }
@@ -104,6 +106,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
 
   r.stages.push({ stage: 'package', seconds: (performance.now() - extras.stageStart) / 1000, counts: { files: Object.keys(files).length }, warnings: [] });
   const cacheStats = extras.cache ? { ...extras.cache, hitRate: hitRate(extras.cache) } : null;
+  if (extras.peakRssMB) r.run.peakRssMB = extras.peakRssMB();
   await writeFile(files.manifest, json({
     vitaldsp: version,
     input: { path: r.ingest.info.path, files: r.input.files, bytes: r.input.bytes, sha256: r.input.sha256 },

@@ -258,6 +258,7 @@ export async function finishRecord(plan: RecordPlan, results: BlockResult[], opt
       cache: plan.cache ? opts.blocks.cache : undefined,
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
       ...(tables ? { tables } : {}),
+      ...(opts.monitor ? { peakRssMB: () => opts.monitor!.peakRss / 2 ** 20 } : {}),
     });
     progress('package', 1);
   } else {

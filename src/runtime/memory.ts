@@ -3,11 +3,25 @@
  * peak, and tells the scheduler when it is over budget so that it stops reading ahead; and the
  * per-strategy limits on work in flight.
  */
+import { readFileSync } from 'node:fs';
 import { strategyProfile } from '../config/adaptive.js';
 import type { Config } from '../config/schema.js';
 
+/**
+ * The kernel's high-water mark of the process RSS in bytes (Linux VmHWM), 0 where there is none:
+ * exact, where sampling misses peaks shorter than its interval.
+ */
+export function rssHighWaterMark(): number {
+  try {
+    const m = /VmHWM:\s*(\d+) kB/.exec(readFileSync('/proc/self/status', 'latin1'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export class MemoryMonitor {
-  peakRss = 0;
+  private sampledPeak = 0;
   /** Times the scheduler held back work because RSS was over budget. */
   throttled = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -24,7 +38,7 @@ export class MemoryMonitor {
     const rss = process.memoryUsage.rss();
     this.lastRss = rss;
     this.lastAt = now;
-    if (rss > this.peakRss) this.peakRss = rss;
+    if (rss > this.sampledPeak) this.sampledPeak = rss;
     return rss;
   }
 
@@ -38,6 +52,11 @@ export class MemoryMonitor {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.sample();
+  }
+
+  /** Peak RSS of the process so far: the kernel's high-water mark where it keeps one, else the sampled peak. */
+  get peakRss(): number {
+    return Math.max(this.sampledPeak, rssHighWaterMark());
   }
 
   overBudget(): boolean {

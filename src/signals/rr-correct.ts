@@ -28,6 +28,8 @@ export interface CorrectRROptions {
   c1?: number;
   /** Ectopic region offset c2. default: 0.17 */
   c2?: number;
+  /** Intervals classified per pass: bounds the memory on long series, the flags do not depend on it. default: 65536 */
+  chunk?: number;
 }
 
 export interface CorrectedRR {
@@ -127,59 +129,84 @@ export function correctRR(rr: ArrayLike<number>, opts: CorrectRROptions = {}): C
   const x = rr instanceof Float64Array ? rr : Float64Array.from(rr);
   for (let i = 0; i < n; i++) if (!(x[i]! > 0)) throw new RangeError(`rr[${i}] must be a positive interval, got ${x[i]}`);
   const flags: RRFlag[] = new Array<RRFlag>(n).fill('normal');
-  if (n >= 4) classify(x, flags, alpha, c1, c2, win, mwin);
+  if (n >= 4) classify(x, flags, alpha, c1, c2, win, mwin, Math.max(1, opts.chunk ?? 65536));
   return correct(x, flags);
 }
 
-function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c2: number, win: number, mwin: number): void {
+/**
+ * Samples of context on each side of a classification pass: a flag depends on dRR and mRR within
+ * 3 intervals, those on thresholds over `win` intervals, mRR on a median over `mwin`.
+ */
+const margin = (win: number, mwin: number) => Math.floor(win / 2) + Math.floor(mwin / 2) + 8;
+
+/**
+ * Classification in passes over [a, a + chunk) with `margin` intervals of context each side, so a
+ * day or a week of beats needs a few arrays of `chunk` values, not of the whole series. Within the
+ * margins a pass's windows see the same values as over the whole series (they are clipped only at
+ * the series' ends), so the flags are those of one pass over everything.
+ */
+function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c2: number, win: number, mwin: number, chunk: number): void {
   const n = x.length;
-  // dRR, with the first difference set to the mean of the others as it has no predecessor.
-  const d = new Float64Array(n);
+  // dRR of the first interval: the mean of the others, as it has no predecessor (summed in order).
   let sum = 0;
-  for (let i = 1; i < n; i++) { d[i] = x[i]! - x[i - 1]!; sum += d[i]!; }
-  d[0] = sum / (n - 1);
-  // Arrays are reused where a value is not needed again: a long record has millions of intervals.
-  // dRR is normalised in place, then the array of its threshold holds that of mRR.
-  const abs = new Float64Array(n);
-  for (let i = 0; i < n; i++) abs[i] = Math.abs(d[i]!);
+  for (let i = 1; i < n; i++) sum += x[i]! - x[i - 1]!;
+  const d0 = sum / (n - 1);
+  const pad = margin(win, mwin);
+  for (let a = 0; a < n; a += chunk) {
+    const b = Math.min(n, a + chunk);
+    const lo = Math.max(0, a - pad), hi = Math.min(n, b + pad);
+    classifyRange(x, flags, lo, hi, a, b, d0, alpha, c1, c2, win, mwin);
+  }
+}
+
+/** Flags of intervals [a, b), computed from x[lo..hi). */
+function classifyRange(x: Float64Array, flags: RRFlag[], lo: number, hi: number, a: number, b: number, d0: number, alpha: number, c1: number, c2: number, win: number, mwin: number): void {
+  const n = x.length, len = hi - lo;
+  const xs = x.subarray(lo, hi);
+  const d = new Float64Array(len);
+  for (let i = 0; i < len; i++) d[i] = lo + i === 0 ? d0 : x[lo + i]! - x[lo + i - 1]!;
+  // Arrays are reused where a value is not needed again: dRR is normalised in place, then the
+  // array of its threshold holds that of mRR.
+  const abs = new Float64Array(len);
+  for (let i = 0; i < len; i++) abs[i] = Math.abs(d[i]!);
   const th = rolling(abs, win, quartileDeviation);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < len; i++) {
     const t = th[i]! * alpha;
     d[i] = t > 0 ? d[i]! / t : 0;
   }
-  const medRR = rolling(x, mwin, med);
-  const m = new Float64Array(n);
-  for (let i = 0; i < n; i++) { const v = x[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
+  const medRR = rolling(xs, mwin, med);
+  const m = new Float64Array(len);
+  for (let i = 0; i < len; i++) { const v = xs[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
   const th2 = rolling(abs, win, quartileDeviation, th);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < len; i++) {
     th2[i]! *= alpha;
     m[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
   }
   const dn = d, mn = m;
-  // Neighbouring normalised differences, reflected at the ends.
-  const at = (i: number): number => dn[i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i]!;
+  // Neighbouring normalised differences, reflected at the series' ends (indices are global).
+  const at = (i: number): number => dn[(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i) - lo]!;
 
-  for (let i = 0; i < n; i++) {
-    const di = dn[i]!;
-    if (Math.abs(di) <= 1 && Math.abs(mn[i]!) <= 3) continue;
+  for (let i = a; i < b; i++) {
+    const di = dn[i - lo]!;
+    if (Math.abs(di) <= 1 && Math.abs(mn[i - lo]!) <= 3) continue;
     // Ectopic: a big jump followed by the opposite jump (S12 is the neighbour of larger |value| in the jump's direction).
     const s12 = di > 0 ? Math.max(at(i - 1), at(i + 1)) : Math.min(at(i - 1), at(i + 1));
     if ((di > 1 && s12 < -c1 * di - c2) || (di < -1 && s12 > -c1 * di + c2)) { flags[i] = 'ectopic'; continue; }
     // Long or short, checked on this interval and, when its jump is the smaller one, also on the next.
-    const js = [i];
-    if (i + 2 < n && Math.abs(dn[i + 1]!) < Math.abs(dn[i + 2]!)) js.push(i + 1);
-    for (const j of js) {
-      const dj = dn[j]!;
+    const last = i + 2 < n && Math.abs(dn[i + 1 - lo]!) < Math.abs(dn[i + 2 - lo]!) ? i + 1 : i;
+    for (let j = i; j <= last; j++) {
+      const k = j - lo;
+      const dj = dn[k]!;
       const s22 = dj >= 0 ? Math.min(at(j + 1), at(j + 2)) : Math.max(at(j + 1), at(j + 2));
       const long = dj > 1 && s22 < -1;
       const short = dj < -1 && s22 > 1;
-      const outlier = Math.abs(mn[j]!) > 3;
+      const outlier = Math.abs(mn[k]!) > 3;
       if (!long && !short && !outlier) continue;
-      const missed = Math.abs(x[j]! / 2 - medRR[j]!) < th2[j]!;
-      const extra = j + 1 < n && Math.abs(x[j]! + x[j + 1]! - medRR[j]!) < th2[j]!;
+      const missed = Math.abs(x[j]! / 2 - medRR[k]!) < th2[k]!;
+      const extra = j + 1 < n && Math.abs(x[j]! + x[j + 1]! - medRR[k]!) < th2[k]!;
       if (short && extra) flags[j] = 'extra';
       else if (long && missed) flags[j] = 'missed';
-      else if (flags[j] === 'normal') flags[j] = x[j]! > medRR[j]! ? 'long' : 'short';
+      else if (flags[j] === 'normal') flags[j] = x[j]! > medRR[k]! ? 'long' : 'short';
     }
   }
 }

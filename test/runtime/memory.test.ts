@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { MemoryMonitor, maxInFlight, workerHeapMB } from '../../src/runtime/memory.js';
+import { MemoryMonitor, maxInFlight, rssHighWaterMark, workerHeapMB } from '../../src/runtime/memory.js';
 
 test('MemoryMonitor keeps the peak RSS it has seen and compares it with the budget', async () => {
   const m = new MemoryMonitor(1, 5).start();
@@ -30,4 +30,17 @@ test('workerHeapMB shares the budget with the main thread and never goes below o
   const cfg = (budget: number) => resolveConfig({ env: {}, set: [`runtime.memoryBudgetMB=${budget}`, 'runtime.workers=2'] }).values;
   assert.equal(workerHeapMB(cfg(900)), 300);
   assert.equal(workerHeapMB(cfg(64)), 48);
+});
+
+test('rssHighWaterMark sees a peak that came and went between samples', { skip: process.platform !== 'linux' && 'the high-water mark is read from /proc (Linux)' }, () => {
+  const before = rssHighWaterMark();
+  assert.ok(before >= process.memoryUsage.rss() * 0.9, `high-water mark ${before}`);
+  // Touched and dropped at once: no sampler runs in between.
+  let big: Float64Array | undefined = new Float64Array(32 << 20).fill(1);
+  const peakRss = process.memoryUsage.rss();
+  big = undefined;
+  assert.equal(big, undefined);
+  assert.ok(rssHighWaterMark() >= peakRss * 0.99, `${rssHighWaterMark()} vs ${peakRss}`);
+  const m = new MemoryMonitor(Number.MAX_SAFE_INTEGER);
+  assert.ok(m.peakRss >= peakRss * 0.99, 'the monitor reports it too');
 });

@@ -80,3 +80,20 @@ for (const [n, w] of [[500, 91], [500, 11], [60, 91], [7, 11]] as const) {
     }
   });
 }
+
+test('correctRR gives the same flags and NN series whatever the pass length on long series', () => {
+  const rr = series(20000, 9);
+  const r = seededRandom(10);
+  // Artefacts of every kind, some right at pass boundaries.
+  for (const i of [0, 1, 999, 1000, 1001, 2047, 2048, 5000, 12345, 19998]) {
+    const k = Math.floor(r() * 4);
+    rr[i] = rr[i]! * [2, 0.45, 1.5, 0.6][k]!;
+  }
+  const one = correctRR(rr);
+  assert.ok(one.counts.normal < 20000 - 5, JSON.stringify(one.counts));
+  for (const chunk of [1, 97, 1000, 2048]) {
+    const c = correctRR(rr, { chunk });
+    assert.deepEqual(c.flags, one.flags, `chunk ${chunk}`);
+    assert.deepEqual(c.nn, one.nn, `chunk ${chunk}`);
+  }
+});
