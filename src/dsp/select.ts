@@ -20,3 +20,14 @@ export function selectKth(a: Float64Array, lo: number, hi: number, k: number): n
   }
   return a[k]!;
 }
+
+/** Median of a[0..m) (m >= 1) by selectKth, reordering that range. */
+export function medianInPlace(a: Float64Array, m: number): number {
+  const k = m >> 1;
+  const hi = selectKth(a, 0, m - 1, k);
+  if (m % 2) return hi;
+  // Even count: the other middle value is the largest of the ranks below k.
+  let lo = a[0]!;
+  for (let i = 1; i < k; i++) if (a[i]! > lo) lo = a[i]!;
+  return 0.5 * (lo + hi);
+}

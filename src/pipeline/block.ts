@@ -13,7 +13,7 @@
 import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
-import { selectKth } from '../dsp/select.js';
+import { medianInPlace } from '../dsp/select.js';
 import { bandSnrDb, computeSqis, sqiNames } from '../quality/sqi.js';
 import { levelOf, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
@@ -58,16 +58,6 @@ function correlation(a: Float64Array, ao: number, tc: Float64Array, tss: number,
     num += x * tc[i]!; da += x * x;
   }
   return da > 0 && tss > 0 ? num / Math.sqrt(da * tss) : 0;
-}
-
-/** Median of a[0..m), reordering it (quickselect: the template needs a median per sample offset). */
-function medianInPlace(a: Float64Array, m: number): number {
-  const k = m >> 1;
-  const hi = selectKth(a, 0, m - 1, k);
-  if (m % 2) return hi;
-  let lo = a[0]!;
-  for (let i = 1; i < k; i++) if (a[i]! > lo) lo = a[i]!;
-  return 0.5 * (lo + hi);
 }
 
 /** Median beat of the block and each beat's correlation with it (NaN where the window does not fit). */

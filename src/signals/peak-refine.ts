@@ -8,7 +8,7 @@
  * steady morphology is marked at the same wave beat after beat. A wide inverted ventricular beat in an
  * upright lead is thus marked at its negative extremum, and a lead whose polarity flips follows it.
  */
-import { selectKth } from '../dsp/select.js';
+import { medianInPlace } from '../dsp/select.js';
 
 export const FIDUCIALS = ['peak', 'upstroke', 'midpoint'] as const;
 
@@ -49,12 +49,7 @@ function baseline(x: ArrayLike<number>, a: number, b: number, tmp: Float64Array)
   const step = Math.max(1, Math.ceil((b - a + 1) / BASELINE_POINTS));
   let k = 0;
   for (let i = a; i <= b; i += step) tmp[k++] = x[i]!;
-  const mid = k >> 1;
-  const hi = selectKth(tmp, 0, k - 1, mid);
-  if (k % 2) return hi;
-  let lo = tmp[0]!;
-  for (let i = 1; i < mid; i++) if (tmp[i]! > lo) lo = tmp[i]!;
-  return 0.5 * (lo + hi);
+  return medianInPlace(tmp, k);
 }
 
 /** Index in (e - w, e] where the central difference rises fastest towards the extremum e. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectKth } from '../../src/dsp/select.js';
+import { medianInPlace, selectKth } from '../../src/dsp/select.js';
 import { seededRandom } from '../../src/signals/random.js';
 
 const cases: { name: string; values: number[] }[] = [
@@ -31,3 +31,15 @@ test('selectKth works on a sub-range and leaves the rest alone', () => {
   assert.deepEqual(a.subarray(0, 100), before.subarray(0, 100));
   assert.deepEqual(a.subarray(900), before.subarray(900));
 });
+
+for (const m of [1, 2, 3, 4, 64, 65]) {
+  test(`medianInPlace gives the median of the first ${m} values, as a sort does`, () => {
+    const r = seededRandom(m);
+    const a = Float64Array.from({ length: m + 5 }, () => Math.round(r() * 10));
+    const s = a.slice(0, m).sort();
+    const expected = m % 2 ? s[(m - 1) >> 1]! : 0.5 * (s[m / 2 - 1]! + s[m / 2]!);
+    const tail = Array.from(a.subarray(m));
+    assert.equal(medianInPlace(a, m), expected);
+    assert.deepEqual(Array.from(a.subarray(m)), tail, 'values past m are left alone');
+  });
+}
