@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { rfft } from '../src/dsp/fft.js';
 import { lombscargle } from '../src/dsp/lombscargle.js';
 import { lombscargleGrid } from '../src/dsp/lombscargle-grid.js';
+import { lombscargleGridFast } from '../src/dsp/lombscargle-fast.js';
 import { welch } from '../src/dsp/spectral.js';
 import { baseline, bestTime, bestTimes, python, rate } from './util.js';
 
@@ -75,6 +76,14 @@ async function lombRows(): Promise<void> {
     if (t['old'] !== undefined) ours[`${name}Baseline`] = t['old'];
   }
   ours.recordDirect = await bestTime(() => lombscargle(sets.record.t, sets.record.y, freqs, { floatingMean: true }), 2);
+  // Press-Rybicki sums, which the record-level HRV uses from about an hour of beats: a day of them.
+  const day = beats(109_000);
+  const fast = grid(lombscargleGridFast, sets.record), exact = grid(lombscargleGrid, sets.record);
+  ours.recordFast = (await bestTimes({ fast }, 5))['fast']!;
+  const dayTimes = await bestTimes({ exact: grid(lombscargleGrid, day), fast: grid(lombscargleGridFast, day) }, 2);
+  ours.dayGrid = dayTimes['exact']!; ours.dayFast = dayTimes['fast']!;
+  const deviation = (a: Float64Array, b: Float64Array) => { let peak = 0, dev = 0; for (let k = 0; k < a.length; k++) { peak = Math.max(peak, b[k]!); dev = Math.max(dev, Math.abs(a[k]! - b[k]!)); } return dev / peak; };
+  const fastDeviation = Math.max(deviation(fast() as Float64Array, exact() as Float64Array), deviation(grid(lombscargleGridFast, day)() as Float64Array, grid(lombscargleGrid, day)() as Float64Array));
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-ls-'));
   const data = join(dir, 'beats.json');
   writeFileSync(data, JSON.stringify(Object.fromEntries(Object.entries(sets).map(([k, d]) => [k, { t: Array.from(d.t), y: Array.from(d.y) }]))));
@@ -92,6 +101,9 @@ print(json.dumps(out))
     ['lombscargleGrid, 5000 beats', 5000 * LS_COUNT, ours.recordGrid, ref?.record],
     ['lombscargleGrid, baseline build, 5000 beats', 5000 * LS_COUNT, ours.recordBaseline, ref?.record],
     ['lombscargle (direct), 5000 beats', 5000 * LS_COUNT, ours.recordDirect, ref?.record],
+    ['lombscargleGridFast (Press-Rybicki), 5000 beats', 5000 * LS_COUNT, ours.recordFast, ref?.record],
+    ['lombscargleGrid, 109k beats (a day)', 109_000 * LS_COUNT, ours.dayGrid, undefined],
+    ['lombscargleGridFast, 109k beats (a day)', 109_000 * LS_COUNT, ours.dayFast, undefined],
     ['lombscargleGrid, 380 beats', 380 * LS_COUNT, ours.segmentGrid, ref?.segment],
     ['lombscargleGrid, baseline build, 380 beats', 380 * LS_COUNT, ours.segmentBaseline, ref?.segment],
   ];
@@ -103,6 +115,7 @@ print(json.dumps(out))
     const ratio = r === undefined ? 'n/a' : `${(r / t).toFixed(1)}x`;
     console.log(`| ${name} | ${rate(pairs / t)} (${(t * 1e3).toFixed(2)} ms) | ${theirs} | ${ratio} |`);
   }
+  console.log(`  lombscargleGridFast over lombscargleGrid: ${(ours.recordGrid! / ours.recordFast!).toFixed(1)}x (5000 beats), ${(ours.dayGrid! / ours.dayFast!).toFixed(1)}x (109k beats); largest deviation ${fastDeviation.toExponential(1)} of the peak power`);
   if (ours.recordBaseline !== undefined) {
     console.log(`  lombscargleGrid speed-up over the baseline build: ${(ours.recordBaseline / ours.recordGrid!).toFixed(2)}x (5000 beats), ${(ours.segmentBaseline! / ours.segmentGrid!).toFixed(2)}x (380 beats)`);
   }
