@@ -67,12 +67,13 @@ const PRESETS: Record<HrvConventions, { poincareDdof: number; sd2Method: 'projec
 };
 
 /** Mean and sum of squared deviations, two-pass. */
-function moments(x: Float64Array): { mu: number; ss: number } {
+/** Mean and sum of squared deviations (two passes) of the n values v(0), ..., v(n - 1). */
+function moments(n: number, v: (i: number) => number): { mu: number; ss: number } {
   let mu = 0;
-  for (let i = 0; i < x.length; i++) mu += x[i]!;
-  mu /= x.length;
+  for (let i = 0; i < n; i++) mu += v(i);
+  mu /= n;
   let ss = 0;
-  for (let i = 0; i < x.length; i++) { const d = x[i]! - mu; ss += d * d; }
+  for (let i = 0; i < n; i++) { const d = v(i) - mu; ss += d * d; }
   return { mu, ss };
 }
 
@@ -127,20 +128,18 @@ export function hrvNonlinear(nnIn: ArrayLike<number>, opts: HrvNonlinearOptions 
 
 function poincare(nn: Float64Array, ddof: number, sd2Method: 'projection' | 'sdnn', r: HrvNonlinearResult): void {
   const n = nn.length, m = n - 1;
-  const minus = new Float64Array(m), plus = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    minus[i] = (nn[i]! - nn[i + 1]!) / Math.SQRT2;
-    plus[i] = (nn[i]! + nn[i + 1]!) / Math.SQRT2;
-  }
-  const dm = moments(minus);
+  // The Poincare coordinates are computed where used rather than stored: a week of beats is millions.
+  const minus = (i: number) => (nn[i]! - nn[i + 1]!) / Math.SQRT2;
+  const plus = (i: number) => (nn[i]! + nn[i + 1]!) / Math.SQRT2;
+  const dm = moments(m, minus);
   const sd1sq = m - ddof > 0 ? dm.ss / (m - ddof) : NaN;
   r.sd1 = Math.sqrt(sd1sq);
   if (sd2Method === 'projection') {
-    const pm = moments(plus);
+    const pm = moments(m, plus);
     r.sd2 = m - ddof > 0 ? Math.sqrt(pm.ss / (m - ddof)) : NaN;
   } else {
     // Brennan et al. (IEEE TBME 48:1342, 2001): SD1^2 + SD2^2 = 2 SDNN^2.
-    const nm = moments(nn);
+    const nm = moments(n, (i) => nn[i]!);
     const sdnnSq = n - ddof > 0 ? nm.ss / (n - ddof) : NaN;
     r.sd2 = Math.sqrt(2 * sdnnSq - sd1sq);
   }

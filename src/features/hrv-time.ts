@@ -136,12 +136,14 @@ function settings(opts: HrvTimeOptions): TimeSettings {
 }
 
 /**
- * Validated copy of an NN interval series: every value finite and positive (ms). Shared by all HRV
- * domains so they reject the same inputs with the same message.
+ * Validated NN interval series (a copy unless already a Float64Array): every value finite and
+ * positive (ms). Shared by all HRV domains so they reject the same inputs with the same message.
  */
 export function nnArray(nn: ArrayLike<number>): Float64Array {
   if (nn == null || typeof nn.length !== 'number') throw new TypeError('nn must be an array of NN intervals in ms');
-  const out = Float64Array.from(nn);
+  // Only read by the features: a Float64Array is checked and used as it is (the domains of hrv()
+  // would otherwise each copy a week of beats again).
+  const out = nn instanceof Float64Array ? nn : Float64Array.from(nn);
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`nn must hold positive finite intervals in ms, got nn[${i}] = ${nn[i]}`);
