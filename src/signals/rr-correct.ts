@@ -247,5 +247,6 @@ function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
         nn[k++] = normalNear(i);
     }
   }
-  return { nn: k === nn.length ? nn : nn.slice(0, k), flags, corrected: k === corr.length ? corr : corr.slice(0, k), counts };
+  // Views, not copies: an extra beat shortens the series by one, and a copy would be a second series.
+  return { nn: nn.subarray(0, k), flags, corrected: corr.subarray(0, k), counts };
 }
