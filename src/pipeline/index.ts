@@ -3,3 +3,4 @@ export { processRecording, planRecord, finishRecord, type ProcessOptions, type R
 export { processBatch, type BatchOptions, type BatchResult, type RecordOutcome } from './batch.js';
 export { stageNames, type StageName, type ProgressEvent, type WindowRow, type Beats, type Segment, type FeatureRow, type ChannelPlan } from './types.js';
 export type { InMemorySignal, Source } from './source.js';
+export { windowRow, windowRows, windowCount, processingModes, type Windows } from './windows.js';
