@@ -218,8 +218,13 @@ export function beatTimes(nn: Float64Array): Float64Array {
  * with its mean removed (the references' "detrend").
  */
 export function resampleTachogram(nn: Float64Array, fs: number, interpolation: 'cubic' | 'linear', t = beatTimes(nn)): Float64Array {
-  const count = arangeLength(0, t[t.length - 1]!, 1 / fs);
-  const x = interpolation === 'cubic' ? new CubicSpline(t, nn).evaluateGrid(0, 1 / fs, count) : interpLinear(t, nn, arange(0, t[t.length - 1]!, 1 / fs));
+  if (interpolation === 'cubic') {
+    const source = tachogramSource(nn, fs, t);
+    const x = new Float64Array(source.length);
+    source.read(0, x);
+    return x;
+  }
+  const x = interpLinear(t, nn, arange(0, t[t.length - 1]!, 1 / fs));
   let mu = 0;
   for (let i = 0; i < x.length; i++) mu += x[i]!;
   mu /= x.length;
@@ -228,9 +233,8 @@ export function resampleTachogram(nn: Float64Array, fs: number, interpolation: '
 }
 
 /**
- * The cubic resampled tachogram of resampleTachogram as a sample source: values are computed per
- * Welch segment (each as resampleTachogram computes it, mean included), so a week of beats needs
- * no array of millions of grid values.
+ * The cubic resampled tachogram, mean removed, as a sample source: values are computed per Welch
+ * segment, so a week of beats needs no array of millions of grid values.
  */
 function tachogramSource(nn: Float64Array, fs: number, t: Float64Array): SampleSource {
   const spline = new CubicSpline(t, nn);

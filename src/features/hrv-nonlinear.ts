@@ -66,7 +66,6 @@ const PRESETS: Record<HrvConventions, { poincareDdof: number; sd2Method: 'projec
   hrvanalysis: { poincareDdof: 1, sd2Method: 'sdnn', entropyRDdof: 0 },
 };
 
-/** Mean and sum of squared deviations, two-pass. */
 /** Mean and sum of squared deviations (two passes) of the n values v(0), ..., v(n - 1). */
 function moments(n: number, v: (i: number) => number): { mu: number; ss: number } {
   let mu = 0;

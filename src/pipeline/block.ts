@@ -20,7 +20,7 @@ import { epochFeatures } from './epochs.js';
 import { beatColumns } from './merge.js';
 import { processorFor, type TypeProcessor } from './processors.js';
 import type { BlockResult, ChannelPlan } from './types.js';
-import { levelIndex, modeIndex, SKIP, windowColumns } from './windows.js';
+import { levelIndex, modeIndex, SKIP, windowCount, windowGrid } from './windows.js';
 
 export interface BlockTask {
   channel: ChannelPlan;
@@ -152,18 +152,17 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Stage 2: screening on raw samples.
   let t = now();
   const win = Math.round(cfg.quality.windowSeconds * fs);
-  const nWin = Math.ceil((b1 - b0) / win);
-  const windows = windowColumns(ch.name, nWin);
+  const windows = windowGrid(ch.name, b0, b1, win, fs);
+  const nWin = windowCount(windows);
   const { mode, score } = windows;
+  if (proc.detector) windows.beats.fill(0);
   for (let k = 0; k < nWin; k++) {
     const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
     const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, ch.type);
     const q = scoreWindow(sqis, ch.type, cfg.quality);
-    windows.start[k] = w0 / fs; windows.end[k] = w1 / fs;
     for (const name of sqiNames) windows[name][k] = sqis[name];
     windows.screenScore[k] = score[k] = q.score;
     windows.level[k] = levelIndex(q.level); mode[k] = modeIndex(q.mode); windows.limitedBy[k] = q.limitedBy;
-    windows.beats[k] = proc.detector ? 0 : -1; windows.templateCorr[k] = NaN; windows.snrGainDb[k] = NaN;
   }
   const screen = now() - t;
 

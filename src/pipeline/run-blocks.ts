@@ -12,7 +12,7 @@ import type { Fault, WorkerResult } from '../runtime/block-worker.js';
 import { withRecovery, type RecoveryStats } from '../runtime/recovery.js';
 import type { SourceRef } from '../runtime/source.js';
 import { beatColumns } from './merge.js';
-import { SKIP, windowColumns } from './windows.js';
+import { SKIP, windowGrid } from './windows.js';
 import { qualityLevels } from '../quality/score.js';
 import { sqiNames } from '../quality/sqi.js';
 import type { BlockTask } from './block.js';
@@ -51,16 +51,11 @@ export function skippedBlock(task: BlockTask, reason: string): BlockResult {
   const ch = task.channel, fs = ch.fs, cfg = task.config;
   const b0 = task.block * task.blockSamples, b1 = Math.min(ch.samples, b0 + task.blockSamples);
   const win = Math.round(cfg.quality.windowSeconds * fs);
-  const n = Math.ceil((b1 - b0) / win);
-  const windows = windowColumns(ch.name, n);
-  const unusable = qualityLevels.indexOf('unusable');
-  for (let k = 0; k < n; k++) {
-    const w0 = b0 + k * win;
-    windows.start[k] = w0 / fs; windows.end[k] = Math.min(b1, w0 + win) / fs;
-    for (const name of sqiNames) windows[name][k] = NaN;
-    windows.level[k] = unusable; windows.mode[k] = SKIP; windows.limitedBy[k] = `error: ${reason}`;
-    windows.beats[k] = -1; windows.templateCorr[k] = NaN; windows.snrGainDb[k] = NaN;
-  }
+  const windows = windowGrid(ch.name, b0, b1, win, fs);
+  for (const name of sqiNames) windows[name].fill(NaN);
+  windows.level.fill(qualityLevels.indexOf('unusable'));
+  windows.mode.fill(SKIP);
+  windows.limitedBy.fill(`error: ${reason}`);
   const bins = Math.ceil((b1 - b0) / task.binSamples);
   return { channel: ch.index, block: task.block, windows, beats: beatColumns(0), epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 } };
 }

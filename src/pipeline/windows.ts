@@ -46,6 +46,21 @@ export function windowColumns(channel: string, n: number): Windows {
   return w as Windows;
 }
 
+/**
+ * Columns for the windows of `win` samples over samples [b0, b1) at `fs` Hz (the last one may be
+ * shorter): times set, beats -1, template correlation and SNR gain NaN, the rest for the caller.
+ */
+export function windowGrid(channel: string, b0: number, b1: number, win: number, fs: number): Windows {
+  const n = Math.ceil((b1 - b0) / win);
+  const w = windowColumns(channel, n);
+  for (let k = 0; k < n; k++) {
+    const w0 = b0 + k * win;
+    w.start[k] = w0 / fs; w.end[k] = Math.min(b1, w0 + win) / fs;
+  }
+  w.beats.fill(-1); w.templateCorr.fill(NaN); w.snrGainDb.fill(NaN);
+  return w;
+}
+
 export function windowCount(w: Windows): number {
   return w.start.length;
 }

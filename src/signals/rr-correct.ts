@@ -134,7 +134,7 @@ export function correctRR(rr: ArrayLike<number>, opts: CorrectRROptions = {}): C
 }
 
 /**
- * Samples of context on each side of a classification pass: a flag depends on dRR and mRR within
+ * Intervals of context on each side of a classification pass: a flag depends on dRR and mRR within
  * 3 intervals, those on thresholds over `win` intervals, mRR on a median over `mwin`.
  */
 const margin = (win: number, mwin: number) => Math.floor(win / 2) + Math.floor(mwin / 2) + 8;
