@@ -22,8 +22,13 @@ export class CubicSpline {
   /** First derivative of the spline at each knot. */
   readonly slopes: Float64Array;
 
-  constructor(x: ArrayLike<number>, y: ArrayLike<number>) {
+  /**
+   * `work`: scratch of at least x.length values for the solve, for callers that reuse one buffer
+   * across steps on long series. default: allocated here
+   */
+  constructor(x: ArrayLike<number>, y: ArrayLike<number>, work?: Float64Array) {
     const n = x.length;
+    if (work && work.length < n) throw new RangeError(`work must hold ${n} values, got ${work.length}`);
     if (y.length !== n) throw new RangeError(`x and y must have the same length, got ${n} and ${y.length}`);
     if (n < 2) throw new RangeError(`a spline needs at least 2 points, got ${n}`);
     // Float64Array knots are kept, not copied (a week of beats is millions of them): callers must
@@ -38,7 +43,7 @@ export class CubicSpline {
         throw new RangeError(`x must be strictly increasing, got x[${i - 1}] = ${this.x[i - 1]} and x[${i}] = ${this.x[i]}`);
       }
     }
-    this.slopes = notAKnotSlopes(this.x, this.y);
+    this.slopes = notAKnotSlopes(this.x, this.y, work);
   }
 
   /** Values at `xq` (any order; outside [x0, xn-1] the end polynomials extrapolate). */
@@ -107,7 +112,7 @@ function segmentOf(x: Float64Array, v: number): number {
  * first two pieces) involves s0..s2; eliminating s2 with the C2 row at x1 leaves a row in s0, s1 only,
  * so the whole system stays tridiagonal and is solved by the Thomas algorithm (diagonally dominant).
  */
-function notAKnotSlopes(x: Float64Array, y: Float64Array): Float64Array {
+function notAKnotSlopes(x: Float64Array, y: Float64Array, work?: Float64Array): Float64Array {
   const n = x.length;
   const s = new Float64Array(n);
   // Knot spacings and secant slopes, computed where used (the same values every time): a series of
@@ -129,7 +134,7 @@ function notAKnotSlopes(x: Float64Array, y: Float64Array): Float64Array {
   // Tridiagonal system: the diagonal (b) and right-hand side (r) are stored; the sub-diagonal is
   // h(i) (dn in the last row) and the super-diagonal h(i-1) (d0 in the first row). The solution
   // overwrites r.
-  const b = new Float64Array(n), r = s;
+  const b = work ?? new Float64Array(n), r = s;
   const d0 = h(0) + h(1);
   b[0] = h(1);
   r[0] = ((h(0) + 2 * d0) * h(1) * m(0) + h(0) * h(0) * m(1)) / d0;

@@ -46,18 +46,18 @@ export function dfa(xIn: ArrayLike<number>, scales: readonly number[], opts: Dfa
     if (!Number.isInteger(s) || s < 2) throw new RangeError(`scales must be integers >= 2, got ${s}`);
     if (s >= n) throw new RangeError(`scales must be below the series length ${n}, got ${s}`);
   }
-  // Profile: cumulative sum of the centred series.
   let mu = 0;
   for (let i = 0; i < n; i++) mu += xIn[i]!;
   mu /= n;
-  const y = new Float64Array(n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) { acc += xIn[i]! - mu; y[i] = acc; }
+  const x = xIn instanceof Float64Array ? xIn : Float64Array.from(xIn);
+  let widest = 0;
+  for (const w of scales) widest = Math.max(widest, w);
+  const buf = new Float64Array(widest);
 
   const keptScales: number[] = [];
   const flucts: number[] = [];
   for (const w of scales) {
-    const f = fluctuation(y, w, mode);
+    const f = fluctuation(x, mu, w, mode, buf);
     if (f > 0) { keptScales.push(w); flucts.push(f); }
   }
   let alpha = NaN;
@@ -74,23 +74,27 @@ export function dfa(xIn: ArrayLike<number>, scales: readonly number[], opts: Dfa
   return { alpha, scales: Float64Array.from(keptScales), fluctuations: Float64Array.from(flucts) };
 }
 
-/** F(w) of the profile over floor(N / w) windows from the start, each detrended by its own line. */
-function fluctuation(y: Float64Array, w: number, mode: 'window-mean' | 'rms'): number {
-  const windows = Math.floor(y.length / w);
+/**
+ * F(w) of the profile y(k) = sum_{i<=k} (x_i - mu) over floor(N / w) windows from the start, each
+ * detrended by its own line. The profile is accumulated window by window into `buf` rather than
+ * stored: a record-level series is millions of beats, a window at most a few dozen.
+ */
+function fluctuation(x: Float64Array, mu: number, w: number, mode: 'window-mean' | 'rms', buf: Float64Array): number {
+  const windows = Math.floor(x.length / w);
   // Sums over t = 0..w-1 are the same for every window: the line fit needs only sum(y) and sum(t*y).
   const st = (w * (w - 1)) / 2;
   const stt = ((w - 1) * w * (2 * w - 1)) / 6;
   const det = w * stt - st * st;
-  let total = 0;
+  let total = 0, acc = 0;
   for (let k = 0; k < windows; k++) {
     const off = k * w;
     let sy = 0, sty = 0;
-    for (let t = 0; t < w; t++) { const v = y[off + t]!; sy += v; sty += t * v; }
+    for (let t = 0; t < w; t++) { acc += x[off + t]! - mu; buf[t] = acc; sy += acc; sty += t * acc; }
     const slope = (w * sty - st * sy) / det;
     const icpt = (sy - slope * st) / w;
     // Residuals summed explicitly: the closed form loses digits when the profile wanders far from 0.
     let rss = 0;
-    for (let t = 0; t < w; t++) { const e = y[off + t]! - icpt - slope * t; rss += e * e; }
+    for (let t = 0; t < w; t++) { const e = buf[t]! - icpt - slope * t; rss += e * e; }
     total += mode === 'rms' ? rss : Math.sqrt(rss / w);
   }
   return mode === 'rms' ? Math.sqrt(total / (windows * w)) : total / windows;

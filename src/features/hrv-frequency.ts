@@ -236,8 +236,8 @@ export function resampleTachogram(nn: Float64Array, fs: number, interpolation: '
  * The cubic resampled tachogram, mean removed, as a sample source: values are computed per Welch
  * segment, so a week of beats needs no array of millions of grid values.
  */
-function tachogramSource(nn: Float64Array, fs: number, t: Float64Array): SampleSource {
-  const spline = new CubicSpline(t, nn);
+function tachogramSource(nn: Float64Array, fs: number, t: Float64Array, work?: Float64Array): SampleSource {
+  const spline = new CubicSpline(t, nn, work && work.length >= nn.length ? work : undefined);
   const count = arangeLength(0, t[t.length - 1]!, 1 / fs);
   const piece = new Float64Array(Math.min(count, 4096));
   let mu = 0;
@@ -256,8 +256,12 @@ function tachogramSource(nn: Float64Array, fs: number, t: Float64Array): SampleS
   };
 }
 
-/** Frequency-domain HRV of one NN series (ms). Undefined quantities are NaN with a warning. */
-export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions = {}): HrvFrequencyResult {
+/**
+ * Frequency-domain HRV of one NN series (ms). Undefined quantities are NaN with a warning.
+ * `work`: scratch of at least nn.length values, not `nn` itself (the spline solve, then the
+ * Lomb-Scargle input). default: allocated here
+ */
+export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions = {}, work?: Float64Array): HrvFrequencyResult {
   const s = settings(opts);
   const nn = nnArray(nnIn);
   const warnings: string[] = [];
@@ -279,7 +283,7 @@ export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions 
     warnings.push(`record of ${duration.toFixed(0)} s is shorter than 10 periods of the LF lower edge (${(10 / lfLow).toFixed(0)} s): LF is unreliable`);
   }
 
-  const x = s.interpolation === 'cubic' ? tachogramSource(nn, s.resampleHz, t) : resampleTachogram(nn, s.resampleHz, s.interpolation, t);
+  const x = s.interpolation === 'cubic' ? tachogramSource(nn, s.resampleHz, t, work) : resampleTachogram(nn, s.resampleHz, s.interpolation, t);
   if (x.length >= 2) {
     // pyHRV: 300-sample segments once the beats span 300 s, else one segment of nfft (clamped).
     let spanMs = 0;
@@ -305,7 +309,7 @@ export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions 
   if (s.lombScargle) {
     const withUlf = ulfReported(s.ulf, 1 / duration, s.bandsGiven);
     const bands = resolveBands(s.bandsGiven, withUlf);
-    const { f, p } = lombDensity(t, nn, bands.hf[1], s.lsPoints);
+    const { f, p } = lombDensity(t, nn, bands.hf[1], s.lsPoints, work);
     Object.assign(lsPart, bandFeatures(f, p, bands, withUlf, s.integration, s.bandEdges, warnings, 'Lomb-Scargle'));
   }
   return result();
@@ -330,12 +334,12 @@ const FAST_LS_TERMS = 2 ** 22;
  * f_k = k * fmax / points. For evenly sampled data the legacy power P equals |DFT|^2 / N, so the
  * periodogram density is 2 P / fs = 2 P T / N with T = N * mean spacing; the same scale is used here.
  */
-export function lombDensity(t: Float64Array, nn: Float64Array, fmax: number, points: number): { f: Float64Array; p: Float64Array } {
+export function lombDensity(t: Float64Array, nn: Float64Array, fmax: number, points: number, work?: Float64Array): { f: Float64Array; p: Float64Array } {
   const n = nn.length;
   let mu = 0;
   for (let i = 0; i < n; i++) mu += nn[i]!;
   mu /= n;
-  const y = new Float64Array(n);
+  const y = work && work.length >= n ? work.subarray(0, n) : new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = nn[i]! - mu;
   const f = new Float64Array(points);
   for (let k = 0; k < points; k++) f[k] = ((k + 1) * fmax) / points;

@@ -16,7 +16,8 @@
  * | SDANN, SDNN index | greedy 300 s segments, trailing one kept | (not computed; same as pyhrv) |
  */
 
-import { mean, median, std } from '../dsp/stats.js';
+import { mean, std } from '../dsp/stats.js';
+import { medianInPlace } from '../dsp/select.js';
 
 export type HrvConventions = 'pyhrv' | 'hrvanalysis';
 
@@ -165,8 +166,12 @@ function stdOrNaN(x: Float64Array, ddof: number): number {
   return x.length - ddof > 0 && x.length > 0 ? std(x, ddof) : NaN;
 }
 
-/** Time-domain and geometric HRV of one NN series (ms). Undefined quantities are NaN with a warning. */
-export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}): HrvTimeResult {
+/**
+ * Time-domain and geometric HRV of one NN series (ms). Undefined quantities are NaN with a warning.
+ * `work`: scratch of at least nn.length values, not `nn` itself (hrv() passes one to every domain).
+ * default: allocated here
+ */
+export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work?: Float64Array): HrvTimeResult {
   const s = settings(opts);
   const nn = nnArray(nnIn);
   const n = nn.length;
@@ -186,13 +191,17 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}): Hrv
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  // One scratch series serves the median (selected in place), the heart rates and the successive
+  // differences in turn: a record-level series is millions of values, and each is needed once.
+  const tmp = work && work.length >= n ? work.subarray(0, n) : new Float64Array(n);
+  tmp.set(nn);
   r.mean_nn = mean(nn);
-  r.median_nn = median(nn);
+  r.median_nn = medianInPlace(tmp, n);
   r.range_nn = max - min;
   r.sdnn = stdOrNaN(nn, s.ddof);
   r.cvnn = r.sdnn / r.mean_nn;
 
-  const hr = new Float64Array(n);
+  const hr = tmp;
   for (let i = 0; i < n; i++) hr[i] = 60000 / nn[i]!;
   r.mean_hr = s.meanHr === 'mean-of-hr' ? mean(hr) : 60000 / r.mean_nn;
   r.min_hr = 60000 / max;
@@ -202,7 +211,7 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}): Hrv
   if (n < 2) {
     warnings.push('fewer than 2 NN intervals: successive-difference features are undefined');
   } else {
-    const diff = new Float64Array(n - 1);
+    const diff = tmp.subarray(0, n - 1);
     let sq = 0, c50 = 0, c20 = 0;
     for (let i = 0; i < n - 1; i++) {
       const d = nn[i + 1]! - nn[i]!;

@@ -33,8 +33,10 @@ export function hrv(nnIn: ArrayLike<number>, opts: HrvOptions = {}): HrvResult {
   let total = 0;
   for (let i = 0; i < nn.length; i++) total += nn[i]!;
   const warnings = nnSanityWarnings(nn);
-  const time = hrvTime(nn, opts);
-  const freq = opts.frequency === false ? undefined : hrvFrequency(nn, opts);
+  // One scratch series for the domains' steps in turn (a record-level series is millions of values).
+  const work = new Float64Array(nn.length);
+  const time = hrvTime(nn, opts, work);
+  const freq = opts.frequency === false ? undefined : hrvFrequency(nn, opts, work);
   const nonlin = opts.nonlinear === false ? undefined : hrvNonlinear(nn, opts);
   const out = { n_nn: nn.length, duration_s: total / 1000 } as HrvResult;
   for (const part of [time, freq ?? nanLike(hrvKeys.frequency), nonlin ?? nanLike(hrvKeys.nonlinear)]) {

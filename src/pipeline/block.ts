@@ -20,7 +20,7 @@ import { epochFeatures } from './epochs.js';
 import { beatColumns } from './merge.js';
 import { processorFor, type TypeProcessor } from './processors.js';
 import type { BlockResult, ChannelPlan } from './types.js';
-import { levelIndex, modeIndex, SKIP, windowCount, windowGrid } from './windows.js';
+import { levelIndex, modeIndex, SKIP, windowCount, windowGrid, windowSamples } from './windows.js';
 
 export interface BlockTask {
   channel: ChannelPlan;
@@ -151,7 +151,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
 
   // Stage 2: screening on raw samples.
   let t = now();
-  const win = Math.round(cfg.quality.windowSeconds * fs);
+  const win = windowSamples(cfg.quality.windowSeconds, fs);
   const windows = windowGrid(ch.name, b0, b1, win, fs);
   const nWin = windowCount(windows);
   const { mode, score } = windows;

@@ -24,7 +24,10 @@ export interface FeatureJob {
   plan: ChannelPlan;
   /** Consecutive segments of the job, or the whole record for a record-level job. */
   segments: Segment[];
-  /** Beat sample indices of the channel within the segments' span (all beats for a record job). */
+  /**
+   * Beat sample indices of the channel within the segments' span (all beats for a record job), in
+   * an array of the job's own: a thread pool moves it to the worker, leaving it empty here.
+   */
   beats: Int32Array;
   /** 1 for each quality window of the channel (from the record start) that was skipped. */
   skipped: Uint8Array;
@@ -54,27 +57,49 @@ function segmentBase(s: Segment): FeatureRow {
   return { channel: s.channel, start_s: s.start, end_s: s.end, quality: s.quality, coverage: s.coverage, level: s.level };
 }
 
-function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: Uint8Array, lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
+/** Intervals (ms) ending at beats lo+1..hi-1 whose `valid` flag is set. */
+function intervalsOf(beats: Int32Array, valid: Uint8Array, lo: number, hi: number, fs: number): Float64Array {
   let count = 0;
   for (let i = lo + 1; i < hi; i++) count += valid[i]!;
   const rr = new Float64Array(count);
-  for (let i = lo + 1, k = 0; i < hi; i++) if (valid[i]) rr[k++] = ((beats[i]! - beats[i - 1]!) / ch.fs) * 1000;
-  const row: FeatureRow = { ...segmentBase(seg), beats: hi - lo, intervals: rr.length };
-  if (ch.type === 'resp') {
-    const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
-    const sd = Math.sqrt(rr.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, rr.length - 1));
-    row.breathing_rate = 60_000 / mean;
-    row.breath_interval_cv = sd / mean;
+  for (let i = lo + 1, k = 0; i < hi; i++) if (valid[i]) rr[k++] = ((beats[i]! - beats[i - 1]!) / fs) * 1000;
+  return rr;
+}
+
+/**
+ * Artefact count, mean heart rate and the corrected NN series of the usable intervals (their count
+ * goes into `row`). The raw intervals are made and dropped here, not in the caller: at record level
+ * both series are millions of values, and the HRV that follows needs only the corrected one.
+ */
+function corrected(beats: Int32Array, valid: Uint8Array, lo: number, hi: number, fs: number, row: FeatureRow): { nn: Float64Array; artefacts: number; hrMean: number } {
+  const rr = intervalsOf(beats, valid, lo, hi, fs);
+  row.intervals = rr.length;
+  const c = correctRR(rr);
+  let sum = 0;
+  for (let i = 0; i < rr.length; i++) sum += rr[i]!;
+  return { nn: c.nn, artefacts: rr.length - c.counts.normal, hrMean: rr.length ? 60_000 / (sum / rr.length) : NaN };
+}
+
+function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: Uint8Array, lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
+  const row: FeatureRow = { ...segmentBase(seg), beats: hi - lo };
+  if (ch.type !== 'resp') return nnFeatures(ch, seg, corrected(beats, valid, lo, hi, ch.fs, row), row, cfg, warnings);
+  const rr = intervalsOf(beats, valid, lo, hi, ch.fs);
+  row.intervals = rr.length;
+  const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
+  const sd = Math.sqrt(rr.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, rr.length - 1));
+  row.breathing_rate = 60_000 / mean;
+  row.breath_interval_cv = sd / mean;
+  return row;
+}
+
+function nnFeatures(ch: ChannelPlan, seg: Segment, c: ReturnType<typeof corrected>, row: FeatureRow, cfg: Config, warnings: string[]): FeatureRow {
+  row.artefacts = c.artefacts;
+  row.hr_mean = c.hrMean;
+  if (c.nn.length < MIN_INTERVALS) {
+    warnings.push(`${ch.name} ${seg.start}-${seg.end} s: ${c.nn.length} NN intervals, too few for HRV`);
     return row;
   }
-  const corrected = correctRR(rr);
-  row.artefacts = corrected.flags.reduce((a, f) => a + (f === 'normal' ? 0 : 1), 0);
-  row.hr_mean = rr.length ? 60_000 / (rr.reduce((a, v) => a + v, 0) / rr.length) : NaN;
-  if (corrected.nn.length < MIN_INTERVALS) {
-    warnings.push(`${ch.name} ${seg.start}-${seg.end} s: ${corrected.nn.length} NN intervals, too few for HRV`);
-    return row;
-  }
-  const h = hrv(corrected.nn, { conventions: cfg.hrv.conventions });
+  const h = hrv(c.nn, { conventions: cfg.hrv.conventions });
   for (const [k, v] of Object.entries(h)) if (k !== 'warnings' && typeof v === 'number') row[k] = v;
   return row;
 }
@@ -103,7 +128,8 @@ export function beatTypes(ch: ChannelPlan): boolean {
 
 /**
  * The feature jobs of one channel: one record-level job, then its segments in up to `groups` runs
- * of consecutive segments. Channels without beats need no jobs.
+ * of consecutive segments. Channels without beats need no jobs. `beats` becomes the record job's
+ * own array (the segment jobs get copies of their parts).
  */
 export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: Windows, cfg: Config, groups: number): FeatureJob[] {
   if (!beatTypes(ch)) return [];

@@ -1,11 +1,17 @@
 /**
- * Joins a channel's block results in block order. Beats are kept where their block put them; across
- * a seam, a beat closer than the detector's refractory period to the previous kept beat is the same
- * beat seen from both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats
- * equal those of detection in one pass over the same block grid.
+ * Joins a channel's block results in block order, whatever order they arrive in. Quality windows go
+ * straight into record-wide columns at their block's place, so the blocks' own columns (a score of
+ * small arrays per block, thousands of blocks on a long record) are garbage as soon as a result is
+ * in; beats, envelope bins and timings are joined in block order at the end. Across a seam, a beat
+ * closer than the detector's refractory period to the previous kept beat is the same beat seen from
+ * both sides and is dropped (the rule of signals/beat-stream.ts), so the merged beats equal those of
+ * detection in one pass over the same block grid.
  */
+import type { Config } from '../config/schema.js';
+import type { BlockTask } from './block.js';
+import { processorFor } from './processors.js';
 import type { Beats, BlockResult, ChannelPlan } from './types.js';
-import { joinWindows } from './windows.js';
+import { copyWindows, windowColumns, windowCount, windowSamples, type Windows } from './windows.js';
 
 /** A channel's block results joined: the same parts as one block's, over the whole record. */
 export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
@@ -30,23 +36,88 @@ export function joinBeats(parts: readonly Beats[], refractory: number): Beats {
       last = s;
     }
   }
-  return k === n ? out : { sample: out.sample.slice(0, k), amplitude: out.amplitude.slice(0, k), level: out.level.slice(0, k) };
+  // Views rather than copies when seam duplicates were dropped: a copy would be a second set of columns.
+  return k === n ? out : { sample: out.sample.subarray(0, k), amplitude: out.amplitude.subarray(0, k), level: out.level.subarray(0, k) };
 }
 
-export function mergeChannel(plan: ChannelPlan, blocks: readonly BlockResult[], refractorySamples: number): ChannelData {
-  const sorted = [...blocks].sort((a, b) => a.block - b.block);
-  const out: ChannelData = {
-    plan, windows: joinWindows(plan.name, sorted.map((b) => b.windows)), beats: joinBeats(sorted.map((b) => b.beats), refractorySamples),
-    epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
-  };
-  for (const b of sorted) {
-    for (const e of b.epochs) out.epochs.push(e);
-    for (const v of b.envelope.min) out.envelope.min.push(v);
-    for (const v of b.envelope.max) out.envelope.max.push(v);
-    if (b.trace.length) { for (const v of b.trace) out.trace.push(v); out.traceStride = b.traceStride; }
-    out.timings.screen += b.timings.screen;
-    out.timings.process += b.timings.process;
-    out.timings.validate += b.timings.validate;
+/** What a block leaves once its windows are in the channel's columns. */
+type BlockRest = Omit<BlockResult, 'windows' | 'channel' | 'block'>;
+
+interface ChannelMerge {
+  plan: ChannelPlan;
+  refractory: number;
+  windows: Windows;
+  /** First window of each block in `windows`, and one past the last. */
+  offsets: number[];
+  blocks: (BlockRest | undefined)[];
+  strings: Map<string, string>;
+}
+
+/** The block results of one record, merged as they come (in any order) into its channels' data. */
+export class RecordMerge {
+  private readonly channels: ChannelMerge[] = [];
+  private readonly byIndex = new Map<number, ChannelMerge>();
+  private finished = false;
+
+  /** `tasks` are the record's block tasks (planRecord), `cfg` its settings. */
+  constructor(channels: readonly ChannelPlan[], tasks: readonly BlockTask[], cfg: Config) {
+    for (const plan of channels) {
+      const own = tasks.filter((t) => t.channel.index === plan.index);
+      const win = windowSamples(cfg.quality.windowSeconds, plan.fs);
+      const offsets = [0];
+      own.forEach((t, b) => {
+        if (t.block !== b) throw new Error(`block tasks of ${plan.name} are not numbered 0..${own.length - 1}`);
+        const b0 = b * t.blockSamples, b1 = Math.min(plan.samples, b0 + t.blockSamples);
+        offsets.push(offsets[b]! + Math.ceil((b1 - b0) / win));
+      });
+      const m: ChannelMerge = {
+        plan, offsets, blocks: new Array(own.length).fill(undefined), strings: new Map(),
+        refractory: Math.round((processorFor(plan.type, plan.fs, cfg).detector?.refractorySeconds ?? 0) * plan.fs),
+        windows: windowColumns(plan.name, offsets[own.length]!),
+      };
+      this.channels.push(m);
+      this.byIndex.set(plan.index, m);
+    }
   }
-  return out;
+
+  add(r: BlockResult): void {
+    const m = this.byIndex.get(r.channel);
+    if (!m || !(r.block >= 0 && r.block < m.blocks.length)) throw new Error(`no block ${r.block} of channel ${r.channel} in this record`);
+    if (m.blocks[r.block]) throw new Error(`block ${r.block} of ${m.plan.name} merged twice`);
+    const at = m.offsets[r.block]!, n = m.offsets[r.block + 1]! - at;
+    if (windowCount(r.windows) !== n) throw new Error(`block ${r.block} of ${m.plan.name} has ${windowCount(r.windows)} windows, expected ${n}`);
+    copyWindows(m.windows, at, r.windows, m.strings);
+    const { windows: _w, channel: _c, block: _b, ...rest } = r;
+    m.blocks[r.block] = rest;
+  }
+
+  /**
+   * The channels' data in plan order; every block must have been added. The merge lets go of the
+   * blocks' parts, so that only the joined data stays in memory (it cannot be finished twice).
+   */
+  finish(): ChannelData[] {
+    if (this.finished) throw new Error('a record merge can be finished once');
+    this.finished = true;
+    return this.channels.map((m) => {
+      const blocks = m.blocks.map((b, i) => {
+        if (!b) throw new Error(`block ${i} of ${m.plan.name} was never merged`);
+        return b;
+      });
+      m.blocks.fill(undefined);
+      const out: ChannelData = {
+        plan: m.plan, windows: m.windows, beats: joinBeats(blocks.map((b) => b.beats), m.refractory),
+        epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
+      };
+      for (const b of blocks) {
+        for (const e of b.epochs) out.epochs.push(e);
+        for (const v of b.envelope.min) out.envelope.min.push(v);
+        for (const v of b.envelope.max) out.envelope.max.push(v);
+        if (b.trace.length) { for (const v of b.trace) out.trace.push(v); out.traceStride = b.traceStride; }
+        out.timings.screen += b.timings.screen;
+        out.timings.process += b.timings.process;
+        out.timings.validate += b.timings.validate;
+      }
+      return out;
+    });
+  }
 }

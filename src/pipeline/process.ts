@@ -20,9 +20,8 @@ import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
 import { levelOf, qualityLevels } from '../quality/score.js';
 import { windowCount, type Windows } from './windows.js';
-import { processorFor } from './processors.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
-import { mergeChannel, type ChannelData } from './merge.js';
+import { RecordMerge, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
 import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
@@ -172,19 +171,29 @@ export interface FinishOptions {
   progress?: (stage: StageName, fraction: number) => void;
 }
 
+/** The merge of a record's block results, made as they come so that their copies are freed early. */
+export function recordMerge(plan: RecordPlan): RecordMerge {
+  return new RecordMerge(plan.ingest.channels, plan.tasks, plan.config.values);
+}
+
 /**
- * Merges block results (in any order) and runs stages 5-8. `results` is consumed: it is emptied
- * once merged, so that on a long record the blocks' copies are freed before the feature stage.
+ * Stages 5-8 on the record's block results: a merge that has them all, or the results themselves
+ * (in any order; the array is emptied once merged, so that their copies can be freed before the
+ * feature stage).
  */
-export async function finishRecord(plan: RecordPlan, results: BlockResult[], opts: FinishOptions): Promise<RecordResult> {
+export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | RecordMerge, opts: FinishOptions): Promise<RecordResult> {
   const cfg = plan.config.values;
   const progress = opts.progress ?? (() => undefined);
   const stages: StageReport[] = [{ stage: 'ingest', seconds: plan.ingestSeconds, counts: { channels: plan.ingest.channels.length, blocks: plan.ingest.plan.blocks, samples: plan.ingest.channels.reduce((a, c) => a + c.samples, 0) }, warnings: plan.ingest.warnings }];
-  const channels = plan.ingest.channels.map((ch) => {
-    const refractory = Math.round((processorFor(ch.type, ch.fs, cfg).detector?.refractorySeconds ?? 0) * ch.fs);
-    return mergeChannel(ch, results.filter((r) => r.channel === ch.index), refractory);
-  });
-  results.length = 0;
+  let merge: RecordMerge;
+  if (Array.isArray(blocks)) {
+    merge = recordMerge(plan);
+    for (const r of blocks) merge.add(r);
+    blocks.length = 0;
+  } else {
+    merge = blocks;
+  }
+  const channels = merge.finish();
   // Stages 2-4 run interleaved inside each block task; their reports split the block time by measured share.
   const sums = channels.reduce((a, c) => ({ screen: a.screen + c.timings.screen, process: a.process + c.timings.process, validate: a.validate + c.timings.validate }), { screen: 0, process: 0, validate: 0 });
   const total = sums.screen + sums.process + sums.validate || 1;
@@ -284,24 +293,29 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     const recordCache = plan.cache && !opts.faults && plan.tasks.length <= RECORD_CACHE_MAX_BLOCKS ? new ProcessingCache(plan.cache) : undefined;
     const recordKey = cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
     const cached = await recordCache?.get<BlockResult[]>(recordKey);
-    let blockRun: { results: BlockResult[]; stats: BlockRunStats };
+    const merge = recordMerge(plan);
+    let stats: BlockRunStats;
     if (cached) {
-      blockRun = { results: cached, stats: { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 } };
+      for (const r of cached) merge.add(r);
+      stats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
       progress('validate', 1);
     } else {
-      blockRun = await runBlocks(plan.tasks, {
+      // The record's cache entry holds every result; without one, each is dropped once merged.
+      const kept: BlockResult[] | undefined = recordCache ? new Array(plan.tasks.length) : undefined;
+      stats = await runBlocks(plan.tasks, {
         runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
         fingerprint: plan.fingerprint, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
+        sink: (i, r) => { merge.add(r); if (kept) kept[i] = r; },
         onDone: (done, total) => progress('validate', total ? done / total : 1),
       });
-      if (blockRun.stats.skipped === 0) await recordCache?.set(recordKey, blockRun.results, performance.now() - blockWall);
+      if (kept && stats.skipped === 0) await recordCache?.set(recordKey, kept, performance.now() - blockWall);
     }
-    if (recordCache) mergeStats(blockRun.stats.cache, recordCache.stats);
+    if (recordCache) mergeStats(stats.cache, recordCache.stats);
     const blockSeconds = (performance.now() - blockWall) / 1000;
-    const result = await finishRecord(plan, blockRun.results, {
+    const result = await finishRecord(plan, merge, {
       ...(opts.out !== undefined ? { out: opts.out } : {}),
-      runner, monitor, blockSeconds, blocks: blockRun.stats, recovery,
-      run: { t0, workers: runner.workers, peakRssMB: 0, throttled: monitor.throttled, speedup: blockSeconds > 0 ? blockRun.stats.taskMs / 1000 / blockSeconds : 1 },
+      runner, monitor, blockSeconds, blocks: stats, recovery,
+      run: { t0, workers: runner.workers, peakRssMB: 0, throttled: monitor.throttled, speedup: blockSeconds > 0 ? stats.taskMs / 1000 / blockSeconds : 1 },
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints.stats } : {}),
       progress,
     });

@@ -1,7 +1,7 @@
 /**
  * Runs a record's block tasks on a TaskRunner with bounded read-ahead, error recovery, checkpoints
- * and progress. Results come back in any order and are stored by (channel, block), so the merge
- * that follows is independent of scheduling.
+ * and progress. Each result goes to the caller's sink as it comes, in any order, with its task
+ * index: the merge (merge.ts) places it by (channel, block), so it is independent of scheduling.
  */
 import type { Config } from '../config/schema.js';
 import { emptyStats, mergeStats, type CacheOptions, type CacheStats } from '../runtime/cache.js';
@@ -12,7 +12,7 @@ import type { Fault, WorkerResult } from '../runtime/block-worker.js';
 import { withRecovery, type RecoveryStats } from '../runtime/recovery.js';
 import type { SourceRef } from '../runtime/source.js';
 import { beatColumns } from './merge.js';
-import { SKIP, windowGrid } from './windows.js';
+import { SKIP, windowGrid, windowSamples } from './windows.js';
 import { qualityLevels } from '../quality/score.js';
 import { sqiNames } from '../quality/sqi.js';
 import type { BlockTask } from './block.js';
@@ -31,6 +31,8 @@ export interface BlockRunContext {
   recovery: RecoveryStats;
   /** Injected faults by task index (for recovery tests): applied on the first attempt only. */
   faults?: Record<number, Fault>;
+  /** Takes each block's result (from a checkpoint or computed) with its task index. */
+  sink: (index: number, result: BlockResult) => void;
   onDone: (done: number, total: number) => void;
 }
 
@@ -50,7 +52,7 @@ export interface BlockRunStats {
 export function skippedBlock(task: BlockTask, reason: string): BlockResult {
   const ch = task.channel, fs = ch.fs, cfg = task.config;
   const b0 = task.block * task.blockSamples, b1 = Math.min(ch.samples, b0 + task.blockSamples);
-  const win = Math.round(cfg.quality.windowSeconds * fs);
+  const win = windowSamples(cfg.quality.windowSeconds, fs);
   const windows = windowGrid(ch.name, b0, b1, win, fs);
   for (const name of sqiNames) windows[name].fill(NaN);
   windows.level.fill(qualityLevels.indexOf('unusable'));
@@ -66,8 +68,7 @@ export function fallbackTask(task: BlockTask): BlockTask {
   return { ...task, config: { ...task.config, ecg: { ...task.config.ecg, detector: 'pantompkins' } } };
 }
 
-export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<{ results: BlockResult[]; stats: BlockRunStats }> {
-  const results: BlockResult[] = new Array(tasks.length);
+export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<BlockRunStats> {
   const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
   const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
   let done = 0;
@@ -75,7 +76,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
   const saved = ctx.checkpoints ? await ctx.checkpoints.loadBatches<BlockResult>('blocks', ctx.fingerprint) : new Map<string, BlockResult>();
   for (let i = 0; i < tasks.length; i++) {
     const r = saved.get(key(tasks[i]!));
-    if (r) { results[i] = r; stats.fromCheckpoint++; done++; } else pending.push(i);
+    if (r) { ctx.sink(i, r); stats.fromCheckpoint++; done++; } else pending.push(i);
   }
   saved.clear();
   const batch = ctx.checkpoints && new CheckpointBatch<BlockResult>(ctx.checkpoints, 'blocks', ctx.fingerprint, ctx.config.checkpoint.intervalSeconds * 1000);
@@ -97,7 +98,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
       label: `${task.channel.name} block ${task.block}`,
       skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
     }, ctx.recovery);
-    results[i] = value.result;
+    ctx.sink(i, value.result);
     if (value.cacheStats) mergeStats(stats.cache, value.cacheStats);
     if (outcome === 'skipped') stats.skipped++;
     else if (value.cacheHit) stats.cacheHits++;
@@ -119,5 +120,5 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
   }
   await Promise.all(inFlight);
   await batch?.flush();
-  return { results, stats };
+  return stats;
 }

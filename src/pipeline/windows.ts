@@ -77,28 +77,40 @@ export function windowRows(w: Windows): WindowRow[] {
   return Array.from({ length: windowCount(w) }, (_, i) => windowRow(w, i));
 }
 
+/**
+ * Copies the windows of `part` into `out` from window `at`. `strings` keeps one string per distinct
+ * reason: windows that crossed a thread each carry their own copy.
+ */
+export function copyWindows(out: Windows, at: number, part: Windows, strings: Map<string, string>): void {
+  for (const k of numeric) out[k].set(part[k], at);
+  out.level.set(part.level, at);
+  out.mode.set(part.mode, at);
+  out.beats.set(part.beats, at);
+  for (let i = 0; i < part.limitedBy.length; i++) {
+    const s = part.limitedBy[i]!;
+    let known = strings.get(s);
+    if (known === undefined) strings.set(s, (known = s));
+    out.limitedBy[at + i] = known;
+  }
+}
+
 /** Windows of consecutive blocks of one channel, joined in the order given. */
 export function joinWindows(channel: string, parts: readonly Windows[]): Windows {
   let n = 0;
   for (const p of parts) n += windowCount(p);
   const out = windowColumns(channel, n);
-  // One shared string per distinct reason: rows that crossed a thread each carry their own copy.
-  const seen = new Map<string, string>();
+  const strings = new Map<string, string>();
   let at = 0;
   for (const p of parts) {
-    for (const k of numeric) out[k].set(p[k], at);
-    out.level.set(p.level, at);
-    out.mode.set(p.mode, at);
-    out.beats.set(p.beats, at);
-    for (let i = 0; i < p.limitedBy.length; i++) {
-      const s = p.limitedBy[i]!;
-      let known = seen.get(s);
-      if (known === undefined) seen.set(s, (known = s));
-      out.limitedBy[at + i] = known;
-    }
+    copyWindows(out, at, p, strings);
     at += windowCount(p);
   }
   return out;
+}
+
+/** Samples per quality window at `fs` Hz. */
+export function windowSamples(windowSeconds: number, fs: number): number {
+  return Math.round(windowSeconds * fs);
 }
 
 /** Index of a level or mode name, for writing the columns. */

@@ -4,7 +4,7 @@ export { cleanEcg, ecgCleaningSos, EcgCleaner, type CleanEcgOptions } from './ec
 export { detectRPeaks, RPeakDetector, type DetectRPeaksOptions, type RPeaks } from './ecg-detect.js';
 export { panTompkins, panTompkinsDetector } from './ecg-pantompkins.js';
 export { refinePeaks, FIDUCIALS, type Fiducial, type RefineOptions } from './peak-refine.js';
-export { correctRR, rrIntervals, heartRate, type CorrectedRR, type RRFlag } from './rr-correct.js';
+export { correctRR, rrIntervals, heartRate, RR_FLAGS, type CorrectedRR, type RRFlag } from './rr-correct.js';
 export { detectInBlocks, BeatStream, streamBeats, type BlockDetector } from './beat-stream.js';
 export { matchBeats, type MatchOptions, type MatchResult } from './evaluate.js';
 export { cleanPpg, ppgPeaks, ppgOnsets, PpgDetector, type PpgPeaks, type PpgPeaksOptions } from './ppg.js';

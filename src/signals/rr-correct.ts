@@ -15,7 +15,11 @@
  * every input interval carries its flag.
  */
 
-export type RRFlag = 'normal' | 'ectopic' | 'missed' | 'extra' | 'long' | 'short';
+/** The flags an interval can get; a flag code is an index into this list. */
+export const RR_FLAGS = ['normal', 'ectopic', 'missed', 'extra', 'long', 'short'] as const;
+export type RRFlag = (typeof RR_FLAGS)[number];
+
+const NORMAL = 0, ECTOPIC = 1, MISSED = 2, EXTRA = 3, LONG = 4, SHORT = 5;
 
 export interface CorrectRROptions {
   /** Threshold multiplier of the quartile deviation. default: 5.2 */
@@ -35,8 +39,10 @@ export interface CorrectRROptions {
 export interface CorrectedRR {
   /** Corrected NN series (same unit as the input). */
   nn: Float64Array;
-  /** Flag of each input interval. */
-  flags: RRFlag[];
+  /** Flag code of each input interval, an index into RR_FLAGS: one byte per interval on long series. */
+  codes: Uint8Array;
+  /** Flag of each input interval by name (made from `codes` on first use). */
+  readonly flags: RRFlag[];
   /** For each NN interval, 1 when it was corrected or inserted, else 0. */
   corrected: Uint8Array;
   /** Number of input intervals per flag. */
@@ -128,7 +134,7 @@ export function correctRR(rr: ArrayLike<number>, opts: CorrectRROptions = {}): C
   // Only read: a Float64Array input is used as it is (a record-level series has millions of values).
   const x = rr instanceof Float64Array ? rr : Float64Array.from(rr);
   for (let i = 0; i < n; i++) if (!(x[i]! > 0)) throw new RangeError(`rr[${i}] must be a positive interval, got ${x[i]}`);
-  const flags: RRFlag[] = new Array<RRFlag>(n).fill('normal');
+  const flags = new Uint8Array(n);
   if (n >= 4) classify(x, flags, alpha, c1, c2, win, mwin, Math.max(1, opts.chunk ?? 65536));
   return correct(x, flags);
 }
@@ -145,37 +151,43 @@ const margin = (win: number, mwin: number) => Math.floor(win / 2) + Math.floor(m
  * margins a pass's windows see the same values as over the whole series (they are clipped only at
  * the series' ends), so the flags are those of one pass over everything.
  */
-function classify(x: Float64Array, flags: RRFlag[], alpha: number, c1: number, c2: number, win: number, mwin: number, chunk: number): void {
+function classify(x: Float64Array, flags: Uint8Array, alpha: number, c1: number, c2: number, win: number, mwin: number, chunk: number): void {
   const n = x.length;
   // dRR of the first interval: the mean of the others, as it has no predecessor (summed in order).
   let sum = 0;
   for (let i = 1; i < n; i++) sum += x[i]! - x[i - 1]!;
   const d0 = sum / (n - 1);
   const pad = margin(win, mwin);
+  // One set of pass arrays for every pass: a week of beats would otherwise leave a few dozen MB of
+  // them for the collector.
+  const size = Math.min(n, chunk + 2 * pad);
+  const scratch: Scratch = { d: new Float64Array(size), abs: new Float64Array(size), th: new Float64Array(size), med: new Float64Array(size), m: new Float64Array(size) };
   for (let a = 0; a < n; a += chunk) {
     const b = Math.min(n, a + chunk);
     const lo = Math.max(0, a - pad), hi = Math.min(n, b + pad);
-    classifyRange(x, flags, lo, hi, a, b, d0, alpha, c1, c2, win, mwin);
+    classifyRange(x, flags, lo, hi, a, b, d0, alpha, c1, c2, win, mwin, scratch);
   }
 }
 
+interface Scratch { d: Float64Array; abs: Float64Array; th: Float64Array; med: Float64Array; m: Float64Array }
+
 /** Flags of intervals [a, b), computed from x[lo..hi). */
-function classifyRange(x: Float64Array, flags: RRFlag[], lo: number, hi: number, a: number, b: number, d0: number, alpha: number, c1: number, c2: number, win: number, mwin: number): void {
+function classifyRange(x: Float64Array, flags: Uint8Array, lo: number, hi: number, a: number, b: number, d0: number, alpha: number, c1: number, c2: number, win: number, mwin: number, sc: Scratch): void {
   const n = x.length, len = hi - lo;
   const xs = x.subarray(lo, hi);
-  const d = new Float64Array(len);
+  const d = sc.d.subarray(0, len);
   for (let i = 0; i < len; i++) d[i] = lo + i === 0 ? d0 : x[lo + i]! - x[lo + i - 1]!;
   // Arrays are reused where a value is not needed again: dRR is normalised in place, then the
   // array of its threshold holds that of mRR.
-  const abs = new Float64Array(len);
+  const abs = sc.abs.subarray(0, len);
   for (let i = 0; i < len; i++) abs[i] = Math.abs(d[i]!);
-  const th = rolling(abs, win, quartileDeviation);
+  const th = rolling(abs, win, quartileDeviation, sc.th.subarray(0, len));
   for (let i = 0; i < len; i++) {
     const t = th[i]! * alpha;
     d[i] = t > 0 ? d[i]! / t : 0;
   }
-  const medRR = rolling(xs, mwin, med);
-  const m = new Float64Array(len);
+  const medRR = rolling(xs, mwin, med, sc.med.subarray(0, len));
+  const m = sc.m.subarray(0, len);
   for (let i = 0; i < len; i++) { const v = xs[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
   const th2 = rolling(abs, win, quartileDeviation, th);
   for (let i = 0; i < len; i++) {
@@ -191,7 +203,7 @@ function classifyRange(x: Float64Array, flags: RRFlag[], lo: number, hi: number,
     if (Math.abs(di) <= 1 && Math.abs(mn[i - lo]!) <= 3) continue;
     // Ectopic: a big jump followed by the opposite jump (S12 is the neighbour of larger |value| in the jump's direction).
     const s12 = di > 0 ? Math.max(at(i - 1), at(i + 1)) : Math.min(at(i - 1), at(i + 1));
-    if ((di > 1 && s12 < -c1 * di - c2) || (di < -1 && s12 > -c1 * di + c2)) { flags[i] = 'ectopic'; continue; }
+    if ((di > 1 && s12 < -c1 * di - c2) || (di < -1 && s12 > -c1 * di + c2)) { flags[i] = ECTOPIC; continue; }
     // Long or short, checked on this interval and, when its jump is the smaller one, also on the next.
     const last = i + 2 < n && Math.abs(dn[i + 1 - lo]!) < Math.abs(dn[i + 2 - lo]!) ? i + 1 : i;
     for (let j = i; j <= last; j++) {
@@ -204,22 +216,23 @@ function classifyRange(x: Float64Array, flags: RRFlag[], lo: number, hi: number,
       if (!long && !short && !outlier) continue;
       const missed = Math.abs(x[j]! / 2 - medRR[k]!) < th2[k]!;
       const extra = j + 1 < n && Math.abs(x[j]! + x[j + 1]! - medRR[k]!) < th2[k]!;
-      if (short && extra) flags[j] = 'extra';
-      else if (long && missed) flags[j] = 'missed';
-      else if (flags[j] === 'normal') flags[j] = x[j]! > medRR[k]! ? 'long' : 'short';
+      if (short && extra) flags[j] = EXTRA;
+      else if (long && missed) flags[j] = MISSED;
+      else if (flags[j] === NORMAL) flags[j] = x[j]! > medRR[k]! ? LONG : SHORT;
     }
   }
 }
 
-function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
+function correct(x: Float64Array, flags: Uint8Array): CorrectedRR {
   const n = x.length;
-  const counts: Record<RRFlag, number> = { normal: 0, ectopic: 0, missed: 0, extra: 0, long: 0, short: 0 };
-  for (const f of flags) counts[f]++;
+  const tally = new Float64Array(RR_FLAGS.length);
+  for (let i = 0; i < n; i++) tally[flags[i]!]++;
+  const counts = Object.fromEntries(RR_FLAGS.map((f, c) => [f, tally[c]!])) as Record<RRFlag, number>;
   // Replacement for an interpolated interval: mean of the nearest normal intervals on each side.
   const normalNear = (i: number): number => {
     let l = i - 1, r = i + 1;
-    while (l >= 0 && flags[l] !== 'normal') l--;
-    while (r < n && flags[r] !== 'normal') r++;
+    while (l >= 0 && flags[l] !== NORMAL) l--;
+    while (r < n && flags[r] !== NORMAL) r++;
     if (l >= 0 && r < n) return 0.5 * (x[l]! + x[r]!);
     if (l >= 0) return x[l]!;
     if (r < n) return x[r]!;
@@ -230,15 +243,15 @@ function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
   let k = 0;
   for (let i = 0; i < n; i++) {
     switch (flags[i]) {
-      case 'normal':
+      case NORMAL:
         nn[k++] = x[i]!;
         break;
-      case 'extra':
+      case EXTRA:
         // The detection between intervals i and i+1 was spurious: they were one interval.
         corr[k] = 1;
         if (i + 1 < n) { nn[k++] = x[i]! + x[i + 1]!; i++; } else nn[k++] = x[i]!;
         break;
-      case 'missed':
+      case MISSED:
         corr[k] = corr[k + 1] = 1;
         nn[k++] = x[i]! / 2; nn[k++] = x[i]! / 2;
         break;
@@ -248,5 +261,9 @@ function correct(x: Float64Array, flags: RRFlag[]): CorrectedRR {
     }
   }
   // Views, not copies: an extra beat shortens the series by one, and a copy would be a second series.
-  return { nn: nn.subarray(0, k), flags, corrected: corr.subarray(0, k), counts };
+  let names: RRFlag[] | undefined;
+  return {
+    nn: nn.subarray(0, k), codes: flags, corrected: corr.subarray(0, k), counts,
+    get flags() { return (names ??= Array.from(flags, (c) => RR_FLAGS[c]!)); },
+  };
 }
