@@ -16,8 +16,13 @@ import { bytesForSamples, decodeChannel, decodeChannelsPhysical, decodeSamples, 
 export const CHECKPOINT_FRAMES = 65536;
 /** Frames decoded per step when format 8 scans forward to a start frame. */
 const SCAN_FRAMES = 65536;
-/** Largest single read of the direct paths, in bytes: longer ranges are read and decoded in batches. */
-const MAX_READ_BYTES = 8 << 20;
+/**
+ * Largest single read of the direct paths, in bytes: longer ranges are read and decoded in batches.
+ * Up to two such buffers stay pooled per open record (in every worker thread): a block of a record
+ * with many channels, of which one is processed, would otherwise keep several MB each. At 1 MB a
+ * read still costs far more in copying than in its call.
+ */
+const MAX_READ_BYTES = 1 << 20;
 
 export interface GroupMember {
   /** Index of the signal in the header. */
