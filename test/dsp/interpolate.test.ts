@@ -49,6 +49,14 @@ test('CubicSpline.evaluateGrid equals evaluate on the arange grid, bit for bit',
   assert.throws(() => s.evaluateGrid(0, 1, 5, new Float64Array(4)), /out/);
 });
 
+test('CubicSpline solves in a caller\'s work buffer to the same slopes, and refuses one too short', () => {
+  const x = Array.from({ length: 50 }, (_, i) => i + Math.sin(i) * 0.2);
+  const y = x.map((v) => Math.cos(v / 4) * 50 + 700);
+  const work = new Float64Array(60).fill(123);
+  assert.deepEqual(new CubicSpline(x, y, work).slopes, new CubicSpline(x, y).slopes);
+  assert.throws(() => new CubicSpline(x, y, new Float64Array(49)), /work must hold 50/);
+});
+
 test('interpLinear interpolates piecewise linearly', () => {
   close(interpLinear([0, 1, 3], [0, 10, 30], [0, 0.5, 2, 3]), [0, 5, 20, 30], 1e-15, 'linear');
 });

@@ -65,6 +65,13 @@ test('a modulated NN series peaks at its modulation frequency in both spectra', 
   }
 });
 
+test('hrvFrequency gives the same values with a caller\'s scratch series as without, in both presets', () => {
+  const nn = modulated(0.1, 40, 900);
+  for (const conventions of ['pyhrv', 'hrvanalysis'] as const) {
+    assert.deepEqual(hrvFrequency(nn, { conventions }, new Float64Array(nn.length).fill(7)), hrvFrequency(nn, { conventions }), conventions);
+  }
+});
+
 test('ULF is reported only when the spectrum resolves it, or when asked', () => {
   const nn = modulated(0.1, 40, 3600);
   const auto = hrvFrequency(nn);

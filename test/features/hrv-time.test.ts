@@ -66,6 +66,14 @@ test('synthetic series have the features their construction implies', () => {
   assert.equal(signed.sdsd, 100, 'signed diffs alternate +-100 with mean 0');
 });
 
+test('hrvTime gives the same values with a caller\'s scratch series as without, and leaves the input alone', () => {
+  const nn = Float64Array.from({ length: 2000 }, (_, i) => 800 + 60 * Math.sin(i / 7) + ((i * 37) % 23));
+  const copy = nn.slice();
+  const work = new Float64Array(2500).fill(-1);
+  assert.deepEqual(hrvTime(nn, {}, work), hrvTime(nn));
+  assert.deepEqual(nn, copy);
+});
+
 test('SDANN and SDNN index are NaN with a reason for records of 5 min or less', () => {
   const r = hrvTime(new Float64Array(300).fill(1000)); // exactly 300 s
   assert.ok(Number.isNaN(r.sdann) && Number.isNaN(r.sdnn_index));

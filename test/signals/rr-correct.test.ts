@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correctRR, heartRate, rolling, rrIntervals } from '../../src/signals/rr-correct.js';
+import { correctRR, heartRate, rolling, rrIntervals, RR_FLAGS } from '../../src/signals/rr-correct.js';
 import { seededRandom } from '../../src/signals/random.js';
 
 /** A plausible RR series in s: 0.85 s mean, respiratory sinus arrhythmia and AR(1) variability. */
@@ -52,6 +52,19 @@ test('correctRR works in any unit: ms gives the same flags as s', () => {
   const s = correctRR(rr);
   const ms = correctRR(rr.map((v) => v * 1000));
   assert.deepEqual(ms.flags, s.flags);
+});
+
+test('correctRR gives each interval a one-byte flag code, its flag\'s index in RR_FLAGS, and counts per flag', () => {
+  const rr = series(400, 5);
+  rr[100] = rr[100]! * 2;
+  rr[250] = rr[250]! * 0.6;
+  const r = correctRR(rr);
+  assert.ok(r.codes instanceof Uint8Array);
+  assert.equal(r.codes.length, rr.length);
+  assert.deepEqual(r.flags, Array.from(r.codes, (c) => RR_FLAGS[c]));
+  assert.equal(r.flags, r.flags, 'the names are made once');
+  for (const f of RR_FLAGS) assert.equal(r.counts[f], r.flags.filter((g) => g === f).length, f);
+  assert.equal(r.flags[100], 'missed');
 });
 
 test('correctRR leaves very short series alone and rejects non-positive intervals', () => {
