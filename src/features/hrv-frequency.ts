@@ -25,7 +25,7 @@ import { lombscargleGridFast } from '../dsp/lombscargle-fast.js';
 import { welch, type SampleSource } from '../dsp/spectral.js';
 import { arange, arangeLength, CubicSpline, interpLinear } from '../dsp/interpolate.js';
 import type { WindowSpec } from '../dsp/windows.js';
-import { nnArray, resolveConventions, type HrvConventions } from './hrv-time.js';
+import { nnArray, resolveConventions, scratchOf, type HrvConventions } from './hrv-time.js';
 
 /** Band limits in Hz, [low, high]. */
 export type Band = readonly [number, number];
@@ -237,7 +237,7 @@ export function resampleTachogram(nn: Float64Array, fs: number, interpolation: '
  * segment, so a week of beats needs no array of millions of grid values.
  */
 function tachogramSource(nn: Float64Array, fs: number, t: Float64Array, work?: Float64Array): SampleSource {
-  const spline = new CubicSpline(t, nn, work && work.length >= nn.length ? work : undefined);
+  const spline = new CubicSpline(t, nn, scratchOf(work, nn.length));
   const count = arangeLength(0, t[t.length - 1]!, 1 / fs);
   const piece = new Float64Array(Math.min(count, 4096));
   let mu = 0;
@@ -339,7 +339,7 @@ export function lombDensity(t: Float64Array, nn: Float64Array, fmax: number, poi
   let mu = 0;
   for (let i = 0; i < n; i++) mu += nn[i]!;
   mu /= n;
-  const y = work && work.length >= n ? work.subarray(0, n) : new Float64Array(n);
+  const y = scratchOf(work, n);
   for (let i = 0; i < n; i++) y[i] = nn[i]! - mu;
   const f = new Float64Array(points);
   for (let k = 0; k < points; k++) f[k] = ((k + 1) * fmax) / points;

@@ -152,6 +152,14 @@ export function nnArray(nn: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * The first n values of a caller's scratch series when it is long enough, else a new array: the
+ * domains' optional `work` argument (hrv() passes one series to all of them in turn).
+ */
+export function scratchOf(work: Float64Array | undefined, n: number): Float64Array {
+  return work && work.length >= n ? work.subarray(0, n) : new Float64Array(n);
+}
+
 /** Warnings every domain adds for an implausible series (kept in one place so hrv() does not repeat them). */
 export function nnSanityWarnings(nn: Float64Array): string[] {
   const w: string[] = [];
@@ -193,7 +201,7 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work
   }
   // One scratch series serves the median (selected in place), the heart rates and the successive
   // differences in turn: a record-level series is millions of values, and each is needed once.
-  const tmp = work && work.length >= n ? work.subarray(0, n) : new Float64Array(n);
+  const tmp = scratchOf(work, n);
   tmp.set(nn);
   r.mean_nn = mean(nn);
   r.median_nn = medianInPlace(tmp, n);

@@ -82,24 +82,23 @@ function corrected(beats: Int32Array, valid: Uint8Array, lo: number, hi: number,
 
 function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: Uint8Array, lo: number, hi: number, cfg: Config, warnings: string[]): FeatureRow {
   const row: FeatureRow = { ...segmentBase(seg), beats: hi - lo };
-  if (ch.type !== 'resp') return nnFeatures(ch, seg, corrected(beats, valid, lo, hi, ch.fs, row), row, cfg, warnings);
-  const rr = intervalsOf(beats, valid, lo, hi, ch.fs);
-  row.intervals = rr.length;
-  const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
-  const sd = Math.sqrt(rr.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, rr.length - 1));
-  row.breathing_rate = 60_000 / mean;
-  row.breath_interval_cv = sd / mean;
-  return row;
-}
-
-function nnFeatures(ch: ChannelPlan, seg: Segment, c: ReturnType<typeof corrected>, row: FeatureRow, cfg: Config, warnings: string[]): FeatureRow {
-  row.artefacts = c.artefacts;
-  row.hr_mean = c.hrMean;
-  if (c.nn.length < MIN_INTERVALS) {
-    warnings.push(`${ch.name} ${seg.start}-${seg.end} s: ${c.nn.length} NN intervals, too few for HRV`);
+  if (ch.type === 'resp') {
+    const rr = intervalsOf(beats, valid, lo, hi, ch.fs);
+    row.intervals = rr.length;
+    const mean = rr.reduce((a, v) => a + v, 0) / (rr.length || NaN);
+    const sd = Math.sqrt(rr.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, rr.length - 1));
+    row.breathing_rate = 60_000 / mean;
+    row.breath_interval_cv = sd / mean;
     return row;
   }
-  const h = hrv(c.nn, { conventions: cfg.hrv.conventions });
+  const { nn, artefacts, hrMean } = corrected(beats, valid, lo, hi, ch.fs, row);
+  row.artefacts = artefacts;
+  row.hr_mean = hrMean;
+  if (nn.length < MIN_INTERVALS) {
+    warnings.push(`${ch.name} ${seg.start}-${seg.end} s: ${nn.length} NN intervals, too few for HRV`);
+    return row;
+  }
+  const h = hrv(nn, { conventions: cfg.hrv.conventions });
   for (const [k, v] of Object.entries(h)) if (k !== 'warnings' && typeof v === 'number') row[k] = v;
   return row;
 }

@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { BlockTask } from './block.js';
 import { processorFor } from './processors.js';
 import type { Beats, BlockResult, ChannelPlan } from './types.js';
-import { copyWindows, windowColumns, windowCount, windowSamples, type Windows } from './windows.js';
+import { copyWindows, windowColumns, windowCount, windowSamples, windowsIn, type Windows } from './windows.js';
 
 /** A channel's block results joined: the same parts as one block's, over the whole record. */
 export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
@@ -68,7 +68,7 @@ export class RecordMerge {
       own.forEach((t, b) => {
         if (t.block !== b) throw new Error(`block tasks of ${plan.name} are not numbered 0..${own.length - 1}`);
         const b0 = b * t.blockSamples, b1 = Math.min(plan.samples, b0 + t.blockSamples);
-        offsets.push(offsets[b]! + Math.ceil((b1 - b0) / win));
+        offsets.push(offsets[b]! + windowsIn(b0, b1, win));
       });
       const m: ChannelMerge = {
         plan, offsets, blocks: new Array(own.length).fill(undefined), strings: new Map(),

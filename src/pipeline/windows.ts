@@ -51,7 +51,7 @@ export function windowColumns(channel: string, n: number): Windows {
  * shorter): times set, beats -1, template correlation and SNR gain NaN, the rest for the caller.
  */
 export function windowGrid(channel: string, b0: number, b1: number, win: number, fs: number): Windows {
-  const n = Math.ceil((b1 - b0) / win);
+  const n = windowsIn(b0, b1, win);
   const w = windowColumns(channel, n);
   for (let k = 0; k < n; k++) {
     const w0 = b0 + k * win;
@@ -94,18 +94,9 @@ export function copyWindows(out: Windows, at: number, part: Windows, strings: Ma
   }
 }
 
-/** Windows of consecutive blocks of one channel, joined in the order given. */
-export function joinWindows(channel: string, parts: readonly Windows[]): Windows {
-  let n = 0;
-  for (const p of parts) n += windowCount(p);
-  const out = windowColumns(channel, n);
-  const strings = new Map<string, string>();
-  let at = 0;
-  for (const p of parts) {
-    copyWindows(out, at, p, strings);
-    at += windowCount(p);
-  }
-  return out;
+/** Windows of `win` samples over samples [b0, b1), the last one possibly shorter. */
+export function windowsIn(b0: number, b1: number, win: number): number {
+  return Math.ceil((b1 - b0) / win);
 }
 
 /** Samples per quality window at `fs` Hz. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinWindows, levelIndex, modeIndex, SKIP, windowColumns, windowCount, windowRow, windowRows } from '../../src/pipeline/windows.js';
+import { copyWindows, levelIndex, modeIndex, SKIP, windowColumns, windowCount, windowRow, windowRows } from '../../src/pipeline/windows.js';
 import { sqiNames } from '../../src/quality/sqi.js';
 
 function block(first: number, n: number, reason: string) {
@@ -23,15 +23,19 @@ test('windowColumns makes empty columns of the given length for one channel', ()
   assert.deepEqual(w.limitedBy, ['', '', '']);
 });
 
-test('joinWindows concatenates blocks in the order given and shares one string per distinct reason', () => {
+test('copyWindows puts blocks side by side in one set of columns and shares one string per distinct reason', () => {
   const a = block(0, 3, 'kurtosis'), b = block(3, 2, 'kurt' + 'osis');
-  const j = joinWindows('ECG', [a, b]);
+  const j = windowColumns('ECG', 5), strings = new Map<string, string>();
+  copyWindows(j, 0, a, strings);
+  copyWindows(j, 3, b, strings);
   assert.equal(windowCount(j), 5);
   assert.deepEqual(Array.from(j.start), [0, 10, 20, 30, 40]);
   assert.deepEqual(windowRow(j, 3), windowRow(b, 0));
   assert.deepEqual(windowRow(j, 2), windowRow(a, 2));
   assert.equal(new Set(j.limitedBy).size, 1);
-  assert.equal(windowCount(joinWindows('ECG', [])), 0);
+  assert.equal(strings.size, 1);
+  copyWindows(j, 5, windowColumns('ECG', 0), strings);
+  assert.deepEqual(windowRow(j, 4), windowRow(b, 1), 'an empty part changes nothing');
 });
 
 test('windowRow gives a window as an object with level and mode names', () => {
