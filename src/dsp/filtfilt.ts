@@ -70,6 +70,36 @@ function scaleState(z: Float64Array, zi: Float64Array, v: number): void {
 }
 
 /**
+ * The forward pass's state at x[start]: after running over the left extension from its steady
+ * state when leftPad > 0, else the steady state zi·x[start].
+ */
+export function forwardStart(flat: Float64Array, zi: Float64Array, x: ArrayLike<number>, start: number, end: number, leftPad: number, padtype: PadType, z: Float64Array): void {
+  if (leftPad > 0) {
+    const left = edgeExtension(x, start, end, leftPad, padtype, 'left');
+    scaleState(z, zi, left[0]!);
+    runCascade(flat, z, left, 0, left, 0, leftPad);
+  } else {
+    scaleState(z, zi, x[start]!);
+  }
+}
+
+/**
+ * The backward pass's state at the last forward output yLast: with a right extension (`right`,
+ * taken from the input before the forward pass), the forward pass continues over it, then the
+ * backward pass runs over it from its steady state; without one, the steady state zi·yLast.
+ */
+export function backwardStart(flat: Float64Array, zi: Float64Array, right: Float64Array | undefined, yLast: number, z: Float64Array): void {
+  if (right) {
+    const m = right.length;
+    runCascade(flat, z, right, 0, right, 0, m);
+    scaleState(z, zi, right[m - 1]!);
+    runCascade(flat, z, right, 0, right, 0, m, true);
+  } else {
+    scaleState(z, zi, yLast);
+  }
+}
+
+/**
  * Forward-backward cascade over x[start..end), returning the zero-phase output for exactly those
  * samples. When leftPad > 0 the forward pass first runs over the left extension (so x[start] is the
  * true start of a recording); otherwise it starts at x[start] from the steady state zi·x[start].
@@ -96,13 +126,7 @@ export function zeroPhaseSegment(
   const z = new Float64Array(zi.length);
   // Both extensions are taken before the forward pass, which may overwrite x when out is x.
   const right = rightPad > 0 ? edgeExtension(x, start, end, rightPad, padtype, 'right') : undefined;
-  if (leftPad > 0) {
-    const left = edgeExtension(x, start, end, leftPad, padtype, 'left');
-    scaleState(z, zi, left[0]!);
-    runCascade(flat, z, left, 0, left, 0, leftPad);
-  } else {
-    scaleState(z, zi, x[start]!);
-  }
+  forwardStart(flat, zi, x, start, end, leftPad, padtype, z);
   if (x instanceof Float64Array) {
     runCascade(flat, z, x, start, y, 0, n);
   } else {
@@ -110,13 +134,7 @@ export function zeroPhaseSegment(
     runCascade(flat, z, y, 0, y, 0, n);
   }
   if (!stateIsFinite(z)) assertFinite(x, 'x');
-  if (right) {
-    runCascade(flat, z, right, 0, right, 0, rightPad);
-    scaleState(z, zi, right[rightPad - 1]!);
-    runCascade(flat, z, right, 0, right, 0, rightPad, true);
-  } else {
-    scaleState(z, zi, y[n - 1]!);
-  }
+  backwardStart(flat, zi, right, y[n - 1]!, z);
   runCascade(flat, z, y, 0, y, 0, n, true);
   return y;
 }

@@ -13,6 +13,7 @@
 import type { Recording } from '../io/recording.js';
 import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
+import { sosfiltfiltPair } from '../dsp/filtfilt-pair.js';
 import { medianInPlace } from '../dsp/select.js';
 import { bandSnrDb, computeSqis, sqiNames } from '../quality/sqi.js';
 import { levelOf, scoreWindow } from '../quality/score.js';
@@ -140,8 +141,12 @@ export async function runBlock(rec: Recording, task: BlockTask, proc: TypeProces
   }
 }
 
-/** The cleaned samples of the block being computed (computeBlock runs start to end without yielding). */
+/**
+ * The cleaned samples and the detector's band of the block being computed (computeBlock runs
+ * start to end without yielding).
+ */
 let cleanScratch = new Float64Array(0);
+let bandScratch = new Float64Array(0);
 
 /** Stages 2-4 on samples already read. */
 export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
@@ -169,12 +174,23 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Stage 3: cleaning and detection.
   t = now();
   const allSkipped = mode.every((m) => m === SKIP);
-  if (proc.sos && !allSkipped && cleanScratch.length < x.length) cleanScratch = new Float64Array(x.length);
-  const clean = proc.sos && !allSkipped ? sosfiltfilt(proc.sos, x, { out: cleanScratch.subarray(0, x.length) }) : x;
+  const detector = allSkipped ? undefined : proc.detector;
+  let clean = x, band: Float64Array | undefined;
+  if (proc.sos && !allSkipped) {
+    if (cleanScratch.length < x.length) cleanScratch = new Float64Array(x.length);
+    // The detector's own band-pass of the same samples runs in the same pass when it has one.
+    const bandSos = detector?.bandSos?.(fs);
+    if (bandSos) {
+      if (bandScratch.length < x.length) bandScratch = new Float64Array(x.length);
+      [clean, band] = sosfiltfiltPair(proc.sos, bandSos, x, cleanScratch.subarray(0, x.length), bandScratch.subarray(0, x.length));
+    } else {
+      clean = sosfiltfilt(proc.sos, x, { out: cleanScratch.subarray(0, x.length) });
+    }
+  }
   const windowOf = (p: number) => Math.min(nWin - 1, Math.floor((p - b0) / win));
   let beatPos: number[] = [];
-  if (proc.detector && !allSkipped) {
-    const found = proc.detector.detect(x, fs);
+  if (detector) {
+    const found = detector.detect(x, fs, band);
     for (let i = 0; i < found.length; i++) {
       const p = found[i]! + s0;
       if (p >= b0 && p < b1 && mode[windowOf(p)] !== SKIP) beatPos.push(p);

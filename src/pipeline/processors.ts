@@ -40,7 +40,29 @@ function bandSos(lo: number, hi: number, order: number, fs: number): Sos | undef
   return undefined;
 }
 
+/**
+ * Processors already built in this thread, by type, rate and the settings they read: a worker
+ * takes hundreds of blocks of one channel, and building one designs two filters, finds the
+ * cleaning filter's settling length and gives the detector fresh scratch buffers of a block's size.
+ * Detectors keep no state from one slice to the next, so blocks can share them.
+ */
+const built = new Map<string, TypeProcessor>();
+/** Processors kept per thread (a batch of mixed records has a few types and rates). */
+const BUILT_MAX = 16;
+
+/** The processor of a signal type at a rate and settings (built once per thread, then shared). */
 export function processorFor(type: SignalType, fs: number, cfg: Config): TypeProcessor {
+  const settings = type === 'ecg' ? cfg.ecg : type === 'ppg' ? cfg.ppg : type === 'resp' ? cfg.resp : type === 'eeg' ? cfg.eeg : null;
+  const key = `${type} ${fs} ${JSON.stringify(settings)}`;
+  let p = built.get(key);
+  if (!p) {
+    if (built.size >= BUILT_MAX) built.clear();
+    built.set(key, (p = buildProcessor(type, fs, cfg)));
+  }
+  return p;
+}
+
+function buildProcessor(type: SignalType, fs: number, cfg: Config): TypeProcessor {
   let sos: Sos | undefined, detector: BlockDetector | undefined;
   let templateSeconds: [number, number] = [0.25, 0.4], rateRange: [number, number] = [25, 250];
   switch (type) {

@@ -13,11 +13,18 @@
  */
 import type { Recording, ChannelRef } from '../io/recording.js';
 import { checkFs } from './band.js';
+import type { Sos } from '../dsp/types.js';
 
 /** A beat detector that can run on a slice of the signal. */
 export interface BlockDetector {
-  /** Signal on which the beats are found in each slice, as sorted sample indices into that slice. */
-  detect(x: Float64Array, fs: number): Int32Array;
+  /**
+   * Signal on which the beats are found in each slice, as sorted sample indices into that slice.
+   * `band`, when given, is the slice already filtered as `bandSos` says (a caller that filters the
+   * slice anyway can run both filters in one pass, dsp/filtfilt-pair.ts).
+   */
+  detect(x: Float64Array, fs: number, band?: Float64Array): Int32Array;
+  /** The zero-phase band-pass (sosfiltfilt, odd padding) the detector applies to each slice first, if any. */
+  bandSos?(fs: number): Sos;
   /** Context in s the detector needs on each side of a block to decide on the beats inside it. */
   readonly contextSeconds: number;
   /** Shortest physiological interval between two beats in s; closer beats across a seam are merged. */

@@ -118,7 +118,7 @@ export class RPeakDetector implements BlockDetector {
     this.contextSeconds = 5;
   }
 
-  private bandSos(fs: number): Sos {
+  bandSos(fs: number): Sos {
     if (this.sos === undefined || this.sosFs !== fs) {
       const [lo, hi] = this.o.band;
       const top = Math.min(hi, 0.45 * fs);
@@ -129,14 +129,18 @@ export class RPeakDetector implements BlockDetector {
     return this.sos;
   }
 
-  detect(x: Float64Array, fs: number): Int32Array {
+  detect(x: Float64Array, fs: number, band?: Float64Array): Int32Array {
     const m = x.length;
     if (m < Math.round(0.5 * fs)) return new Int32Array(0);
+    if (band && band.length !== m) throw new RangeError(`band must have the slice's length ${m}, got ${band.length}`);
     const o = this.o;
     const hq = Math.max(1, Math.round((o.qrsSeconds * fs) / 2));
     const hb = Math.max(hq + 1, Math.round((o.beatSeconds * fs) / 2));
-    if (this.band.length < m) this.band = new Float64Array(m);
-    const y = sosfiltfilt(this.bandSos(fs), x, { out: this.band.subarray(0, m) });
+    let y = band;
+    if (!y) {
+      if (this.band.length < m) this.band = new Float64Array(m);
+      y = sosfiltfilt(this.bandSos(fs), x, { out: this.band.subarray(0, m) });
+    }
 
     // Energy, zero-padded by hb + 1 on both sides so that the window sums below need no edge tests.
     const off = hb + 1;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectRPeaks, RPeakDetector } from '../../src/signals/ecg-detect.js';
+import { sosfiltfilt } from '../../src/dsp/filtfilt.js';
 import { syntheticEcg, type SyntheticEcgOptions } from '../../src/signals/synthetic-ecg.js';
 import { matchBeats } from '../../src/signals/evaluate.js';
 import { openWfdb } from '../../src/io/wfdb/record.js';
@@ -113,3 +114,11 @@ for (const c of conventions) {
     assert.ok(m.meanAbsErrorMs <= c.maxErrMs, `mean |error| ${m.meanAbsErrorMs} ms`);
   });
 }
+
+test('RPeakDetector.detect with its band already filtered finds the same beats as filtering itself', () => {
+  const s = syntheticEcg({ fs: 360, seconds: 60, ventricularProbability: 0.1, noise: 0.03 });
+  const d = new RPeakDetector();
+  const band = sosfiltfilt(d.bandSos(360), s.signal);
+  assert.deepEqual(d.detect(s.signal, 360, band), d.detect(s.signal, 360));
+  assert.throws(() => d.detect(s.signal, 360, band.subarray(1)), /band must have the slice's length/);
+});
