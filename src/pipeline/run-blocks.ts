@@ -44,7 +44,7 @@ export interface BlockRunStats {
   cache: CacheStats;
   computed: number;
   skipped: number;
-  /** Sum of task times in worker threads, ms (over wall time it gives the parallel speed-up). */
+  /** Sum of the tasks' compute times (WorkerResult.ms), ms: over the block phase's wall time, the parallel speed-up. */
   taskMs: number;
 }
 

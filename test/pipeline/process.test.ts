@@ -92,3 +92,11 @@ test('results do not depend on the block size used for parallel work beyond the 
   const b = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=600'] } });
   assert.deepEqual(a.channels[0]!.beats.sample, b.channels[0]!.beats.sample);
 });
+
+test('the speed-up reported for one worker is the share of the block phase spent computing, at most 1', async () => {
+  // Tasks on one thread wait for their reads while another computes: only computing counts.
+  const r = await processRecording({ data: ecg.signal, fs, signalType: 'ecg' }, { config });
+  assert.equal(r.run.workers, 1);
+  assert.ok(r.blocks.taskMs > 0);
+  assert.ok(r.run.speedup > 0 && r.run.speedup <= 1, `speed-up ${r.run.speedup}`);
+});
