@@ -134,3 +134,30 @@ test('welch reads a SampleSource segment by segment with the same result as the 
   const bad = { length: 600, read(_start: number, out: Float64Array) { out.fill(NaN); } };
   assert.throws(() => welch(bad, { nperseg: 300 }), /NaN/);
 });
+
+// Many segments much shorter than nfft take the autocorrelation route; the mean of the segments'
+// own periodograms (a different computation) must agree to rounding.
+const shortSegments: { name: string; opts: WelchOptions; n: number }[] = [
+  { name: 'pyHRV\'s 300-sample segments at nfft 4096', opts: { fs: 4, nperseg: 300, nfft: 4096 }, n: 20_000 },
+  { name: 'linear detrend, Hamming window, density scaling', opts: { fs: 4, nperseg: 256, nfft: 2048, detrend: 'linear', window: 'hamming' }, n: 9_000 },
+  { name: 'no overlap, spectrum scaling, two-sided', opts: { nperseg: 100, noverlap: 0, nfft: 1000, scaling: 'spectrum', returnOnesided: false }, n: 5_000 },
+  { name: 'odd segment length and odd nfft', opts: { nperseg: 75, nfft: 999, detrend: false }, n: 3_000 },
+];
+
+for (const c of shortSegments) {
+  test(`welch of many short segments at a long nfft equals the mean of their periodograms: ${c.name}`, () => {
+    const x = Float64Array.from({ length: c.n }, (_, i) => 50 * Math.sin(i / 6.4) + 30 * Math.sin(i / 2.5 + 1) + ((i * 7919) % 211) / 10 + 0.002 * i);
+    const o = c.opts;
+    const nperseg = o.nperseg!, step = nperseg - (o.noverlap ?? Math.floor(nperseg / 2));
+    const nseg = Math.floor((c.n - (nperseg - step)) / step);
+    assert.ok(nseg >= 16);
+    const got = welch(x, o);
+    const mean = new Float64Array(got.p.length);
+    for (let s = 0; s < nseg; s++) {
+      const seg = periodogram(x.subarray(s * step, s * step + nperseg), { ...(o.fs ? { fs: o.fs } : {}), window: o.window ?? 'hann', nfft: o.nfft!, detrend: o.detrend ?? 'constant', scaling: o.scaling ?? 'density', returnOnesided: o.returnOnesided ?? true });
+      for (let k = 0; k < mean.length; k++) mean[k]! += seg.p[k]! / nseg;
+    }
+    const peak = Math.max(...mean);
+    for (let k = 0; k < mean.length; k++) assert.ok(Math.abs(got.p[k]! - mean[k]!) <= 1e-13 * peak, `bin ${k}: ${got.p[k]} vs ${mean[k]}`);
+  });
+}
