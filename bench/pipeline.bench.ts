@@ -45,6 +45,14 @@ async function runPair(input: string, outs: [string, string], set: string[]): Pr
   }));
 }
 
+/** Rounds of 1- and 2-worker runs of Holter-24. */
+const ROUNDS = 3;
+
+/** The run of median wall time. */
+function median(runs: Run[]): Run {
+  return [...runs].sort((a, b) => a.wall - b.wall)[runs.length >> 1]!;
+}
+
 async function holter24(dir: string): Promise<string> {
   const hea = join(dir, 'holter24.hea');
   if (shared) {
@@ -86,8 +94,15 @@ export default async function (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-bench-pipeline-'));
   try {
     const hea = await holter24(dir);
-    const one = run(hea, join(dir, 'w1'), ['runtime.workers=1', 'cache.enabled=false']);
-    const two = run(hea, join(dir, 'w2'), ['runtime.workers=2', 'cache.enabled=false']);
+    // 1 and 2 workers alternate over a few rounds: the machine's speed drifts between runs, and
+    // each round's ratio compares runs made next to each other.
+    const ones: Run[] = [], twos: Run[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      ones.push(run(hea, join(dir, 'w1'), ['runtime.workers=1', 'cache.enabled=false']));
+      twos.push(run(hea, join(dir, 'w2'), ['runtime.workers=2', 'cache.enabled=false']));
+    }
+    const one = median(ones), two = median(twos);
+    const ratios = ones.map((o, i) => o.wall / twos[i]!.wall).sort((a, b) => a - b);
     const cold = run(hea, join(dir, 'c'), ['runtime.workers=2']);
     const warm = run(hea, join(dir, 'c'), ['runtime.workers=2']);
     console.log('Holter-24 (24 h, 2 x 360 Hz, 31.1 M samples per channel), full pipeline with all outputs:');
@@ -95,9 +110,10 @@ export default async function (): Promise<void> {
     const row = (name: string, r: Run) => console.log(`  ${name.padEnd(22)} ${r.wall.toFixed(2).padStart(6)}   ${r.rssMB.toFixed(0).padStart(11)}   ${String(r.beats).padStart(6)}   ${(r.hitRate * 100).toFixed(0).padStart(5)} %`);
     row('1 worker, no cache', one);
     row('2 workers, no cache', two);
+    console.log(`  (medians of ${ROUNDS} alternating rounds: 1 worker ${ones.map((r) => r.wall.toFixed(2)).join(', ')} s; 2 workers ${twos.map((r) => r.wall.toFixed(2)).join(', ')} s)`);
     row('2 workers, cache cold', cold);
     row('2 workers, cache warm', warm);
-    console.log(`  speed-up 2 workers over 1: ${(one.wall / two.wall).toFixed(2)}x; warm cache over cold: ${(cold.wall / warm.wall).toFixed(2)}x`);
+    console.log(`  speed-up 2 workers over 1: ${(one.wall / two.wall).toFixed(2)}x (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}); warm cache over cold: ${(cold.wall / warm.wall).toFixed(2)}x`);
     // What two cores give at most: two independent 1-worker runs at once, each against one alone.
     // Where the cores share caches or memory bandwidth, each run of the pair is slower than alone,
     // and no division of one run's work between two threads can do better than the pair.
