@@ -26,7 +26,8 @@ import { segmentChannel } from './segment.js';
 import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
-import { openProcessingSource, recordingFiles, hashFiles, hashSource, type Source } from './source.js';
+import { openProcessingSource, recordingFiles, hashFiles, hashSource, totalBytes, type Source } from './source.js';
+import { hashFilesInThread } from '../runtime/hash-thread.js';
 import { packageRecord, writeSignalTables, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
 import type { BlockResult, FeatureRow, IngestResult, ProgressEvent, Segment, StageName, StageReport } from './types.js';
@@ -40,6 +41,13 @@ export interface PlanOptions extends ChannelChoice {
   out?: string;
   /** Use the processing cache (folder from `cache.dir`, else under `out`). default: config `cache.enabled` */
   cache?: boolean;
+  /**
+   * Leave a file input's SHA-256 to the caller (`input.sha256` empty, the fingerprint made without
+   * it) when no processing cache is used: then only the manifest needs it, and hashing a large input
+   * before the blocks start delays them all. Not for runs with checkpoints, which the fingerprint
+   * keys. default: false
+   */
+  deferInputHash?: boolean;
 }
 
 export interface ProcessOptions extends PlanOptions {
@@ -135,7 +143,8 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const files = recordingFiles(rec.info);
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
-    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : await hashFiles(files, cache && join(cache.dir, 'inputs'))) };
+    const defer = opts.deferInputHash === true && !cache && ref.kind !== 'memory';
+    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : defer ? { bytes: await totalBytes(files), sha256: '' } : await hashFiles(files, cache && join(cache.dir, 'inputs'))) };
     const { precision, precisionBound } = cfg.runtime;
     // The block stage version is in it: checkpoints written by another version of stages 2-4 are not read back.
     const fingerprint = sha256(JSON.stringify([BLOCK_STAGE_VERSION, input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
@@ -279,7 +288,11 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
 export async function processRecording(source: Source, opts: ProcessOptions = {}): Promise<RecordResult> {
   const t0 = performance.now();
   if (opts.out !== undefined) preloadParquet().catch(() => undefined);
-  const plan = await planRecord(source, opts);
+  // Without checkpoints the input's digest is needed only in the manifest: a thread of its own
+  // computes it while the blocks run (planRecord defers it only when no cache is used either).
+  const plan = await planRecord(source, { ...opts, deferInputHash: opts.checkpoints === undefined });
+  const digest = plan.input.sha256 === '' ? hashFilesInThread(plan.input.files) : undefined;
+  digest?.catch(() => undefined);
   const progress = progressReporter(plan.name, t0, opts.onProgress);
   progress('ingest', 1);
   const cfg = plan.config.values;
@@ -312,6 +325,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     }
     if (recordCache) mergeStats(stats.cache, recordCache.stats);
     const blockSeconds = (performance.now() - blockWall) / 1000;
+    if (digest) plan.input = { files: plan.input.files, ...(await digest) };
     const result = await finishRecord(plan, merge, {
       ...(opts.out !== undefined ? { out: opts.out } : {}),
       runner, monitor, blockSeconds, blocks: stats, recovery,

@@ -2,7 +2,6 @@
  * What `processRecording` accepts as a source, turned into an open Recording (for metadata) and a
  * SourceRef (for tasks on other threads or machines).
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { openRecording, type OpenOptions } from '../io/open.js';
 import { Recording, type RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
 import { openSource, shareChannels, type SourceRef } from '../runtime/source.js';
+import { hashFilesHere } from '../runtime/hash-thread.js';
 
 /** A signal already in memory, as the seed's `process_signal(signal, fs, signal_type, metadata)`. */
 export interface InMemorySignal {
@@ -62,6 +62,12 @@ export function recordingFiles(info: RecordingInfo): string[] {
   return [...files];
 }
 
+/** Total size of the recording's files in bytes. */
+export async function totalBytes(files: readonly string[]): Promise<number> {
+  const stats = await Promise.all(files.map((f) => stat(f)));
+  return stats.reduce((a, s) => a + s.size, 0);
+}
+
 /**
  * Total size and SHA-256 over the recording's files in order, streamed. With `memoDir`, the result
  * is remembered under the files' identity (path, size, modification time, inode), as git's index and
@@ -76,11 +82,7 @@ export async function hashFiles(files: string[], memoDir?: string): Promise<{ by
     const known = r?.ok ? (JSON.parse(r.payload.toString('utf8')) as { bytes: number; sha256: string }) : undefined;
     if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return known;
   }
-  const h = createHash('sha256');
-  for (const f of files) {
-    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  }
-  const result = { bytes, sha256: h.digest('hex') };
+  const result = { bytes, sha256: (await hashFilesHere(files)).sha256 };
   if (memo) await writeAtomic(memo, Buffer.from(JSON.stringify(result))).catch(() => undefined);
   return result;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processRecording } from '../../src/pipeline/process.js';
@@ -99,4 +100,13 @@ test('the speed-up reported for one worker is the share of the block phase spent
   assert.equal(r.run.workers, 1);
   assert.ok(r.blocks.taskMs > 0);
   assert.ok(r.run.speedup > 0 && r.run.speedup <= 1, `speed-up ${r.run.speedup}`);
+});
+
+test('without cache and checkpoints the manifest still carries the SHA-256 of the input files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-digest-'));
+  const csv = join(dir, 'ecg.csv');
+  writeFileSync(csv, 'ecg\n' + Array.from(ecg.signal.subarray(0, 60 * fs), (v) => v.toFixed(5)).join('\n') + '\n');
+  const r = await processRecording(csv, { config: { env: {}, set: ['runtime.workers=1', 'cache.enabled=false'] }, open: { fs } });
+  assert.equal(r.input.sha256, createHash('sha256').update(readFileSync(csv)).digest('hex'));
+  assert.equal(r.input.bytes, readFileSync(csv).length);
 });

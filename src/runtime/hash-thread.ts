@@ -1,0 +1,36 @@
+/**
+ * SHA-256 of a recording's files in a thread of its own, for a run that needs the digest only in
+ * its manifest (no processing cache, no checkpoints): the input is read and hashed while the block
+ * tasks run instead of before them. Hashing in the main thread instead held up the dispatch of
+ * block tasks (docs/performance.md); here the main thread only waits for one message.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+export interface FileDigest { bytes: number; sha256: string }
+
+/** Total size and SHA-256 over the files in order, streamed in this thread. */
+export async function hashFilesHere(files: readonly string[]): Promise<FileDigest> {
+  const stats = await Promise.all(files.map((f) => stat(f)));
+  const h = createHash('sha256');
+  for (const f of files) {
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  }
+  return { bytes: stats.reduce((a, s) => a + s.size, 0), sha256: h.digest('hex') };
+}
+
+/** The same in a new worker thread, which ends with the result. */
+export function hashFilesInThread(files: readonly string[]): Promise<FileDigest> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { hashFiles: [...files] } });
+    let result: FileDigest | undefined;
+    w.once('message', (m: FileDigest) => { result = m; });
+    w.once('error', reject);
+    w.once('exit', (code) => (result ? resolve(result) : reject(new Error(`hashing ${files.join(', ')} stopped (exit code ${code})`))));
+  });
+}
+
+const job = isMainThread ? undefined : (workerData as { hashFiles?: string[] } | undefined)?.hashFiles;
+if (job && parentPort) parentPort.postMessage(await hashFilesHere(job));
