@@ -95,8 +95,9 @@ function checkCommon(fs: number, detrend: unknown, scaling: unknown): void {
 }
 
 /**
- * Calls `sink` with the rfft (k = 0..nfft/2) of every detrended, windowed segment. One buffer set
- * per call; the per-segment loop allocates nothing.
+ * Calls `sink` with the rfft (k = 0..nfft/2) of every detrended, windowed segment, zero-padded to
+ * `nfft` points (the setup's unless given). One buffer set per call; the per-segment loop
+ * allocates nothing.
  */
 function forEachSegment(s: SegmentSetup, sink: (re: Float64Array, im: Float64Array, seg: number) => void, nfft = s.nfft): void {
   const { win, nperseg, step, nseg, detrend } = s;
