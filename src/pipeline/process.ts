@@ -291,7 +291,8 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   // Without checkpoints the input's digest is needed only in the manifest: a thread of its own
   // computes it while the blocks run (planRecord defers it only when no cache is used either).
   const plan = await planRecord(source, { ...opts, deferInputHash: opts.checkpoints === undefined });
-  const digest = plan.input.sha256 === '' ? hashFilesInThread(plan.input.files) : undefined;
+  const hashing = new AbortController();
+  const digest = plan.input.sha256 === '' ? hashFilesInThread(plan.input.files, hashing.signal) : undefined;
   digest?.catch(() => undefined);
   const progress = progressReporter(plan.name, t0, opts.onProgress);
   progress('ingest', 1);
@@ -335,6 +336,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     });
     return result;
   } finally {
+    hashing.abort();
     monitor.stop();
     if (!opts.runner) await runner.close();
   }

@@ -21,14 +21,23 @@ export async function hashFilesHere(files: readonly string[]): Promise<FileDiges
   return { bytes: stats.reduce((a, s) => a + s.size, 0), sha256: h.digest('hex') };
 }
 
-/** The same in a new worker thread, which ends with the result. */
-export function hashFilesInThread(files: readonly string[]): Promise<FileDigest> {
+/**
+ * The same in a new worker thread, which ends with the result; `signal` stops it (a run that
+ * failed does not need its digest, nor a thread reading its input to the end).
+ */
+export function hashFilesInThread(files: readonly string[], signal?: AbortSignal): Promise<FileDigest> {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL(import.meta.url), { workerData: { hashFiles: [...files] } });
     let result: FileDigest | undefined;
+    const stop = () => void w.terminate();
+    signal?.addEventListener('abort', stop, { once: true });
     w.once('message', (m: FileDigest) => { result = m; });
     w.once('error', reject);
-    w.once('exit', (code) => (result ? resolve(result) : reject(new Error(`hashing ${files.join(', ')} stopped (exit code ${code})`))));
+    w.once('exit', (code) => {
+      signal?.removeEventListener('abort', stop);
+      if (result) resolve(result);
+      else reject(new Error(`hashing ${files.join(', ')} stopped${signal?.aborted ? '' : ` (exit code ${code})`}`));
+    });
   });
 }
 

@@ -23,3 +23,10 @@ test('hashFilesInThread gives the same digest from a thread of its own', async (
 test('hashFilesInThread rejects with the file named when one is missing', async () => {
   await assert.rejects(hashFilesInThread([a, join(dir, 'missing.dat')]), /missing\.dat/);
 });
+
+test('hashFilesInThread stops when its signal aborts', async () => {
+  const ac = new AbortController();
+  const p = hashFilesInThread([a, b], ac.signal);
+  ac.abort();
+  await assert.rejects(p, /stopped/);
+});
