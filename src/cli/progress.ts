@@ -2,8 +2,9 @@
  * Progress display for batches: an overall bar plus one bar per record in flight, on a TTY; silent
  * otherwise (logs and CI stay clean).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ProgressEvent } from '../pipeline/types.js';
+import type { SingleBar } from 'cli-progress';
 
 export interface ProgressDisplay {
   update(e: ProgressEvent): void;
@@ -15,11 +16,13 @@ const fmtEta = (s: number) => (Number.isFinite(s) ? (s >= 60 ? `${Math.floor(s /
 
 export function createProgress(total: number, enabled = process.stderr.isTTY === true): ProgressDisplay {
   if (!enabled) return { update() {}, recordDone() {}, stop() {} };
+  // Loaded only for a display: logs, CI and --quiet runs skip its start-up cost.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const multi = new cliProgress.MultiBar({
     stream: process.stderr, clearOnComplete: false, hideCursor: true, format: '{name} |{bar}| {percentage}% {stage} eta {eta_h}',
   }, cliProgress.Presets.shades_classic);
   const overall = multi.create(total, 0, { name: 'all records'.padEnd(24), stage: '', eta_h: '--' });
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, SingleBar>();
   let done = 0;
   return {
     update(e) {

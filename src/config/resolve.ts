@@ -5,7 +5,7 @@
  * the tier (and for user values the source) it came from.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { configSchema, type Config } from './schema.js';
 import { coerce, findLeaf, leaves, type Leaf } from './leaves.js';
 import { adaptiveValues, type DataFacts, type MachineFacts, machineFacts } from './adaptive.js';
@@ -76,6 +76,9 @@ function fromObject(obj: unknown, source: string, prefix: string[] = [], out: [L
   }
   return out;
 }
+
+/** The YAML parser, loaded with the first YAML file: most runs have none, and loading it costs every command about 50 ms. */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 function readFile(file: string): unknown {
   let text: string;
