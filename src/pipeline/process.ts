@@ -26,7 +26,7 @@ import { segmentChannel } from './segment.js';
 import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
-import { openProcessingSource, recordingFiles, hashFiles, hashSource, totalBytes, type Source } from './source.js';
+import { openProcessingSource, recordingFiles, fileIdentity, hashFiles, hashSource, knownDigest, rememberDigest, type Source } from './source.js';
 import { hashFilesInThread } from '../runtime/hash-thread.js';
 import { packageRecord, writeSignalTables, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
@@ -42,10 +42,9 @@ export interface PlanOptions extends ChannelChoice {
   /** Use the processing cache (folder from `cache.dir`, else under `out`). default: config `cache.enabled` */
   cache?: boolean;
   /**
-   * Leave a file input's SHA-256 to the caller (`input.sha256` empty, the fingerprint made without
-   * it) when no processing cache is used: then only the manifest needs it, and hashing a large input
-   * before the blocks start delays them all. Not for runs with checkpoints, which the fingerprint
-   * keys. default: false
+   * Leave a large file input's SHA-256 to the caller (`input.sha256` and `fingerprint` empty; fill
+   * them in with `settleDigest`) unless the cache remembers it: hashing a large input before the
+   * blocks start delays them all, while the blocks need only `resumeKey`. default: false
    */
   deferInputHash?: boolean;
 }
@@ -67,8 +66,18 @@ export interface RecordPlan {
   config: ResolvedConfig;
   source: SourceRef;
   input: { files: string[]; bytes: number; sha256: string };
-  /** Identity of the inputs and the settings results depend on; checkpoints of other runs are ignored. */
+  /**
+   * Content of the inputs (their SHA-256) and the settings results depend on: keys the record's
+   * cache entries. Empty until the digest is known when planned with `deferInputHash`.
+   */
   fingerprint: string;
+  /**
+   * The same with a file input's identity (paths, sizes, modification times) for its content:
+   * keys the checkpoints, so that a run and its resumption need not read the input first.
+   */
+  resumeKey: string;
+  /** Hash of the settings and channels that results depend on, with the version of stages 2-4. */
+  settingsKey: string;
   tasks: BlockTask[];
   cache?: CacheOptions;
   /** In-memory sources: the precision each channel is shared in, and the bytes that saved over float64. */
@@ -128,6 +137,28 @@ function compactSource(ref: Extract<SourceRef, { kind: 'memory' }>, bound: numbe
   return { ref: shareChannels(data, ref.fs, ref.names, ref.units, ref.path, precision), memory: { precision, bytesSaved, maxRelError: Math.max(...choices.map((c) => c.relError)) } };
 }
 
+/**
+ * Inputs smaller than this are hashed while planning even with `deferInputHash`: at 1-1.5 GB/s
+ * that takes less than starting the hashing thread (tens of ms), which batches of short records
+ * would pay for each.
+ */
+const DEFER_HASH_MIN_BYTES = 64 * 2 ** 20;
+
+const keyOf = (input: string, settingsKey: string): string => sha256(JSON.stringify([input, settingsKey]));
+
+/** Where the digests of input files are remembered by file identity, in the cache folder. */
+const digestMemo = (cache: CacheOptions): string => join(cache.dir, 'inputs');
+
+/**
+ * Sets the plan's input digest and fingerprint once the digest of a plan made with
+ * `deferInputHash` is known, and remembers it for the files' identity when a cache is used.
+ */
+export async function settleDigest(plan: RecordPlan, digest: { bytes: number; sha256: string }): Promise<void> {
+  plan.input = { files: plan.input.files, bytes: digest.bytes, sha256: digest.sha256 };
+  plan.fingerprint = keyOf(digest.sha256, plan.settingsKey);
+  if (plan.cache) await rememberDigest(plan.input.files, digestMemo(plan.cache), digest);
+}
+
 /** Stage 1 and the block tasks of stages 2-4. */
 export async function planRecord(source: Source, opts: PlanOptions = {}): Promise<RecordPlan> {
   const t0 = performance.now();
@@ -143,11 +174,14 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const files = recordingFiles(rec.info);
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
-    const defer = opts.deferInputHash === true && !cache && ref.kind !== 'memory';
-    const input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : defer ? { bytes: await totalBytes(files), sha256: '' } : await hashFiles(files, cache && join(cache.dir, 'inputs'))) };
+    const memo = cache && digestMemo(cache);
+    let input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : opts.deferInputHash ? await knownDigest(files, memo) : await hashFiles(files, memo)) };
+    if (!input.sha256 && input.bytes < DEFER_HASH_MIN_BYTES) input = { files, ...(await hashFiles(files, memo)) };
     const { precision, precisionBound } = cfg.runtime;
     // The block stage version is in it: checkpoints written by another version of stages 2-4 are not read back.
-    const fingerprint = sha256(JSON.stringify([BLOCK_STAGE_VERSION, input.sha256, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
+    const settingsKey = sha256(JSON.stringify([BLOCK_STAGE_VERSION, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
+    const fingerprint = input.sha256 ? keyOf(input.sha256, settingsKey) : '';
+    const resumeKey = keyOf(ref.kind === 'memory' ? input.sha256 : (await fileIdentity(files)).id, settingsKey);
     const tasks: BlockTask[] = [];
     for (const ch of ing.channels) {
       const blockSamples = Math.round(ing.plan.blockSeconds * ch.fs);
@@ -158,7 +192,7 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     }
     const compact = ref.kind === 'memory' && cfg.runtime.precision === 'float32' ? compactSource(ref, cfg.runtime.precisionBound) : undefined;
     return {
-      name, ingest: ing, config: rc, source: compact?.ref ?? ref, input, fingerprint, tasks, ...(cache ? { cache } : {}),
+      name, ingest: ing, config: rc, source: compact?.ref ?? ref, input, fingerprint, resumeKey, settingsKey, tasks, ...(cache ? { cache } : {}),
       ...(compact ? { memory: compact.memory } : {}), ingestSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
@@ -288,9 +322,9 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
 export async function processRecording(source: Source, opts: ProcessOptions = {}): Promise<RecordResult> {
   const t0 = performance.now();
   if (opts.out !== undefined) preloadParquet().catch(() => undefined);
-  // Without checkpoints the input's digest is needed only in the manifest: a thread of its own
-  // computes it while the blocks run (planRecord defers it only when no cache is used either).
-  const plan = await planRecord(source, { ...opts, deferInputHash: opts.checkpoints === undefined });
+  // The blocks need only the resume key; the input's digest (for the manifest and the record's
+  // cache entries) comes from a thread of its own while they run, unless the cache remembers it.
+  const plan = await planRecord(source, { ...opts, deferInputHash: true });
   const hashing = new AbortController();
   const digest = plan.input.sha256 === '' ? hashFilesInThread(plan.input.files, hashing.signal) : undefined;
   digest?.catch(() => undefined);
@@ -304,11 +338,13 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   try {
     // A record seen before with the same content and settings: all its block results in one entry.
     // Very long records rely on their per-block entries: one entry would have to hold them all in memory.
+    // Its key needs the input's digest: a record whose digest is not remembered was not seen
+    // under this identity, and its blocks' own entries still serve it if its content was.
     const recordCache = plan.cache && !opts.faults && plan.tasks.length <= RECORD_CACHE_MAX_BLOCKS ? new ProcessingCache(plan.cache) : undefined;
-    const recordKey = cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
-    const cached = await recordCache?.get<BlockResult[]>(recordKey);
+    const recordKey = () => cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
+    const cached = plan.fingerprint ? await recordCache?.get<BlockResult[]>(recordKey()) : undefined;
     const merge = recordMerge(plan);
-    let stats: BlockRunStats;
+    let stats: BlockRunStats, blockEnd: number | undefined;
     if (cached) {
       for (const r of cached) merge.add(r);
       stats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
@@ -318,15 +354,16 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
       const kept: BlockResult[] | undefined = recordCache ? new Array(plan.tasks.length) : undefined;
       stats = await runBlocks(plan.tasks, {
         runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
-        fingerprint: plan.fingerprint, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
+        fingerprint: plan.resumeKey, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
         sink: (i, r) => { merge.add(r); if (kept) kept[i] = r; },
         onDone: (done, total) => progress('validate', total ? done / total : 1),
       });
-      if (kept && stats.skipped === 0) await recordCache?.set(recordKey, kept, performance.now() - blockWall);
+      blockEnd = performance.now();
+      if (digest) await settleDigest(plan, await digest);
+      if (kept && stats.skipped === 0) await recordCache?.set(recordKey(), kept, blockEnd - blockWall);
     }
     if (recordCache) mergeStats(stats.cache, recordCache.stats);
-    const blockSeconds = (performance.now() - blockWall) / 1000;
-    if (digest) plan.input = { files: plan.input.files, ...(await digest) };
+    const blockSeconds = ((blockEnd ?? performance.now()) - blockWall) / 1000;
     const result = await finishRecord(plan, merge, {
       ...(opts.out !== undefined ? { out: opts.out } : {}),
       runner, monitor, blockSeconds, blocks: stats, recovery,

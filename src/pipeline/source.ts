@@ -62,28 +62,43 @@ export function recordingFiles(info: RecordingInfo): string[] {
   return [...files];
 }
 
-/** Total size of the recording's files in bytes. */
-export async function totalBytes(files: readonly string[]): Promise<number> {
+/**
+ * The files' identity: resolved paths, sizes, modification times and inodes, hashed, as git's index
+ * and ccache trust a file that none of these changed for.
+ */
+export async function fileIdentity(files: readonly string[]): Promise<{ bytes: number; id: string }> {
   const stats = await Promise.all(files.map((f) => stat(f)));
-  return stats.reduce((a, s) => a + s.size, 0);
+  const id = createHash('sha256').update(JSON.stringify(files.map((f, i) => [resolve(f), stats[i]!.size, stats[i]!.mtimeMs, stats[i]!.ino]))).digest('hex');
+  return { bytes: stats.reduce((a, s) => a + s.size, 0), id };
+}
+
+/** The digest remembered in `memoDir` for files of this identity, or an empty sha256. */
+export async function knownDigest(files: readonly string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
+  const { bytes, id } = await fileIdentity(files);
+  if (memoDir) {
+    const r = await readAtomic(join(memoDir, `${id}.json`)).catch(() => undefined);
+    const known = r?.ok ? (JSON.parse(r.payload.toString('utf8')) as { bytes: number; sha256: string }) : undefined;
+    if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return known;
+  }
+  return { bytes, sha256: '' };
+}
+
+/** Remembers the files' digest in `memoDir` under their identity (best effort). */
+export async function rememberDigest(files: readonly string[], memoDir: string, digest: { bytes: number; sha256: string }): Promise<void> {
+  const { id } = await fileIdentity(files);
+  await writeAtomic(join(memoDir, `${id}.json`), Buffer.from(JSON.stringify(digest))).catch(() => undefined);
 }
 
 /**
  * Total size and SHA-256 over the recording's files in order, streamed. With `memoDir`, the result
- * is remembered under the files' identity (path, size, modification time, inode), as git's index and
- * ccache do, so that a run served from the cache does not read the whole input again.
+ * is remembered under the files' identity (`fileIdentity`), so that a run served from the cache
+ * does not read the whole input again.
  */
 export async function hashFiles(files: string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
-  const stats = await Promise.all(files.map((f) => stat(f)));
-  const bytes = stats.reduce((a, s) => a + s.size, 0);
-  const memo = memoDir && join(memoDir, `${createHash('sha256').update(JSON.stringify(files.map((f, i) => [resolve(f), stats[i]!.size, stats[i]!.mtimeMs, stats[i]!.ino]))).digest('hex')}.json`);
-  if (memo) {
-    const r = await readAtomic(memo).catch(() => undefined);
-    const known = r?.ok ? (JSON.parse(r.payload.toString('utf8')) as { bytes: number; sha256: string }) : undefined;
-    if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return known;
-  }
-  const result = { bytes, sha256: (await hashFilesHere(files)).sha256 };
-  if (memo) await writeAtomic(memo, Buffer.from(JSON.stringify(result))).catch(() => undefined);
+  const known = await knownDigest(files, memoDir);
+  if (known.sha256) return known;
+  const result = { bytes: known.bytes, sha256: (await hashFilesHere(files)).sha256 };
+  if (memoDir) await rememberDigest(files, memoDir, result);
   return result;
 }
 

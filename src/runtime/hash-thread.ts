@@ -1,8 +1,8 @@
 /**
- * SHA-256 of a recording's files in a thread of its own, for a run that needs the digest only in
- * its manifest (no processing cache, no checkpoints): the input is read and hashed while the block
- * tasks run instead of before them. Hashing in the main thread instead held up the dispatch of
- * block tasks (docs/performance.md); here the main thread only waits for one message.
+ * SHA-256 of a recording's files in a thread of its own: a large input is read and hashed while
+ * the block tasks run instead of before them (they need only the files' identity; the digest goes
+ * into the manifest and keys the record's cache entries). Hashing in the main thread instead held
+ * up the dispatch of block tasks (docs/performance.md); here the main thread waits for one message.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

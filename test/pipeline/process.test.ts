@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processRecording } from '../../src/pipeline/process.js';
+import { planRecord, processRecording, settleDigest } from '../../src/pipeline/process.js';
+import { hashFilesInThread } from '../../src/runtime/hash-thread.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 import { matchBeats } from '../../src/signals/evaluate.js';
 import { stageNames } from '../../src/pipeline/types.js';
@@ -109,4 +110,22 @@ test('without cache and checkpoints the manifest still carries the SHA-256 of th
   const r = await processRecording(csv, { config: { env: {}, set: ['runtime.workers=1', 'cache.enabled=false'] }, open: { fs } });
   assert.equal(r.input.sha256, createHash('sha256').update(readFileSync(csv)).digest('hex'));
   assert.equal(r.input.bytes, readFileSync(csv).length);
+});
+
+test('planRecord leaves the digest of a large input for later, and settleDigest gives the fingerprint a plan made at once has', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-defer-'));
+  const samples = (80 * 2 ** 20) / 2; // above the size hashed while planning
+  writeFileSync(join(dir, 'big.hea'), `big 1 250 ${samples}\nbig.dat 16 200 12 0 0 0 0 ECG\n`);
+  writeFileSync(join(dir, 'big.dat'), '');
+  truncateSync(join(dir, 'big.dat'), samples * 2);
+  const cfg = { env: {}, set: ['cache.enabled=false'] };
+  const later = await planRecord(join(dir, 'big.hea'), { config: cfg, deferInputHash: true });
+  const now = await planRecord(join(dir, 'big.hea'), { config: cfg });
+  assert.equal(later.input.sha256, '');
+  assert.equal(later.fingerprint, '');
+  assert.equal(later.resumeKey, now.resumeKey, 'checkpoints are keyed without the digest');
+  await settleDigest(later, await hashFilesInThread(later.input.files));
+  assert.equal(later.input.sha256, now.input.sha256);
+  assert.equal(later.fingerprint, now.fingerprint);
+  assert.match(now.fingerprint, /^[0-9a-f]{64}$/);
 });
