@@ -26,7 +26,7 @@ import { segmentChannel } from './segment.js';
 import { extractFeatures, type ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
-import { openProcessingSource, recordingFiles, fileIdentity, hashFiles, hashSource, knownDigest, rememberDigest, type Source } from './source.js';
+import { openProcessingSource, recordingFiles, hashFiles, hashSource, knownDigest, rememberDigest, type Source } from './source.js';
 import { hashFilesInThread } from '../runtime/hash-thread.js';
 import { packageRecord, writeSignalTables, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
@@ -175,13 +175,17 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
     const memo = cache && digestMemo(cache);
-    let input = { files, ...(ref.kind === 'memory' ? hashSource(ref) : opts.deferInputHash ? await knownDigest(files, memo) : await hashFiles(files, memo)) };
-    if (!input.sha256 && input.bytes < DEFER_HASH_MIN_BYTES) input = { files, ...(await hashFiles(files, memo)) };
+    // A file input's identity keys the checkpoints; its digest is hashed now unless remembered, or
+    // left to the caller when asked and the input is large.
+    const known = ref.kind === 'memory' ? undefined : await knownDigest(files, memo);
+    const hashNow = known !== undefined && !known.sha256 && !(opts.deferInputHash && known.bytes >= DEFER_HASH_MIN_BYTES);
+    const digest = known ? (hashNow ? await hashFiles(files, memo) : known) : hashSource(ref);
+    const input = { files, bytes: digest.bytes, sha256: digest.sha256 };
     const { precision, precisionBound } = cfg.runtime;
     // The block stage version is in it: checkpoints written by another version of stages 2-4 are not read back.
     const settingsKey = sha256(JSON.stringify([BLOCK_STAGE_VERSION, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));
     const fingerprint = input.sha256 ? keyOf(input.sha256, settingsKey) : '';
-    const resumeKey = keyOf(ref.kind === 'memory' ? input.sha256 : (await fileIdentity(files)).id, settingsKey);
+    const resumeKey = keyOf(known?.id ?? input.sha256, settingsKey);
     const tasks: BlockTask[] = [];
     for (const ch of ing.channels) {
       const blockSamples = Math.round(ing.plan.blockSeconds * ch.fs);

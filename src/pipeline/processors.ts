@@ -52,7 +52,7 @@ const BUILT_MAX = 16;
 
 /** The processor of a signal type at a rate and settings (built once per thread, then shared). */
 export function processorFor(type: SignalType, fs: number, cfg: Config): TypeProcessor {
-  const settings = type === 'ecg' ? cfg.ecg : type === 'ppg' ? cfg.ppg : type === 'resp' ? cfg.resp : type === 'eeg' ? cfg.eeg : null;
+  const settings = type === 'unknown' ? null : cfg[type];
   const key = `${type} ${fs} ${JSON.stringify(settings)}`;
   let p = built.get(key);
   if (!p) {

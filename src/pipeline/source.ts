@@ -72,15 +72,15 @@ export async function fileIdentity(files: readonly string[]): Promise<{ bytes: n
   return { bytes: stats.reduce((a, s) => a + s.size, 0), id };
 }
 
-/** The digest remembered in `memoDir` for files of this identity, or an empty sha256. */
-export async function knownDigest(files: readonly string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
+/** The files' identity and the digest remembered in `memoDir` for it, or an empty sha256. */
+export async function knownDigest(files: readonly string[], memoDir?: string): Promise<{ bytes: number; sha256: string; id: string }> {
   const { bytes, id } = await fileIdentity(files);
   if (memoDir) {
     const r = await readAtomic(join(memoDir, `${id}.json`)).catch(() => undefined);
     const known = r?.ok ? (JSON.parse(r.payload.toString('utf8')) as { bytes: number; sha256: string }) : undefined;
-    if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return known;
+    if (known?.bytes === bytes && /^[0-9a-f]{64}$/.test(known.sha256)) return { bytes, sha256: known.sha256, id };
   }
-  return { bytes, sha256: '' };
+  return { bytes, sha256: '', id };
 }
 
 /** Remembers the files' digest in `memoDir` under their identity (best effort). */
@@ -96,7 +96,7 @@ export async function rememberDigest(files: readonly string[], memoDir: string, 
  */
 export async function hashFiles(files: string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
   const known = await knownDigest(files, memoDir);
-  if (known.sha256) return known;
+  if (known.sha256) return { bytes: known.bytes, sha256: known.sha256 };
   const result = { bytes: known.bytes, sha256: (await hashFilesHere(files)).sha256 };
   if (memoDir) await rememberDigest(files, memoDir, result);
   return result;
