@@ -22,7 +22,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'src', 'cli', 'main.js');
 const shared = [process.env.VITALDSP_SHARED, resolve(here, '..', '..', '..', 'shared')].find((d) => d && existsSync(join(d, 'data', 'wfdb', '100.dat')));
 
-interface Run { wall: number; rssMB: number; hitRate: number; beats: number; workers: number }
+interface CpuSplit { totalSeconds: number; mainSeconds: number; workerSeconds: number; otherSeconds: number }
+interface ThreadTasks { tasks: number; computeSeconds: number; firstTaskMs: number; medianTaskMs: number }
+interface Run { wall: number; rssMB: number; hitRate: number; beats: number; workers: number; cpu: CpuSplit | null; threads: ThreadTasks[] }
 
 function run(input: string, out: string, set: string[]): Run {
   const t0 = performance.now();
@@ -30,8 +32,14 @@ function run(input: string, out: string, set: string[]): Run {
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`process failed: ${r.stderr}`);
   const name = input.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
-  const m = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as { run: { peakRssMB: number; workers: number; cache: { hitRate: number } | null }; stages: { stage: string; counts: Record<string, number> }[] };
-  return { wall, rssMB: m.run.peakRssMB, hitRate: m.run.cache?.hitRate ?? 0, beats: m.stages.find((s) => s.stage === 'process')!.counts['beats']!, workers: m.run.workers };
+  const m = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as {
+    run: { peakRssMB: number; workers: number; cache: { hitRate: number } | null; cpu: CpuSplit | null; blocks: { threads: ThreadTasks[] } };
+    stages: { stage: string; counts: Record<string, number> }[];
+  };
+  return {
+    wall, rssMB: m.run.peakRssMB, hitRate: m.run.cache?.hitRate ?? 0, beats: m.stages.find((s) => s.stage === 'process')!.counts['beats']!, workers: m.run.workers,
+    cpu: m.run.cpu, threads: m.run.blocks.threads,
+  };
 }
 
 /** Two runs side by side in their own processes: the wall time of each. */
@@ -114,6 +122,14 @@ export default async function (): Promise<void> {
     row('2 workers, cache cold', cold);
     row('2 workers, cache warm', warm);
     console.log(`  speed-up 2 workers over 1: ${(one.wall / two.wall).toFixed(2)}x (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}); warm cache over cold: ${(cold.wall / warm.wall).toFixed(2)}x`);
+    // Where the CPU time of the median runs went (manifest run.cpu, Linux only), and what each
+    // thread's first block cost against its typical one (run.blocks.threads).
+    for (const [name, r] of [['1 worker', one], ['2 workers', two]] as const) {
+      const c = r.cpu;
+      const split = c ? `CPU ${c.totalSeconds.toFixed(2)} s: main thread ${c.mainSeconds.toFixed(2)}, workers ${c.workerSeconds.toFixed(2)}, other threads (V8 compiler and collector, hashing) ${c.otherSeconds.toFixed(2)}` : 'CPU split unknown (no /proc)';
+      const threads = r.threads.map((t) => `${t.tasks} blocks, first ${t.firstTaskMs.toFixed(0)} ms, median ${t.medianTaskMs.toFixed(1)} ms`).join('; ');
+      console.log(`  ${name}: ${split}; block tasks per thread: ${threads}`);
+    }
     // What two cores give at most: two independent 1-worker runs at once, each against one alone.
     // Where the cores share caches or memory bandwidth, each run of the pair is slower than alone,
     // and no division of one run's work between two threads can do better than the pair.

@@ -63,6 +63,8 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   const outcomes = new Map<string, RecordOutcome>();
   const failed: BatchResult['failed'] = [];
   let next = 0;
+  // Records in flight: enough to keep every worker busy when records are short.
+  const lanes = Math.max(1, Math.min(inputs.length, runner.workers));
   const one = async (input: string) => {
     const key = resolve(input);
     let outcome: RecordOutcome;
@@ -70,7 +72,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
       outcome = { status: 'resumed' };
     } else {
       try {
-        const result = await processRecording(input, { ...recordOpts, runner, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
+        const result = await processRecording(input, { ...recordOpts, runner, measureCpu: lanes === 1, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
         outcome = { status: 'done', result };
         meta.done.push(key);
         await save();
@@ -84,8 +86,6 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
     onRecord?.(input, outcome);
   };
   try {
-    // Records in flight: enough to keep every worker busy when records are short.
-    const lanes = Math.max(1, Math.min(inputs.length, runner.workers));
     await Promise.all(Array.from({ length: lanes }, async () => {
       while (next < inputs.length) await one(inputs[next++]!);
     }));

@@ -14,6 +14,7 @@ import { writeParquetTable } from '../output/parquet.js';
 import { renderReport } from '../output/report.js';
 import { sqiNames } from '../quality/sqi.js';
 import type { CheckpointStats } from '../runtime/checkpoint.js';
+import type { CpuSplit } from '../runtime/thread-cpu.js';
 import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
 import type { ChannelData } from './merge.js';
@@ -38,6 +39,8 @@ export interface PackageExtras {
   tables?: Promise<SignalTables>;
   /** Peak RSS so far in MB, read again just before the manifest so that packaging counts too. */
   peakRssMB?: () => number;
+  /** The run's CPU split so far, likewise. */
+  cpu?: () => CpuSplit | undefined;
 }
 
 export interface SignalTables { beats?: string; quality: string }
@@ -107,6 +110,8 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
   r.stages.push({ stage: 'package', seconds: (performance.now() - extras.stageStart) / 1000, counts: { files: Object.keys(files).length }, warnings: [] });
   const cacheStats = extras.cache ? { ...extras.cache, hitRate: hitRate(extras.cache) } : null;
   if (extras.peakRssMB) r.run.peakRssMB = extras.peakRssMB();
+  const cpu = extras.cpu?.();
+  if (cpu) r.run.cpu = cpu;
   await writeFile(files.manifest, json({
     vitaldsp: version,
     input: { path: r.ingest.info.path, files: r.input.files, bytes: r.input.bytes, sha256: r.input.sha256 },
@@ -117,7 +122,7 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
     outputs: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, (v as string).slice(dir.length + 1)])),
     run: {
       workers: r.run.workers, wallSeconds: r.run.wallSeconds, peakRssMB: r.run.peakRssMB, memoryThrottled: r.run.throttled,
-      parallelSpeedup: r.run.speedup, memory: r.memory ?? null, blocks: r.blocks, cache: cacheStats, recovery: r.recovery, checkpoints: extras.checkpoints ?? null,
+      parallelSpeedup: r.run.speedup, cpu: r.run.cpu ?? null, memory: r.memory ?? null, blocks: r.blocks, cache: cacheStats, recovery: r.recovery, checkpoints: extras.checkpoints ?? null,
     },
   }));
   return files;

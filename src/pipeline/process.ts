@@ -13,6 +13,7 @@ import { addCacheStats, cacheKey, emptyStats, mergeStats, ProcessingCache, type 
 import type { CheckpointStats, CheckpointStore } from '../runtime/checkpoint.js';
 import { MemoryMonitor, maxInFlight, workerHeapMB } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
+import { CpuMeter, type CpuSplit } from '../runtime/thread-cpu.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
 import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
@@ -57,6 +58,12 @@ export interface ProcessOptions extends PlanOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Faults injected into block tasks by index, first attempt only (to exercise recovery). */
   faults?: Record<number, Fault>;
+  /**
+   * Write the run's CPU time by thread (`run.cpu`) into the manifest. Only meaningful while this
+   * record has the process to itself: records running side by side would count each other's work.
+   * default: true without a shared `runner`
+   */
+  measureCpu?: boolean;
 }
 
 /** Everything needed to run a record's block tasks and finish it: plain data, no open handles. */
@@ -85,7 +92,15 @@ export interface RecordPlan {
   ingestSeconds: number;
 }
 
-export interface RunInfo { workers: number; wallSeconds: number; peakRssMB: number; throttled: number; speedup: number }
+export interface RunInfo {
+  workers: number;
+  wallSeconds: number;
+  peakRssMB: number;
+  throttled: number;
+  speedup: number;
+  /** CPU time of the run by thread, from the record's start to its manifest (see ProcessOptions.measureCpu). */
+  cpu?: CpuSplit;
+}
 
 export interface RecordResult {
   name: string;
@@ -216,6 +231,8 @@ export interface FinishOptions {
   run: Omit<RunInfo, 'wallSeconds'> & { t0: number };
   checkpoints?: CheckpointStats;
   progress?: (stage: StageName, fraction: number) => void;
+  /** Measures the run's CPU split, read again just before the manifest is written. */
+  cpu?: CpuMeter;
 }
 
 /** The merge of a record's block results, made as they come so that their copies are freed early. */
@@ -315,6 +332,7 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
       ...(tables ? { tables } : {}),
       ...(opts.monitor ? { peakRssMB: () => opts.monitor!.peakRss / 2 ** 20 } : {}),
+      ...(opts.cpu ? { cpu: () => opts.cpu!.split(opts.blocks.threads.map((t) => Number(t.thread))) } : {}),
     });
     progress('package', 1);
   } else {
@@ -325,6 +343,7 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
 
 export async function processRecording(source: Source, opts: ProcessOptions = {}): Promise<RecordResult> {
   const t0 = performance.now();
+  const cpu = (opts.measureCpu ?? !opts.runner) ? new CpuMeter() : undefined;
   if (opts.out !== undefined) preloadParquet().catch(() => undefined);
   // The blocks need only the resume key; the input's digest (for the manifest and the record's
   // cache entries) comes from a thread of its own while they run, unless the cache remembers it.
@@ -351,7 +370,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     let stats: BlockRunStats, blockEnd: number | undefined;
     if (cached) {
       for (const r of cached) merge.add(r);
-      stats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
+      stats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0, threads: [] };
       progress('validate', 1);
     } else {
       // The record's cache entry holds every result; without one, each is dropped once merged.
@@ -373,6 +392,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
       runner, monitor, blockSeconds, blocks: stats, recovery,
       run: { t0, workers: runner.workers, peakRssMB: 0, throttled: monitor.throttled, speedup: blockSeconds > 0 ? stats.taskMs / 1000 / blockSeconds : 1 },
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints.stats } : {}),
+      ...(cpu ? { cpu } : {}),
       progress,
     });
     return result;

@@ -46,6 +46,34 @@ export interface BlockRunStats {
   skipped: number;
   /** Sum of the tasks' compute times (WorkerResult.ms), ms: over the block phase's wall time, the parallel speed-up. */
   taskMs: number;
+  /** The computed and cached tasks by the thread (or BullMQ worker) that ran them. */
+  threads: ThreadTasks[];
+}
+
+/** The block tasks one thread ran. */
+export interface ThreadTasks {
+  /** Kernel id of the thread (WorkerResult.thread), or the BullMQ worker's name. */
+  thread: string;
+  tasks: number;
+  /** Sum of the tasks' compute times, s. */
+  computeSeconds: number;
+  /**
+   * Compute time of the thread's first task, ms. Against the median it shows what the thread's
+   * start cost: every thread compiles the processing code for itself while its first tasks run.
+   */
+  firstTaskMs: number;
+  medianTaskMs: number;
+}
+
+/** ThreadTasks from each thread's task times in the order its tasks ran, by thread name. */
+export function threadTasks(times: ReadonlyMap<string, readonly number[]>): ThreadTasks[] {
+  return [...times].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([thread, ms]) => {
+    const sorted = [...ms].sort((a, b) => a - b), h = sorted.length >> 1;
+    return {
+      thread, tasks: ms.length, computeSeconds: ms.reduce((a, v) => a + v, 0) / 1000, firstTaskMs: ms[0] ?? NaN,
+      medianTaskMs: sorted.length % 2 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2,
+    };
+  });
 }
 
 /** A block that could not be computed at all: its windows are marked unusable with the reason. */
@@ -69,7 +97,8 @@ export function fallbackTask(task: BlockTask): BlockTask {
 }
 
 export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promise<BlockRunStats> {
-  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
+  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0, threads: [] };
+  const times = new Map<string, number[]>();
   const key = (t: BlockTask) => `block-${t.channel.index}-${t.block}`;
   let done = 0;
   const pending: number[] = [];
@@ -96,7 +125,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
       backoffMs: rc.backoffMs,
       fallback: () => run(fallbackTask(task)),
       label: `${task.channel.name} block ${task.block}`,
-      skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0 }),
+      skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0, thread: 0 }),
     }, ctx.recovery);
     ctx.sink(i, value.result);
     if (value.cacheStats) mergeStats(stats.cache, value.cacheStats);
@@ -104,6 +133,11 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
     else if (value.cacheHit) stats.cacheHits++;
     else stats.computed++;
     stats.taskMs += value.ms;
+    if (outcome !== 'skipped') {
+      const own = times.get(String(value.thread));
+      if (own) own.push(value.ms);
+      else times.set(String(value.thread), [value.ms]);
+    }
     if (outcome !== 'skipped') await batch?.add(key(task), value.result);
     ctx.onDone(++done, tasks.length);
   };
@@ -120,5 +154,6 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
   }
   await Promise.all(inFlight);
   await batch?.flush();
+  stats.threads = threadTasks(times);
   return stats;
 }

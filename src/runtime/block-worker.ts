@@ -13,6 +13,7 @@ import type { BlockResult } from '../pipeline/types.js';
 import { cacheKey, ProcessingCache, statsSince, type CacheOptions, type CacheStats } from './cache.js';
 import { NumericalError } from './recovery.js';
 import { SourceCache, type SourceRef } from './source.js';
+import { currentThreadId } from './thread-cpu.js';
 
 export type Fault = 'throw' | 'crash' | 'hang' | 'nan';
 
@@ -34,6 +35,8 @@ export interface WorkerResult {
    * block phase, divided by its wall time, is the parallel speed-up the manifest reports).
    */
   ms: number;
+  /** Kernel id of the thread that ran the task (runtime/thread-cpu.ts), 0 if unknown or not run. */
+  thread: number;
 }
 
 /** Bump when stages 2-4 change what they compute, so old cache entries stop matching. */
@@ -69,7 +72,7 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
     let t = performance.now();
     if (!cache) {
       const result = computeBlock(input, task, proc);
-      return { result, cacheHit: false, ms: performance.now() - t };
+      return { result, cacheHit: false, ms: performance.now() - t, thread: currentThreadId() };
     }
     const c = cacheFor(cache);
     const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
@@ -77,12 +80,12 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
     let ms = performance.now() - t;
     const before = { ...c.stats };
     const hit = await c.get<BlockResult>(key);
-    if (hit) return { result: hit, cacheHit: true, ms, cacheStats: statsSince(before, c.stats) };
+    if (hit) return { result: hit, cacheHit: true, ms, thread: currentThreadId(), cacheStats: statsSince(before, c.stats) };
     t = performance.now();
     const result = computeBlock(input, task, proc);
     ms += performance.now() - t;
     await c.set(key, result, ms);
-    return { result, cacheHit: false, ms, cacheStats: statsSince(before, c.stats) };
+    return { result, cacheHit: false, ms, thread: currentThreadId(), cacheStats: statsSince(before, c.stats) };
   } finally {
     releaseBlock(input);
   }

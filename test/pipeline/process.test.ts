@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,32 @@ test('the speed-up reported for one worker is the share of the block phase spent
   assert.equal(r.run.workers, 1);
   assert.ok(r.blocks.taskMs > 0);
   assert.ok(r.run.speedup > 0 && r.run.speedup <= 1, `speed-up ${r.run.speedup}`);
+});
+
+test('the manifest shows the tasks each thread computed and where the run spent its CPU time', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'vitaldsp-threads-'));
+  const set = ['pipeline.blockSeconds=60', 'cache.enabled=false'];
+  const manifestOf = async (workers: number) => {
+    await processRecording({ data: ecg.signal, fs, signalType: 'ecg', metadata: { name: `w${workers}` } }, { config: { env: {}, set: [...set, `runtime.workers=${workers}`] }, out });
+    return JSON.parse(readFileSync(join(out, `w${workers}`, 'manifest.json'), 'utf8')) as {
+      run: { blocks: { computed: number; threads: { thread: string; tasks: number; computeSeconds: number; firstTaskMs: number; medianTaskMs: number }[] }; cpu: { totalSeconds: number; mainSeconds: number; workerSeconds: number; otherSeconds: number } | null };
+    };
+  };
+  const linux = existsSync('/proc/thread-self/stat');
+  for (const workers of [1, 2]) {
+    const { run } = await manifestOf(workers);
+    const threads = run.blocks.threads;
+    assert.equal(threads.reduce((a, t) => a + t.tasks, 0), run.blocks.computed);
+    assert.ok(threads.every((t) => t.computeSeconds > 0 && t.firstTaskMs > 0 && t.medianTaskMs > 0));
+    if (!linux) continue;
+    const main = String(process.pid);
+    if (workers === 1) assert.deepEqual(threads.map((t) => t.thread), [main], 'inline tasks run in the main thread');
+    else assert.ok(threads.every((t) => t.thread !== main && Number(t.thread) > 0), 'tasks run in worker threads');
+    const cpu = run.cpu!;
+    assert.ok(cpu.totalSeconds > 0 && cpu.mainSeconds > 0);
+    assert.equal(cpu.workerSeconds > 0, workers > 1);
+    assert.ok(Math.abs(cpu.mainSeconds + cpu.workerSeconds + cpu.otherSeconds - cpu.totalSeconds) <= 0.05, JSON.stringify(cpu));
+  }
 });
 
 test('without cache and checkpoints the manifest still carries the SHA-256 of the input files', async () => {

@@ -5,7 +5,7 @@
  * loses the record, and the record's outputs stay those of a local run that met the same failure.
  */
 import type { BlockTask } from '../../pipeline/block.js';
-import { skippedBlock, type BlockRunStats } from '../../pipeline/run-blocks.js';
+import { skippedBlock, threadTasks, type BlockRunStats } from '../../pipeline/run-blocks.js';
 import type { BlockResult } from '../../pipeline/types.js';
 import { emptyStats, mergeStats } from '../../runtime/cache.js';
 import type { CheckpointStats } from '../../runtime/checkpoint.js';
@@ -45,7 +45,9 @@ export function normalizeReason(reason: string): { category: ErrorCategory; text
 }
 
 export function assembleBlocks(tasks: readonly BlockTask[], reports: ReadonlyMap<number, BlockReport>, failures: ReadonlyMap<number, BlockFailure>): AssembledBlocks {
-  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0 };
+  const stats: BlockRunStats = { tasks: tasks.length, fromCheckpoint: 0, cacheHits: 0, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0, threads: [] };
+  // Each thread's task times in the order the tasks started.
+  const times = new Map<string, { at: number; ms: number }[]>();
   const recovery = emptyRecoveryStats();
   const checkpoints: CheckpointStats = { saved: 0, loaded: 0, corrupt: 0, stale: 0 };
   const workers = new Set<string>();
@@ -61,6 +63,10 @@ export function assembleBlocks(tasks: readonly BlockTask[], reports: ReadonlyMap
       first = Math.min(first, r.startedAt);
       last = Math.max(last, r.finishedAt);
       stats.taskMs += r.ms;
+      const thread = r.thread ? `${r.worker}/${r.thread}` : r.worker;
+      const own = times.get(thread);
+      if (own) own.push({ at: r.startedAt, ms: r.ms });
+      else times.set(thread, [{ at: r.startedAt, ms: r.ms }]);
       if (r.cacheStats) mergeStats(stats.cache, r.cacheStats);
       if (r.from === 'cache') stats.cacheHits++;
       else stats.computed++;
@@ -83,5 +89,6 @@ export function assembleBlocks(tasks: readonly BlockTask[], reports: ReadonlyMap
     recovery.events.push(`${label}: skipped after ${why.category} error: ${why.message}`);
     return skippedBlock(task, why.text);
   });
+  stats.threads = threadTasks(new Map([...times].map(([k, v]) => [k, v.sort((a, b) => a.at - b.at).map((t) => t.ms)])));
   return { results, stats, recovery, checkpoints, workers: Math.max(1, workers.size), peakRssMB, blockSeconds: last > first ? (last - first) / 1000 : 0 };
 }

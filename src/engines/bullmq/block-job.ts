@@ -38,6 +38,8 @@ export interface BlockReport {
   ms: number;
   /** Name of the worker process that ran it. */
   worker: string;
+  /** Kernel id of the thread in that process that ran it, 0 if unknown. */
+  thread: number;
   rssMB: number;
   /** Wall-clock start and end, ms since the epoch. */
   startedAt: number;
@@ -67,11 +69,11 @@ export async function runBlockJob(job: Job<BlockJobData>, ctx: BlockJobContext):
       result: value.result, from, ...(value.cacheStats ? { cacheStats: value.cacheStats } : {}), outcome, attempts, errors,
       ...(last ? { lastError: { category: last.category, message: last.message } } : {}),
       ...(store ? { checkpoints: store.stats } : {}),
-      ms: value.ms, worker: ctx.worker, rssMB: process.memoryUsage().rss / 2 ** 20, startedAt, finishedAt: Date.now(),
+      ms: value.ms, worker: ctx.worker, thread: value.thread, rssMB: process.memoryUsage().rss / 2 ** 20, startedAt, finishedAt: Date.now(),
     } satisfies BlockReport);
 
   const saved = d.checkpoint ? await store!.load<BlockResult>(d.checkpoint.key, d.checkpoint.fingerprint) : undefined;
-  if (saved) return report({ result: saved, cacheHit: false, ms: 0 }, 'checkpoint', 'ok', 1, []);
+  if (saved) return report({ result: saved, cacheHit: false, ms: 0, thread: 0 }, 'checkpoint', 'ok', 1, []);
 
   const attempt = job.attemptsMade;
   const errors = (d.errors ?? []) as ErrorCategory[];

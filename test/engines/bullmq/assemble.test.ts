@@ -13,7 +13,7 @@ const channel = { index: 0, name: 'ECG', fs: 100, samples: 3000, unit: 'mV', typ
 const tasks: BlockTask[] = [0, 1, 2].map((block) => ({ channel, block, blockSamples: 1000, binSamples: 10, traceSamples: 0, config }));
 const result = (block: number): BlockResult => ({ channel: 0, block, windows: windowColumns('ECG', 0), beats: { sample: Float64Array.of(block * 1000 + 5), amplitude: Float64Array.of(1), level: Uint8Array.of(1) }, epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 1, process: 1, validate: 1 } });
 const report = (block: number, o: Partial<BlockReport> = {}): BlockReport => ({
-  result: result(block), from: 'computed', outcome: 'ok', attempts: 1, errors: [], ms: 10, worker: 'w1', rssMB: 100, startedAt: 1000, finishedAt: 2000, ...o,
+  result: result(block), from: 'computed', outcome: 'ok', attempts: 1, errors: [], ms: 10, worker: 'w1', thread: 7, rssMB: 100, startedAt: 1000, finishedAt: 2000, ...o,
 });
 
 test('assembleBlocks puts results in task order and turns a failed block into the block a local run skips', () => {
@@ -23,12 +23,30 @@ test('assembleBlocks puts results in task order and turns a failed block into th
   assert.deepEqual(a.results[0], result(0));
   assert.deepEqual(a.results[2], result(2));
   assert.deepEqual(a.results[1], skippedBlock(tasks[1]!, 'input: r.csv: expected a number at line 5'));
-  assert.deepEqual({ ...a.stats, cache: undefined }, { tasks: 3, fromCheckpoint: 0, cacheHits: 1, cache: undefined, computed: 1, skipped: 1, taskMs: 20 });
+  assert.deepEqual({ ...a.stats, cache: undefined }, {
+    tasks: 3, fromCheckpoint: 0, cacheHits: 1, cache: undefined, computed: 1, skipped: 1, taskMs: 20,
+    threads: [
+      { thread: 'w1/7', tasks: 1, computeSeconds: 0.01, firstTaskMs: 10, medianTaskMs: 10 },
+      { thread: 'w2/7', tasks: 1, computeSeconds: 0.01, firstTaskMs: 10, medianTaskMs: 10 },
+    ],
+  });
   assert.equal(a.recovery.outcomes.skipped, 1);
   assert.equal(a.recovery.errors.input, 1);
   assert.deepEqual(a.recovery.events, ['ECG block 1: skipped after input error: r.csv: expected a number at line 5']);
   assert.equal(a.workers, 2);
   assert.equal(a.blockSeconds, 3);
+});
+
+test('assembleBlocks gives each worker thread its tasks in the order they started', () => {
+  const reports = new Map([
+    [0, report(0, { ms: 30, startedAt: 3000 })],
+    [1, report(1, { ms: 90, startedAt: 1000 })],
+    [2, report(2, { ms: 50, startedAt: 2000, thread: 0 })],
+  ]);
+  assert.deepEqual(assembleBlocks(tasks, reports, new Map()).stats.threads, [
+    { thread: 'w1', tasks: 1, computeSeconds: 0.05, firstTaskMs: 50, medianTaskMs: 50 },
+    { thread: 'w1/7', tasks: 2, computeSeconds: 0.12, firstTaskMs: 90, medianTaskMs: 60 },
+  ]);
 });
 
 test('a block with no result and no recorded failure is skipped rather than lost', () => {
