@@ -115,10 +115,10 @@ function segmentOf(x: Float64Array, v: number): number {
 function notAKnotSlopes(x: Float64Array, y: Float64Array, work?: Float64Array): Float64Array {
   const n = x.length;
   const s = new Float64Array(n);
-  // Knot spacings and secant slopes, computed where used (the same values every time): a series of
-  // a million beats needs no arrays for them.
-  const h = (i: number) => x[i + 1]! - x[i]!;
-  const m = (i: number) => (y[i + 1]! - y[i]!) / h(i);
+  // Knot spacings and secant slopes are computed where used (the same values every time): a series
+  // of a million beats needs no arrays for them.
+  const h = (i: number) => span(x, i);
+  const m = (i: number) => secant(x, y, i);
   if (n === 2) {
     s[0] = s[1] = m(0);
     return s;
@@ -133,29 +133,53 @@ function notAKnotSlopes(x: Float64Array, y: Float64Array, work?: Float64Array): 
   }
   // Tridiagonal system: the diagonal (b) and right-hand side (r) are stored; the sub-diagonal is
   // h(i) (dn in the last row) and the super-diagonal h(i-1) (d0 in the first row). The solution
-  // overwrites r.
+  // overwrites r. Each loop is a function of its own, which V8 optimises once.
   const b = work ?? new Float64Array(n), r = s;
   const d0 = h(0) + h(1);
   b[0] = h(1);
   r[0] = ((h(0) + 2 * d0) * h(1) * m(0) + h(0) * h(0) * m(1)) / d0;
-  for (let i = 1; i < n - 1; i++) {
-    b[i] = 2 * (h(i - 1) + h(i));
-    r[i] = 3 * (h(i) * m(i - 1) + h(i - 1) * m(i));
-  }
+  interiorRows(x, y, b, r);
   const hl = h(n - 2), hp = h(n - 3), dn = hl + hp;
   b[n - 1] = hp;
   r[n - 1] = (hl * hl * m(n - 3) + (2 * dn + hl) * hp * m(n - 2)) / dn;
-  const sub = (i: number) => (i === n - 1 ? dn : h(i));
-  const sup = (i: number) => (i === 0 ? d0 : h(i - 1));
-  // Forward elimination, then back substitution.
+  eliminate(x, b, r, d0, dn);
+  backSubstitute(x, b, r, s, d0);
+  return s;
+}
+
+/** Knot spacing x[i+1] - x[i]. */
+function span(x: Float64Array, i: number): number {
+  return x[i + 1]! - x[i]!;
+}
+
+/** Secant slope of piece i. */
+function secant(x: Float64Array, y: Float64Array, i: number): number {
+  return (y[i + 1]! - y[i]!) / span(x, i);
+}
+
+/** Diagonal and right-hand side of rows 1..n-2 (C2 continuity at the interior knots). */
+function interiorRows(x: Float64Array, y: Float64Array, b: Float64Array, r: Float64Array): void {
+  for (let i = 1; i < x.length - 1; i++) {
+    b[i] = 2 * (span(x, i - 1) + span(x, i));
+    r[i] = 3 * (span(x, i) * secant(x, y, i - 1) + span(x, i - 1) * secant(x, y, i));
+  }
+}
+
+/** Forward elimination of the Thomas algorithm (sub-diagonal dn in the last row). */
+function eliminate(x: Float64Array, b: Float64Array, r: Float64Array, d0: number, dn: number): void {
+  const n = x.length;
   for (let i = 1; i < n; i++) {
-    const w = sub(i) / b[i - 1]!;
-    b[i] = b[i]! - w * sup(i - 1);
+    const w = (i === n - 1 ? dn : span(x, i)) / b[i - 1]!;
+    b[i] = b[i]! - w * (i - 1 === 0 ? d0 : span(x, i - 2));
     r[i] = r[i]! - w * r[i - 1]!;
   }
+}
+
+/** Back substitution into s (super-diagonal d0 in the first row); s may be r. */
+function backSubstitute(x: Float64Array, b: Float64Array, r: Float64Array, s: Float64Array, d0: number): void {
+  const n = x.length;
   s[n - 1] = r[n - 1]! / b[n - 1]!;
-  for (let i = n - 2; i >= 0; i--) s[i] = (r[i]! - sup(i) * s[i + 1]!) / b[i]!;
-  return s;
+  for (let i = n - 2; i >= 0; i--) s[i] = (r[i]! - (i === 0 ? d0 : span(x, i - 1)) * s[i + 1]!) / b[i]!;
 }
 
 /**

@@ -94,6 +94,36 @@ function checkCommon(fs: number, detrend: unknown, scaling: unknown): void {
   if (scaling !== 'density' && scaling !== 'spectrum') throw new TypeError(`scaling must be 'density' or 'spectrum', got ${String(scaling)}`);
 }
 
+/** buf[i] = x[off + i] win[i]. */
+function windowPlain(x: Float64Array, off: number, win: Float64Array, buf: Float64Array): void {
+  for (let i = 0; i < win.length; i++) buf[i] = x[off + i]! * win[i]!;
+}
+
+/** Mean of x[off..off + n): four partial sums (a single running sum would serialise on the add latency). */
+function segmentMean(x: Float64Array, off: number, n: number, quads: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let i = 0; i < quads; i += 4) { s0 += x[off + i]!; s1 += x[off + i + 1]!; s2 += x[off + i + 2]!; s3 += x[off + i + 3]!; }
+  for (let i = quads; i < n; i++) s0 += x[off + i]!;
+  return (s0 + s1 + (s2 + s3)) / n;
+}
+
+/** buf[i] = (x[off + i] - mean) win[i]. */
+function windowConstant(x: Float64Array, off: number, mean: number, win: Float64Array, buf: Float64Array): void {
+  for (let i = 0; i < win.length; i++) buf[i] = (x[off + i]! - mean) * win[i]!;
+}
+
+/** Sum of (i - tMid)(x[off + i] - mean): the least-squares slope times sum(t^2). */
+function linearSum(x: Float64Array, off: number, mean: number, n: number, tMid: number): number {
+  let sumTX = 0;
+  for (let i = 0; i < n; i++) sumTX += (i - tMid) * (x[off + i]! - mean);
+  return sumTX;
+}
+
+/** buf[i] = (x[off + i] - mean - slope (i - tMid)) win[i]. */
+function windowLinear(x: Float64Array, off: number, mean: number, slope: number, tMid: number, win: Float64Array, buf: Float64Array): void {
+  for (let i = 0; i < win.length; i++) buf[i] = (x[off + i]! - mean - slope * (i - tMid)) * win[i]!;
+}
+
 /**
  * Calls `sink` with the rfft (k = 0..nfft/2) of every detrended, windowed segment, zero-padded to
  * `nfft` points (the setup's unless given). One buffer set per call; the per-segment loop
@@ -119,22 +149,14 @@ function forEachSegment(s: SegmentSetup, sink: (re: Float64Array, im: Float64Arr
       x = segBuf!;
       off = 0;
     }
+    // The per-sample loops are functions of their own, which V8 optimises once each instead of
+    // compiling this function again from each loop it enters.
     if (detrend === false) {
-      for (let i = 0; i < nperseg; i++) buf[i] = x[off + i]! * win[i]!;
+      windowPlain(x, off, win, buf);
     } else {
-      // four partial sums: a single running sum would serialise on the add latency
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let i = 0; i < quads; i += 4) { s0 += x[off + i]!; s1 += x[off + i + 1]!; s2 += x[off + i + 2]!; s3 += x[off + i + 3]!; }
-      for (let i = quads; i < nperseg; i++) s0 += x[off + i]!;
-      const mean = (s0 + s1 + (s2 + s3)) / nperseg;
-      if (detrend === 'constant') {
-        for (let i = 0; i < nperseg; i++) buf[i] = (x[off + i]! - mean) * win[i]!;
-      } else {
-        let sumTX = 0;
-        for (let i = 0; i < nperseg; i++) sumTX += (i - tMid) * (x[off + i]! - mean);
-        const slope = sumT2 > 0 ? sumTX / sumT2 : 0;
-        for (let i = 0; i < nperseg; i++) buf[i] = (x[off + i]! - mean - slope * (i - tMid)) * win[i]!;
-      }
+      const mean = segmentMean(x, off, nperseg, quads);
+      if (detrend === 'constant') windowConstant(x, off, mean, win, buf);
+      else windowLinear(x, off, mean, sumT2 > 0 ? linearSum(x, off, mean, nperseg, tMid) / sumT2 : 0, tMid, win, buf);
     }
     plan.forward(buf, re, im);
     sink(re, im, seg);

@@ -174,6 +174,37 @@ function stdOrNaN(x: Float64Array, ddof: number): number {
   return x.length - ddof > 0 && x.length > 0 ? std(x, ddof) : NaN;
 }
 
+/** Smallest and largest value. */
+function extent(v: Float64Array): [number, number] {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
+}
+
+/** 60000 / nn into the start of `out`; returns that part. */
+function heartRates(nn: Float64Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < nn.length; i++) out[i] = 60000 / nn[i]!;
+  return out;
+}
+
+/** Successive differences into diff (their absolute values if `absolute`): sum of squares and counts above 50 and 20 ms. */
+function successiveDifferences(nn: Float64Array, diff: Float64Array, absolute: boolean): { sq: number; c50: number; c20: number } {
+  let sq = 0, c50 = 0, c20 = 0;
+  for (let i = 0; i < nn.length - 1; i++) {
+    const d = nn[i + 1]! - nn[i]!;
+    const a = Math.abs(d);
+    sq += d * d;
+    if (a > 50) c50++;
+    if (a > 20) c20++;
+    diff[i] = absolute ? a : d;
+  }
+  return { sq, c50, c20 };
+}
+
 /**
  * Time-domain and geometric HRV of one NN series (ms). Undefined quantities are NaN with a warning.
  * `work`: scratch of at least nn.length values, not `nn` itself (hrv() passes one to every domain).
@@ -193,12 +224,9 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work
     warnings.push('no NN intervals: every time-domain feature is undefined');
     return r;
   }
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = nn[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  // The loops are in functions of their own, which V8 optimises once each; with them all here, it
+  // compiled this function again from each loop it entered, in every thread.
+  const [min, max] = extent(nn);
   // One scratch series serves the median (selected in place), the heart rates and the successive
   // differences in turn: a record-level series is millions of values, and each is needed once.
   const tmp = scratchOf(work, n);
@@ -209,8 +237,7 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work
   r.sdnn = stdOrNaN(nn, s.ddof);
   r.cvnn = r.sdnn / r.mean_nn;
 
-  const hr = tmp;
-  for (let i = 0; i < n; i++) hr[i] = 60000 / nn[i]!;
+  const hr = heartRates(nn, tmp);
   r.mean_hr = s.meanHr === 'mean-of-hr' ? mean(hr) : 60000 / r.mean_nn;
   r.min_hr = 60000 / max;
   r.max_hr = 60000 / min;
@@ -220,15 +247,7 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work
     warnings.push('fewer than 2 NN intervals: successive-difference features are undefined');
   } else {
     const diff = tmp.subarray(0, n - 1);
-    let sq = 0, c50 = 0, c20 = 0;
-    for (let i = 0; i < n - 1; i++) {
-      const d = nn[i + 1]! - nn[i]!;
-      const a = Math.abs(d);
-      sq += d * d;
-      if (a > 50) c50++;
-      if (a > 20) c20++;
-      diff[i] = s.sdsdAbsolute ? a : d;
-    }
+    const { sq, c50, c20 } = successiveDifferences(nn, diff, s.sdsdAbsolute);
     r.rmssd = Math.sqrt(sq / (n - 1));
     r.sdsd = stdOrNaN(diff, s.sdsdDdof);
     const den = s.pnnDenominator === 'differences' ? n - 1 : n;
@@ -239,8 +258,7 @@ export function hrvTime(nnIn: ArrayLike<number>, opts: HrvTimeOptions = {}, work
   }
 
   const hist = nnHistogram(nn, s.histogramStartMs, s.histogramStopMs ?? max + s.histogramBinMs, s.histogramBinMs);
-  let peak = 0;
-  for (let k = 0; k < hist.length; k++) if (hist[k]! > peak) peak = hist[k]!;
+  const peak = hist.reduce((a, v) => (v > a ? v : a), 0);
   if (peak === 0) {
     warnings.push('no NN interval falls inside the histogram range: triangular index and TINN are undefined');
   } else {
@@ -292,6 +310,13 @@ export function tinn(hist: Float64Array, width: number): number {
   let x = k;
   for (let i = k + 1; i < 2 * k; i++) if (d[i]! > d[x]!) x = i;
   const top = d[x]!;
+  // Each search is a function of its own, which V8 optimises once (see hrvTime).
+  const bestN = leftFoot(d, x, top), bestM = rightFoot(d, x, top);
+  return (bestM - bestN) * width;
+}
+
+/** TINN's N: the foot in [0, x] whose left triangle side fits d[0..x) best (least squares). */
+function leftFoot(d: Float64Array, x: number, top: number): number {
   let bestN = x, bestLeft = Infinity;
   for (let cand = 0; cand <= x; cand++) {
     let e = 0;
@@ -302,17 +327,30 @@ export function tinn(hist: Float64Array, width: number): number {
     }
     if (e < bestLeft) { bestLeft = e; bestN = cand; }
   }
+  return bestN;
+}
+
+/** TINN's M: the foot in [x, d.length) whose right triangle side fits d(x..] best. */
+function rightFoot(d: Float64Array, x: number, top: number): number {
+  const end = d.length;
   let bestM = x, bestRight = Infinity;
-  for (let cand = x; cand < 3 * k; cand++) {
+  for (let cand = x; cand < end; cand++) {
     let e = 0;
-    for (let i = x + 1; i < 3 * k; i++) {
+    for (let i = x + 1; i < end; i++) {
       const q = i >= cand ? 0 : (top * (cand - i)) / (cand - x);
       const r = d[i]! - q;
       e += r * r;
     }
     if (e < bestRight) { bestRight = e; bestM = cand; }
   }
-  return (bestM - bestN) * width;
+  return bestM;
+}
+
+/** Sum in index order (a loop of its own, as in hrvTime). */
+function sumOf(v: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < v.length; i++) total += v[i]!;
+  return total;
 }
 
 /**
@@ -323,8 +361,7 @@ export function tinn(hist: Float64Array, width: number): number {
  */
 function segmentFeatures(nn: Float64Array, s: TimeSettings, r: HrvTimeResult): number {
   const segMs = s.segmentSeconds * 1000;
-  let total = 0;
-  for (let i = 0; i < nn.length; i++) total += nn[i]!;
+  const total = sumOf(nn);
   if (!(total > segMs)) {
     r.warnings.push(`recording lasts ${(total / 1000).toFixed(1)} s, not more than one ${s.segmentSeconds} s segment: SDANN and SDNN index are undefined`);
     return total;

@@ -21,7 +21,8 @@ import { epochFeatures } from './epochs.js';
 import { beatColumns } from './merge.js';
 import { processorFor, type TypeProcessor } from './processors.js';
 import type { BlockResult, ChannelPlan } from './types.js';
-import { levelIndex, modeIndex, SKIP, windowCount, windowGrid, windowSamples } from './windows.js';
+import { levelIndex, modeIndex, SKIP, windowCount, windowGrid, windowSamples, type Windows } from './windows.js';
+import type { SignalType } from '../signals/signal-type.js';
 
 export interface BlockTask {
   channel: ChannelPlan;
@@ -61,7 +62,11 @@ function correlation(a: Float64Array, ao: number, tc: Float64Array, tss: number,
   return da > 0 && tss > 0 ? num / Math.sqrt(da * tss) : 0;
 }
 
-/** Median beat of the block and each beat's correlation with it (NaN where the window does not fit). */
+/**
+ * Median beat of the block and each beat's correlation with it (NaN where the window does not fit).
+ * The steps are loops in functions of their own, which V8 optimises once each; one function with
+ * all of them was compiled again from each loop it entered.
+ */
 function templateCorrelations(clean: Float64Array, beats: readonly number[], pre: number, post: number): Float64Array {
   const len = pre + post + 1;
   const corr = new Float64Array(beats.length).fill(NaN);
@@ -71,19 +76,30 @@ function templateCorrelations(clean: Float64Array, beats: readonly number[], pre
   const usable = end - first;
   if (usable < 3) return corr;
   const step = Math.max(1, Math.floor(usable / TEMPLATE_BEATS));
-  const picked = Math.ceil(usable / step);
+  const template = medianTemplate(clean, beats, first, step, Math.ceil(usable / step), pre, len);
+  const tss = centre(template);
+  for (let i = first; i < end; i++) corr[i] = correlation(clean, beats[i]! - pre, template, tss, len);
+  return corr;
+}
+
+/** Sample by sample, the median over `picked` beats (every `step`-th from `first`) of `len` samples from beat - pre. */
+function medianTemplate(clean: Float64Array, beats: readonly number[], first: number, step: number, picked: number, pre: number, len: number): Float64Array {
   const template = new Float64Array(len), col = new Float64Array(picked);
   for (let j = 0; j < len; j++) {
     for (let k = 0; k < picked; k++) col[k] = clean[beats[first + k * step]! - pre + j]!;
     template[j] = medianInPlace(col, picked);
   }
+  return template;
+}
+
+/** Subtracts the mean in place; returns the sum of squares about it. */
+function centre(v: Float64Array): number {
   let sum = 0;
-  for (let j = 0; j < len; j++) sum += template[j]!;
-  const mean = sum / len;
-  let tss = 0;
-  for (let j = 0; j < len; j++) { const y = template[j]! - mean; template[j] = y; tss += y * y; }
-  for (let i = first; i < end; i++) corr[i] = correlation(clean, beats[i]! - pre, template, tss, len);
-  return corr;
+  for (let j = 0; j < v.length; j++) sum += v[j]!;
+  const mean = sum / v.length;
+  let ss = 0;
+  for (let j = 0; j < v.length; j++) { const y = v[j]! - mean; v[j] = y; ss += y * y; }
+  return ss;
 }
 
 function medianOf(v: number[]): number {
@@ -148,6 +164,74 @@ export async function runBlock(rec: Recording, task: BlockTask, proc: TypeProces
 let cleanScratch = new Float64Array(0);
 let bandScratch = new Float64Array(0);
 
+/*
+ * The stages' loops over windows and samples run in functions of their own: V8 optimises each once,
+ * where one function holding them all was compiled again from each loop it entered, in every thread.
+ */
+
+/** Stage 2 for each window of the block: SQIs of the raw samples, score, level and mode. */
+function screenWindows(x: Float64Array, s0: number, b0: number, b1: number, win: number, nWin: number, type: SignalType, fs: number, cfg: Config, windows: Windows): void {
+  const { mode, score } = windows;
+  for (let k = 0; k < nWin; k++) {
+    const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
+    const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, type);
+    const q = scoreWindow(sqis, type, cfg.quality);
+    for (const name of sqiNames) windows[name][k] = sqis[name];
+    windows.screenScore[k] = score[k] = q.score;
+    windows.level[k] = levelIndex(q.level); mode[k] = modeIndex(q.mode); windows.limitedBy[k] = q.limitedBy;
+  }
+}
+
+/**
+ * Stage 4 for each window not skipped: the band SNR gained by cleaning, and with a detector the
+ * beat count, the median template correlation of its beats (`perWindow`) and the downgrade of a
+ * window whose beats are unlike the template or whose rate is implausible.
+ */
+function validateWindows(clean: Float64Array, s0: number, b0: number, b1: number, win: number, nWin: number, type: SignalType, fs: number, cfg: Config, proc: TypeProcessor, perWindow: number[][], windows: Windows): void {
+  const { mode, score } = windows;
+  for (let k = 0; k < nWin; k++) {
+    if (mode[k] === SKIP) continue;
+    const w0 = b0 + k * win - s0, w1 = Math.min(b1, b0 + (k + 1) * win) - s0;
+    if (proc.sos) windows.snrGainDb[k] = bandSnrDb(clean.subarray(w0, w1), fs, type) - windows.snrDb[k]!;
+    if (!proc.detector) continue;
+    const c = perWindow[k]!.filter((v) => Number.isFinite(v));
+    const beats = (windows.beats[k] = perWindow[k]!.length);
+    const templateCorr = (windows.templateCorr[k] = medianOf(c));
+    const minutes = (windows.end[k]! - windows.start[k]!) / 60;
+    const rate = beats / minutes;
+    let factor = 1;
+    if (Number.isFinite(templateCorr)) factor *= Math.sqrt(Math.min(1, Math.max(0, (templateCorr - TEMPLATE_FLOOR) / (1 - TEMPLATE_FLOOR))));
+    if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
+    if (factor < 1) {
+      score[k] = windows.screenScore[k]! * factor;
+      windows.level[k] = levelIndex(levelOf(score[k]!));
+      const m = score[k]! < cfg.quality.skipBelow ? 'skip' : score[k]! < cfg.quality.reducedBelow ? 'reduced' : 'full';
+      if (m === 'skip' || (m === 'reduced' && mode[k] === modeIndex('full'))) mode[k] = modeIndex(m);
+    }
+  }
+}
+
+/** Record positions of the beats found in the block's own range, outside skipped windows. */
+function ownBeats(found: Int32Array, s0: number, b0: number, b1: number, mode: Uint8Array, windowOf: (p: number) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const p = found[i]! + s0;
+    if (p >= b0 && p < b1 && mode[windowOf(p)] !== SKIP) out.push(p);
+  }
+  return out;
+}
+
+/** Minimum and maximum of the cleaned samples in each bin of `bin` samples over [b0, b1). */
+function envelopeOf(clean: Float64Array, s0: number, b0: number, b1: number, bin: number): { min: number[]; max: number[] } {
+  const envelope = { min: [] as number[], max: [] as number[] };
+  for (let i = b0; i < b1; i += bin) {
+    let lo = Infinity, hi = -Infinity;
+    for (let j = i; j < Math.min(b1, i + bin); j++) { const v = clean[j - s0]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+    envelope.min.push(lo); envelope.max.push(hi);
+  }
+  return envelope;
+}
+
 /** Stages 2-4 on samples already read. */
 export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
   const { channel: ch, config: cfg } = task;
@@ -159,16 +243,9 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   const win = windowSamples(cfg.quality.windowSeconds, fs);
   const windows = windowGrid(ch.name, b0, b1, win, fs);
   const nWin = windowCount(windows);
-  const { mode, score } = windows;
+  const { mode } = windows;
   if (proc.detector) windows.beats.fill(0);
-  for (let k = 0; k < nWin; k++) {
-    const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
-    const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, ch.type);
-    const q = scoreWindow(sqis, ch.type, cfg.quality);
-    for (const name of sqiNames) windows[name][k] = sqis[name];
-    windows.screenScore[k] = score[k] = q.score;
-    windows.level[k] = levelIndex(q.level); mode[k] = modeIndex(q.mode); windows.limitedBy[k] = q.limitedBy;
-  }
+  screenWindows(x, s0, b0, b1, win, nWin, ch.type, fs, cfg, windows);
   const screen = now() - t;
 
   // Stage 3: cleaning and detection.
@@ -188,14 +265,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
     }
   }
   const windowOf = (p: number) => Math.min(nWin - 1, Math.floor((p - b0) / win));
-  let beatPos: number[] = [];
-  if (detector) {
-    const found = detector.detect(x, fs, band);
-    for (let i = 0; i < found.length; i++) {
-      const p = found[i]! + s0;
-      if (p >= b0 && p < b1 && mode[windowOf(p)] !== SKIP) beatPos.push(p);
-    }
-  }
+  let beatPos = detector ? ownBeats(detector.detect(x, fs, band), s0, b0, b1, mode, windowOf) : [];
   const process = now() - t;
 
   // Stage 4: validation.
@@ -203,38 +273,14 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   const corr = proc.detector ? templateCorrelations(clean, beatPos.map((p) => p - s0), Math.round(proc.templateSeconds[0] * fs), Math.round(proc.templateSeconds[1] * fs)) : new Float64Array(0);
   const perWindow: number[][] = Array.from({ length: nWin }, () => []);
   beatPos.forEach((p, i) => { perWindow[windowOf(p)]!.push(corr[i]!); });
-  for (let k = 0; k < nWin; k++) {
-    if (mode[k] === SKIP) continue;
-    const w0 = b0 + k * win - s0, w1 = Math.min(b1, b0 + (k + 1) * win) - s0;
-    if (proc.sos) windows.snrGainDb[k] = bandSnrDb(clean.subarray(w0, w1), fs, ch.type) - windows.snrDb[k]!;
-    if (!proc.detector) continue;
-    const c = perWindow[k]!.filter((v) => Number.isFinite(v));
-    const beats = (windows.beats[k] = perWindow[k]!.length);
-    const templateCorr = (windows.templateCorr[k] = medianOf(c));
-    const minutes = (windows.end[k]! - windows.start[k]!) / 60;
-    const rate = beats / minutes;
-    let factor = 1;
-    if (Number.isFinite(templateCorr)) factor *= Math.sqrt(Math.min(1, Math.max(0, (templateCorr - TEMPLATE_FLOOR) / (1 - TEMPLATE_FLOOR))));
-    if (minutes * 60 >= cfg.quality.windowSeconds * 0.5 && (rate < proc.rateRange[0] || rate > proc.rateRange[1])) factor *= 0.5;
-    if (factor < 1) {
-      score[k] = windows.screenScore[k]! * factor;
-      windows.level[k] = levelIndex(levelOf(score[k]!));
-      const m = score[k]! < cfg.quality.skipBelow ? 'skip' : score[k]! < cfg.quality.reducedBelow ? 'reduced' : 'full';
-      if (m === 'skip' || (m === 'reduced' && mode[k] === modeIndex('full'))) mode[k] = modeIndex(m);
-    }
-  }
+  validateWindows(clean, s0, b0, b1, win, nWin, ch.type, fs, cfg, proc, perWindow, windows);
   beatPos = beatPos.filter((p) => mode[windowOf(p)] !== SKIP);
   const beats = beatColumns(beatPos.length);
   beatPos.forEach((p, i) => { beats.sample[i] = p; beats.amplitude[i] = clean[p - s0]!; beats.level[i] = windows.level[windowOf(p)]!; });
   const validate = now() - t;
 
   // Report material: envelope bins and, at the record start, a display-resolution trace.
-  const envelope = { min: [] as number[], max: [] as number[] };
-  for (let i = b0; i < b1; i += task.binSamples) {
-    let lo = Infinity, hi = -Infinity;
-    for (let j = i; j < Math.min(b1, i + task.binSamples); j++) { const v = clean[j - s0]!; if (v < lo) lo = v; if (v > hi) hi = v; }
-    envelope.min.push(lo); envelope.max.push(hi);
-  }
+  const envelope = envelopeOf(clean, s0, b0, b1, task.binSamples);
   const stride = Math.max(1, Math.floor(fs / 250));
   const trace = b0 < task.traceSamples ? decimateForDisplay(clean, off, Math.min(b1, task.traceSamples) - s0, stride) : [];
 

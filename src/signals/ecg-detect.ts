@@ -148,19 +148,24 @@ export class RPeakDetector implements BlockDetector {
     const u = this.energy;
     u.fill(0, 0, off);
     u.fill(0, off + m, m + 2 * off);
-    let total = 0;
-    for (let i = 0; i < m; i++) {
-      const v = y[i]!;
-      const e = v * v;
-      u[off + i] = e;
-      total += e;
-    }
+    const total = energyInto(y, u, off);
     const alpha = (o.offset * total) / m;
+    // The loops run in functions of their own, which V8 optimises once each, rather than in this
+    // one, which it would compile again from each loop it entered.
+    const nC = this.scan(u, off, m, hq, hb, alpha);
+    const accepted = this.select(this.cPos, this.cScore, nC, fs);
+    const raw = refinePeaks(x, accepted, fs, this.refine);
+    return dedupe(raw, Math.round(o.refractorySeconds * fs));
+  }
+
+  /**
+   * One pass over the energy u (signal at u[off..off + m)): centred QRS and beat window means
+   * (running sums), blocks where the QRS mean exceeds the beat mean plus alpha, and per block the
+   * energy maximum (candidate) and QRS-mean peak (score). Returns the number of candidates.
+   */
+  private scan(u: Float64Array, off: number, m: number, hq: number, hb: number, alpha: number): number {
     const invQ = 1 / (2 * hq + 1), invB = 1 / (2 * hb + 1);
     const minWidth = hq; // half the QRS window
-
-    // One pass: centred QRS and beat window means (running sums), blocks where the QRS mean exceeds
-    // the beat mean plus alpha, and per block the energy maximum (candidate) and QRS-mean peak (score).
     let accQ = 0, accB = 0;
     for (let k = off - hq; k < off + hq; k++) accQ += u[k]!;
     for (let k = off - hb; k < off + hb; k++) accB += u[k]!;
@@ -182,9 +187,7 @@ export class RPeakDetector implements BlockDetector {
       }
     }
     if (inBlock && m - start >= minWidth) nC = this.addCandidate(nC, bestPos, score);
-    const accepted = this.select(this.cPos, this.cScore, nC, fs);
-    const raw = refinePeaks(x, accepted, fs, this.refine);
-    return dedupe(raw, Math.round(o.refractorySeconds * fs));
+    return nC;
   }
 
   private addCandidate(n: number, pos: number, score: number): number {
@@ -274,6 +277,18 @@ export class RPeakDetector implements BlockDetector {
     }
     return best;
   }
+}
+
+/** u[off + i] = y[i]^2; returns their sum (in index order). */
+function energyInto(y: Float64Array, u: Float64Array, off: number): number {
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    const e = v * v;
+    u[off + i] = e;
+    total += e;
+  }
+  return total;
 }
 
 /** Sorted, one beat per refractory period (the first of a run wins), as a new array. */

@@ -75,6 +75,55 @@ function vertex(x: ArrayLike<number>, i: number, order: 0 | 1): number {
 }
 
 /**
+ * Per candidate: the indices of the largest and smallest samples within w of it, and its polarity
+ * score (up - down) / (up + down) about the baseline median within wb.
+ */
+function measure(x: ArrayLike<number>, candidates: ArrayLike<number>, w: number, wb: number, iMax: Int32Array, iMin: Int32Array, score: Float64Array): void {
+  const n = x.length;
+  const scratch = new Float64Array(BASELINE_POINTS + 1);
+  for (let k = 0; k < iMax.length; k++) {
+    const c = Math.min(n - 1, Math.max(0, Math.round(candidates[k]!)));
+    const ref = baseline(x, Math.max(0, c - wb), Math.min(n - 1, c + wb), scratch);
+    const s0 = Math.max(0, c - w), s1 = Math.min(n - 1, c + w);
+    let hi = -Infinity, lo = Infinity, ih = c, il = c;
+    for (let i = s0; i <= s1; i++) {
+      const v = x[i]!;
+      if (v > hi) { hi = v; ih = i; }
+      if (v < lo) { lo = v; il = i; }
+    }
+    iMax[k] = ih;
+    iMin[k] = il;
+    const up = hi - ref, down = ref - lo;
+    score[k] = up + down > 0 ? (up - down) / (up + down) : 0;
+  }
+}
+
+/** Per candidate: its polarity (own score, else the neighbours' vote) and the fiducial point on that extremum, into res. */
+function place(
+  x: ArrayLike<number>, iMax: Int32Array, iMin: Int32Array, score: Float64Array, w: number,
+  mode: NonNullable<RefineOptions['polarity']>, dominance: number, nb: number, fiducial: Fiducial, res: Int32Array,
+): void {
+  const m = iMax.length;
+  for (let k = 0; k < m; k++) {
+    let positive: boolean;
+    if (mode !== 'auto') positive = mode === 'positive';
+    else if (Math.abs(score[k]!) > dominance) positive = score[k]! > 0;
+    else {
+      let vote = 0;
+      for (let j = Math.max(0, k - nb); j <= Math.min(m - 1, k + nb); j++) vote += score[j]!;
+      positive = vote >= 0;
+    }
+    const e = positive ? iMax[k]! : iMin[k]!;
+    if (fiducial === 'peak') res[k] = e;
+    else {
+      const u = steepestBefore(x, e, w, positive);
+      // Halfway rounds towards the extremum, the better-defined of the two points.
+      res[k] = fiducial === 'upstroke' ? u : Math.round(0.5 * (vertex(x, e, 0) + vertex(x, u, 1)));
+    }
+  }
+}
+
+/**
  * Refines each candidate (sample index into `x`) to its R wave (see `fiducial`). Returns one index per candidate,
  * in the same order; two candidates may land on the same extremum, which callers deduplicate.
  */
@@ -96,40 +145,8 @@ export function refinePeaks(x: ArrayLike<number>, candidates: ArrayLike<number>,
   }
 
   const iMax = new Int32Array(m), iMin = new Int32Array(m);
-  const scratch = new Float64Array(BASELINE_POINTS + 1);
   const score = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const c = Math.min(n - 1, Math.max(0, Math.round(candidates[k]!)));
-    const ref = baseline(x, Math.max(0, c - wb), Math.min(n - 1, c + wb), scratch);
-    const s0 = Math.max(0, c - w), s1 = Math.min(n - 1, c + w);
-    let hi = -Infinity, lo = Infinity, ih = c, il = c;
-    for (let i = s0; i <= s1; i++) {
-      const v = x[i]!;
-      if (v > hi) { hi = v; ih = i; }
-      if (v < lo) { lo = v; il = i; }
-    }
-    iMax[k] = ih;
-    iMin[k] = il;
-    const up = hi - ref, down = ref - lo;
-    score[k] = up + down > 0 ? (up - down) / (up + down) : 0;
-  }
-
-  for (let k = 0; k < m; k++) {
-    let positive: boolean;
-    if (mode !== 'auto') positive = mode === 'positive';
-    else if (Math.abs(score[k]!) > dominance) positive = score[k]! > 0;
-    else {
-      let vote = 0;
-      for (let j = Math.max(0, k - nb); j <= Math.min(m - 1, k + nb); j++) vote += score[j]!;
-      positive = vote >= 0;
-    }
-    const e = positive ? iMax[k]! : iMin[k]!;
-    if (fiducial === 'peak') res[k] = e;
-    else {
-      const u = steepestBefore(x, e, w, positive);
-      // Halfway rounds towards the extremum, the better-defined of the two points.
-      res[k] = fiducial === 'upstroke' ? u : Math.round(0.5 * (vertex(x, e, 0) + vertex(x, u, 1)));
-    }
-  }
+  measure(x, candidates, w, wb, iMax, iMin, score);
+  place(x, iMax, iMin, score, w, mode, dominance, nb, fiducial, res);
   return res;
 }

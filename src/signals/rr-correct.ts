@@ -171,29 +171,51 @@ function classify(x: Float64Array, flags: Uint8Array, alpha: number, c1: number,
 
 interface Scratch { d: Float64Array; abs: Float64Array; th: Float64Array; med: Float64Array; m: Float64Array }
 
+/** d[i] = x[lo + i] - x[lo + i - 1] (d0 at the series' start) and abs[i] = |d[i]|. */
+function differences(x: Float64Array, lo: number, d0: number, d: Float64Array, abs: Float64Array): void {
+  for (let i = 0; i < d.length; i++) {
+    const v = lo + i === 0 ? d0 : x[lo + i]! - x[lo + i - 1]!;
+    d[i] = v;
+    abs[i] = Math.abs(v);
+  }
+}
+
+/** th[i] *= alpha, then v[i] /= th[i] (0 where th[i] is not positive). */
+function divideByScaled(v: Float64Array, th: Float64Array, alpha: number): void {
+  for (let i = 0; i < v.length; i++) {
+    const t = th[i]! * alpha;
+    th[i] = t;
+    v[i] = t > 0 ? v[i]! / t : 0;
+  }
+}
+
+/** m[i] = xs[i] - med[i], doubled where negative, and abs[i] = |m[i]|. */
+function medianDeviations(xs: Float64Array, medRR: Float64Array, m: Float64Array, abs: Float64Array): void {
+  for (let i = 0; i < m.length; i++) {
+    const v = xs[i]! - medRR[i]!;
+    const w = v < 0 ? 2 * v : v;
+    m[i] = w;
+    abs[i] = Math.abs(w);
+  }
+}
+
 /** Flags of intervals [a, b), computed from x[lo..hi). */
 function classifyRange(x: Float64Array, flags: Uint8Array, lo: number, hi: number, a: number, b: number, d0: number, alpha: number, c1: number, c2: number, win: number, mwin: number, sc: Scratch): void {
   const n = x.length, len = hi - lo;
   const xs = x.subarray(lo, hi);
   const d = sc.d.subarray(0, len);
-  for (let i = 0; i < len; i++) d[i] = lo + i === 0 ? d0 : x[lo + i]! - x[lo + i - 1]!;
   // Arrays are reused where a value is not needed again: dRR is normalised in place, then the
-  // array of its threshold holds that of mRR.
+  // array of its threshold holds that of mRR. Each step is a loop of its own: V8 then optimises
+  // each loop as a small function instead of recompiling this one from every loop it enters.
   const abs = sc.abs.subarray(0, len);
-  for (let i = 0; i < len; i++) abs[i] = Math.abs(d[i]!);
+  differences(x, lo, d0, d, abs);
   const th = rolling(abs, win, quartileDeviation, sc.th.subarray(0, len));
-  for (let i = 0; i < len; i++) {
-    const t = th[i]! * alpha;
-    d[i] = t > 0 ? d[i]! / t : 0;
-  }
+  divideByScaled(d, th, alpha);
   const medRR = rolling(xs, mwin, med, sc.med.subarray(0, len));
   const m = sc.m.subarray(0, len);
-  for (let i = 0; i < len; i++) { const v = xs[i]! - medRR[i]!; m[i] = v < 0 ? 2 * v : v; abs[i] = Math.abs(m[i]!); }
+  medianDeviations(xs, medRR, m, abs);
   const th2 = rolling(abs, win, quartileDeviation, th);
-  for (let i = 0; i < len; i++) {
-    th2[i]! *= alpha;
-    m[i] = th2[i]! > 0 ? m[i]! / th2[i]! : 0;
-  }
+  divideByScaled(m, th2, alpha);
   const dn = d, mn = m;
   // Neighbouring normalised differences, reflected at the series' ends (indices are global).
   const at = (i: number): number => dn[(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i) - lo]!;
@@ -223,23 +245,31 @@ function classifyRange(x: Float64Array, flags: Uint8Array, lo: number, hi: numbe
   }
 }
 
-function correct(x: Float64Array, flags: Uint8Array): CorrectedRR {
-  const n = x.length;
+/** Intervals per flag code. */
+function tallyOf(flags: Uint8Array): Float64Array {
   const tally = new Float64Array(RR_FLAGS.length);
-  for (let i = 0; i < n; i++) tally[flags[i]!]++;
-  const counts = Object.fromEntries(RR_FLAGS.map((f, c) => [f, tally[c]!])) as Record<RRFlag, number>;
-  // Replacement for an interpolated interval: mean of the nearest normal intervals on each side.
-  const normalNear = (i: number): number => {
-    let l = i - 1, r = i + 1;
-    while (l >= 0 && flags[l] !== NORMAL) l--;
-    while (r < n && flags[r] !== NORMAL) r++;
-    if (l >= 0 && r < n) return 0.5 * (x[l]! + x[r]!);
-    if (l >= 0) return x[l]!;
-    if (r < n) return x[r]!;
-    return x[i]!;
-  };
-  const nn = new Float64Array(n + counts.missed);
-  const corr = new Uint8Array(n + counts.missed);
+  for (let i = 0; i < flags.length; i++) tally[flags[i]!]++;
+  return tally;
+}
+
+/** Mean of the nearest normal intervals on each side of i: the value of an interpolated interval. */
+function normalNear(x: Float64Array, flags: Uint8Array, i: number): number {
+  const n = x.length;
+  let l = i - 1, r = i + 1;
+  while (l >= 0 && flags[l] !== NORMAL) l--;
+  while (r < n && flags[r] !== NORMAL) r++;
+  if (l >= 0 && r < n) return 0.5 * (x[l]! + x[r]!);
+  if (l >= 0) return x[l]!;
+  if (r < n) return x[r]!;
+  return x[i]!;
+}
+
+/**
+ * The corrected series into nn, with corr set where a value was corrected; returns its length. A
+ * function of its own so that V8 optimises its loop once rather than correct() from each loop.
+ */
+function rebuild(x: Float64Array, flags: Uint8Array, nn: Float64Array, corr: Uint8Array): number {
+  const n = x.length;
   let k = 0;
   for (let i = 0; i < n; i++) {
     switch (flags[i]) {
@@ -257,9 +287,18 @@ function correct(x: Float64Array, flags: Uint8Array): CorrectedRR {
         break;
       default:
         corr[k] = 1;
-        nn[k++] = normalNear(i);
+        nn[k++] = normalNear(x, flags, i);
     }
   }
+  return k;
+}
+
+function correct(x: Float64Array, flags: Uint8Array): CorrectedRR {
+  const tally = tallyOf(flags);
+  const counts = Object.fromEntries(RR_FLAGS.map((f, c) => [f, tally[c]!])) as Record<RRFlag, number>;
+  const nn = new Float64Array(x.length + counts.missed);
+  const corr = new Uint8Array(x.length + counts.missed);
+  const k = rebuild(x, flags, nn, corr);
   // Views, not copies: an extra beat shortens the series by one, and a copy would be a second series.
   let names: RRFlag[] | undefined;
   return {
