@@ -85,11 +85,14 @@ function templateCorrelations(clean: Float64Array, beats: readonly number[], pre
 /** Sample by sample, the median over `picked` beats (every `step`-th from `first`) of `len` samples from beat - pre. */
 function medianTemplate(clean: Float64Array, beats: readonly number[], first: number, step: number, picked: number, pre: number, len: number): Float64Array {
   const template = new Float64Array(len), col = new Float64Array(picked);
-  for (let j = 0; j < len; j++) {
-    for (let k = 0; k < picked; k++) col[k] = clean[beats[first + k * step]! - pre + j]!;
-    template[j] = medianInPlace(col, picked);
-  }
+  for (let j = 0; j < len; j++) template[j] = medianInPlace(gather(clean, beats, first, step, j - pre, col), picked);
   return template;
+}
+
+/** col[k] = clean[beats[first + k step] + shift] for each k of col. */
+function gather(clean: Float64Array, beats: readonly number[], first: number, step: number, shift: number, col: Float64Array): Float64Array {
+  for (let k = 0; k < col.length; k++) col[k] = clean[beats[first + k * step]! + shift]!;
+  return col;
 }
 
 /** Subtracts the mean in place; returns the sum of squares about it. */
@@ -225,11 +228,22 @@ function ownBeats(found: Int32Array, s0: number, b0: number, b1: number, mode: U
 function envelopeOf(clean: Float64Array, s0: number, b0: number, b1: number, bin: number): { min: number[]; max: number[] } {
   const envelope = { min: [] as number[], max: [] as number[] };
   for (let i = b0; i < b1; i += bin) {
-    let lo = Infinity, hi = -Infinity;
-    for (let j = i; j < Math.min(b1, i + bin); j++) { const v = clean[j - s0]!; if (v < lo) lo = v; if (v > hi) hi = v; }
-    envelope.min.push(lo); envelope.max.push(hi);
+    const part = clean.subarray(i - s0, Math.min(b1, i + bin) - s0);
+    envelope.min.push(minOf(part)); envelope.max.push(maxOf(part));
   }
   return envelope;
+}
+
+function minOf(v: Float64Array): number {
+  let lo = Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! < lo) lo = v[i]!;
+  return lo;
+}
+
+function maxOf(v: Float64Array): number {
+  let hi = -Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! > hi) hi = v[i]!;
+  return hi;
 }
 
 /** Stages 2-4 on samples already read. */

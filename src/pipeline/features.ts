@@ -42,13 +42,24 @@ export interface FeatureJobResult {
 
 /** For each beat, whether the interval ending at it is usable (previous beat exists, no skipped window between). */
 export function intervalValidity(beats: Int32Array, skipped: Uint8Array, fs: number, windowSeconds: number): Uint8Array {
-  const skippedBefore = new Int32Array(skipped.length + 1);
-  for (let k = 0; k < skipped.length; k++) skippedBefore[k + 1] = skippedBefore[k]! + skipped[k]!;
-  const win = (p: number) => Math.min(skipped.length - 1, Math.floor(p / fs / windowSeconds));
+  return validity(beats, skippedBefore(skipped), fs, windowSeconds);
+}
+
+/** Skipped windows before each window index (prefix sums, one more entry than windows). */
+function skippedBefore(skipped: Uint8Array): Int32Array {
+  const before = new Int32Array(skipped.length + 1);
+  for (let k = 0; k < skipped.length; k++) before[k + 1] = before[k]! + skipped[k]!;
+  return before;
+}
+
+/** intervalValidity from the prefix sums; each loop is a function V8 optimises once. */
+function validity(beats: Int32Array, before: Int32Array, fs: number, windowSeconds: number): Uint8Array {
+  const last = before.length - 2;
+  const win = (p: number) => Math.min(last, Math.floor(p / fs / windowSeconds));
   const valid = new Uint8Array(beats.length);
   for (let i = 1; i < beats.length; i++) {
     const a = win(beats[i - 1]!), c = win(beats[i]!);
-    valid[i] = c === a || skippedBefore[c]! - skippedBefore[a + 1]! === 0 ? 1 : 0;
+    valid[i] = c === a || before[c]! - before[a + 1]! === 0 ? 1 : 0;
   }
   return valid;
 }
@@ -103,6 +114,13 @@ function beatFeatures(ch: ChannelPlan, seg: Segment, beats: Int32Array, valid: U
   return row;
 }
 
+/** The first index from `from` whose beat is at or after sample `at` (beats ascending). */
+function firstAtOrAfter(beats: Int32Array, from: number, at: number): number {
+  let i = from;
+  while (i < beats.length && beats[i]! < at) i++;
+  return i;
+}
+
 /** Runs one feature job (in a worker thread or inline). */
 export function runFeatureJob(job: FeatureJob): FeatureJobResult {
   const { plan: ch, beats, config: cfg } = job;
@@ -111,10 +129,8 @@ export function runFeatureJob(job: FeatureJob): FeatureJobResult {
   const rows: FeatureRow[] = [];
   let lo = 0;
   for (const seg of job.segments) {
-    const a = Math.round(seg.start * ch.fs), b = Math.round(seg.end * ch.fs);
-    while (lo < beats.length && beats[lo]! < a) lo++;
-    let hi = lo;
-    while (hi < beats.length && beats[hi]! < b) hi++;
+    lo = firstAtOrAfter(beats, lo, Math.round(seg.start * ch.fs));
+    const hi = firstAtOrAfter(beats, lo, Math.round(seg.end * ch.fs));
     rows.push(beatFeatures(ch, seg, beats, valid, lo, hi, cfg, job.record ? [] : warnings));
   }
   return { rows, warnings };
