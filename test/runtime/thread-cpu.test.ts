@@ -7,23 +7,26 @@ import { CpuMeter, currentThreadId, threadCpuSeconds } from '../../src/runtime/t
 const linux = existsSync('/proc/thread-self/stat');
 const skip = linux ? false : 'per-thread CPU times come from Linux /proc';
 
-/** Keeps the calling thread busy for `ms` of wall time. */
-function spin(ms: number): void {
-  const end = performance.now() + ms;
+/**
+ * Computes until the calling thread has used `seconds` of CPU by its own /proc counter (a wall-time
+ * spin would fall short on a loaded machine), or 10 s have passed.
+ */
+function spinCpu(seconds: number, own: () => number): number {
+  const start = own();
+  const end = performance.now() + 10_000;
   let x = 0;
-  while (performance.now() < end) x += Math.sqrt(x + 1);
-  if (Number.isNaN(x)) throw new Error('unreachable');
+  while (own() - start < seconds && performance.now() < end) for (let i = 0; i < 1e5; i++) x += Math.sqrt(x + i);
+  return x;
 }
+const ownCpu = () => threadCpuSeconds().get(currentThreadId())!;
 
-/** A worker thread that reports its kernel id, spins for `ms`, and stays alive until told to stop. */
-async function spinningThread(ms: number): Promise<{ id: number; stop: () => Promise<number> }> {
+/** A worker thread that uses `seconds` of CPU, reports its kernel id, and stays alive until stopped. */
+async function spinningThread(seconds: number): Promise<{ id: number; stop: () => Promise<number> }> {
   const url = new URL('../../src/runtime/thread-cpu.js', import.meta.url).href;
   const w = new Worker(`
     const { parentPort } = require('node:worker_threads');
-    import(${JSON.stringify(url)}).then(({ currentThreadId }) => {
-      const end = performance.now() + ${ms};
-      let x = 0;
-      while (performance.now() < end) x += Math.sqrt(x + 1);
+    import(${JSON.stringify(url)}).then(({ currentThreadId, threadCpuSeconds }) => {
+      const x = (${spinCpu.toString()})(${seconds}, () => threadCpuSeconds().get(currentThreadId()));
       parentPort.postMessage(currentThreadId() + (x < 0 ? 1 : 0));
       setInterval(() => undefined, 60_000);
     });`, { eval: true });
@@ -42,28 +45,30 @@ test('currentThreadId is the process id in the main thread and another kernel id
   }
 });
 
-test('threadCpuSeconds counts the time a thread spends computing', { skip }, () => {
-  const before = threadCpuSeconds().get(process.pid)!;
-  spin(300);
-  const after = threadCpuSeconds().get(process.pid)!;
-  // Ticks of 10 ms; a loaded machine may take the core away for part of the spin.
-  assert.ok(after - before >= 0.1, `main thread used ${after - before} s while spinning 0.3 s`);
+test('threadCpuSeconds counts the time a thread spends computing, and not the time it waits', { skip }, async () => {
+  const before = ownCpu();
+  const t0 = performance.now();
+  spinCpu(0.2, ownCpu);
+  assert.ok(ownCpu() - before >= 0.2 && performance.now() - t0 < 10_000, 'the spin ended on its own CPU counter');
+  const idle = ownCpu();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(ownCpu() - idle <= 0.1, `a sleeping thread used ${ownCpu() - idle} s`);
 });
 
 test('CpuMeter splits CPU time between the main thread, the named workers and the rest', { skip }, async () => {
   const meter = new CpuMeter();
-  spin(200);
-  const t = await spinningThread(400);
+  spinCpu(0.2, ownCpu);
+  const t = await spinningThread(0.3);
   try {
     const named = meter.split([t.id])!;
-    assert.ok(named.mainSeconds >= 0.1, `main ${named.mainSeconds} s`);
-    assert.ok(named.workerSeconds >= 0.2, `worker ${named.workerSeconds} s`);
+    assert.ok(named.mainSeconds >= 0.2, `main ${named.mainSeconds} s`);
+    assert.ok(named.workerSeconds >= 0.3, `worker ${named.workerSeconds} s`);
     // The parts add up to the process total up to the 10 ms ticks of each per-thread reading.
     assert.ok(Math.abs(named.mainSeconds + named.workerSeconds + named.otherSeconds - named.totalSeconds) <= 0.03, JSON.stringify(named));
     // A thread not named as a worker counts as other.
     const unnamed = meter.split([])!;
     assert.equal(unnamed.workerSeconds, 0);
-    assert.ok(unnamed.otherSeconds >= 0.2, `other ${unnamed.otherSeconds} s`);
+    assert.ok(unnamed.otherSeconds >= 0.3, `other ${unnamed.otherSeconds} s`);
   } finally {
     await t.stop();
   }
