@@ -309,8 +309,7 @@ export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions 
   const x = s.interpolation === 'cubic' ? tachogramSource(nn, s.resampleHz, t, work) : resampleTachogram(nn, s.resampleHz, s.interpolation, t);
   if (x.length >= 2) {
     // pyHRV: 300-sample segments once the beats span 300 s, else one segment of nfft (clamped).
-    let spanMs = 0;
-    for (let i = 1; i < nn.length; i++) spanMs += nn[i]!;
+    const spanMs = addAll(0, nn.subarray(1), nn.length - 1);
     let nperseg = s.nperseg ?? (spanMs < 300000 ? s.nfft : 300);
     nperseg = Math.min(nperseg, x.length);
     if (s.nfft < nperseg) throw new RangeError(`nfft must be at least nperseg (${nperseg}), got ${s.nfft}`);
