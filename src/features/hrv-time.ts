@@ -346,8 +346,8 @@ function rightFoot(d: Float64Array, x: number, top: number): number {
   return bestM;
 }
 
-/** Sum in index order (a loop of its own, as in hrvTime). */
-function sumOf(v: Float64Array): number {
+/** Plain sum in index order: a loop of its own, which V8 optimises without recompiling its caller. */
+export function sumOf(v: Float64Array): number {
   let total = 0;
   for (let i = 0; i < v.length; i++) total += v[i]!;
   return total;

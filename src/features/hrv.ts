@@ -7,7 +7,7 @@
 
 import { hrvFrequency, type HrvFrequencyOptions, type HrvFrequencyResult } from './hrv-frequency.js';
 import { hrvNonlinear, type HrvNonlinearOptions, type HrvNonlinearResult } from './hrv-nonlinear.js';
-import { hrvTime, nnArray, nnSanityWarnings, type HrvTimeOptions, type HrvTimeResult } from './hrv-time.js';
+import { hrvTime, nnArray, nnSanityWarnings, sumOf, type HrvTimeOptions, type HrvTimeResult } from './hrv-time.js';
 
 export interface HrvOptions extends HrvTimeOptions, HrvFrequencyOptions, HrvNonlinearOptions {
   /** Compute the frequency-domain features. default: true */
@@ -46,13 +46,6 @@ export function hrv(nnIn: ArrayLike<number>, opts: HrvOptions = {}): HrvResult {
   }
   out.warnings = warnings;
   return out;
-}
-
-/** Sum in index order; a loop of its own, which V8 optimises without recompiling hrv around it. */
-function sumOf(v: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < v.length; i++) total += v[i]!;
-  return total;
 }
 
 function nanLike(keys: readonly string[]): Record<string, number> {
