@@ -228,21 +228,23 @@ function ownBeats(found: Int32Array, s0: number, b0: number, b1: number, mode: U
 function envelopeOf(clean: Float64Array, s0: number, b0: number, b1: number, bin: number): { min: number[]; max: number[] } {
   const envelope = { min: [] as number[], max: [] as number[] };
   for (let i = b0; i < b1; i += bin) {
-    const part = clean.subarray(i - s0, Math.min(b1, i + bin) - s0);
-    envelope.min.push(minOf(part)); envelope.max.push(maxOf(part));
+    const from = i - s0, to = Math.min(b1, i + bin) - s0;
+    envelope.min.push(minOf(clean, from, to)); envelope.max.push(maxOf(clean, from, to));
   }
   return envelope;
 }
 
-function minOf(v: Float64Array): number {
+/** Smallest of v[from..to), NaN ignored. */
+function minOf(v: Float64Array, from: number, to: number): number {
   let lo = Infinity;
-  for (let i = 0; i < v.length; i++) if (v[i]! < lo) lo = v[i]!;
+  for (let i = from; i < to; i++) if (v[i]! < lo) lo = v[i]!;
   return lo;
 }
 
-function maxOf(v: Float64Array): number {
+/** Largest of v[from..to), NaN ignored. */
+function maxOf(v: Float64Array, from: number, to: number): number {
   let hi = -Infinity;
-  for (let i = 0; i < v.length; i++) if (v[i]! > hi) hi = v[i]!;
+  for (let i = from; i < to; i++) if (v[i]! > hi) hi = v[i]!;
   return hi;
 }
 
