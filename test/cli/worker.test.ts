@@ -18,9 +18,9 @@ test('a worker registers on both queues and stops cleanly on SIGTERM', { skip: n
       const registered = await q.getWorkers();
       assert.ok(registered.some((x) => String(x['rawname']).endsWith(':probe-worker')), `${q.name}: ${JSON.stringify(registered)}`);
     }
-    const exited = new Promise<number | null>((r) => w.child.once('exit', (code) => r(code)));
+    const exited = new Promise<string>((r) => w.child.once('exit', (code, signal) => r(`code ${code}, signal ${signal}`)));
     await stopWorkers([w]);
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 'code 0, signal null', w.log());
     assert.match(w.log(), /SIGTERM: finishing the jobs in hand[\s\S]*stopped/);
   } finally {
     await stopWorkers(workers);
