@@ -17,6 +17,8 @@ export interface DataFacts {
   channels: number;
   /** Samples per channel. */
   samples: number;
+  /** Samples the pipeline will process, over the channels it processes. default: channels x samples */
+  work?: number;
 }
 
 export function machineFacts(): MachineFacts {
@@ -36,6 +38,15 @@ const COPIES_PER_CHUNK = 12;
 const BLOCK_SAMPLES = 600_000;
 /** Memory a worker thread costs before it holds any data (V8 isolate and code), MB. */
 const WORKER_BASE_MB = 24;
+/**
+ * Samples of work that justify one more worker thread. Each thread starts an isolate and compiles
+ * the processing code for itself (about 0.3-0.4 s of CPU on a 2-core machine), which a short record
+ * does not earn back: one 360 Hz ECG channel through the pipeline, median of four rounds each,
+ * inline against two threads: 1.67 against 1.87 s for 2 h (2.6 M samples), 2.20 against 2.16 s
+ * for 4 h, 3.28 against 2.50 s for 8 h; a 24 h record takes 5.2-6.2 s on two threads against
+ * 7.3-8.1 s inline.
+ */
+const SAMPLES_PER_WORKER = 3_000_000;
 
 type Resolved = Required<{ [S in keyof ConfigInput]: Record<string, unknown> }>;
 
@@ -46,7 +57,8 @@ export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: Data
     ? Math.max(64, Math.min(strategy.capMB, Math.floor(machine.freeMemMB * strategy.memoryShare)))
     : (cfg.runtime.memoryBudgetMB as number);
   const byMemory = Math.max(1, Math.floor(budgetMB / (2 * WORKER_BASE_MB)));
-  const workers = cfg.runtime.workers === 'auto' ? Math.max(1, Math.min(machine.cores, byMemory)) : (cfg.runtime.workers as number);
+  const byWork = data ? Math.max(1, Math.floor((data.work ?? data.channels * data.samples) / SAMPLES_PER_WORKER)) : Infinity;
+  const workers = cfg.runtime.workers === 'auto' ? Math.max(1, Math.min(machine.cores, byMemory, byWork)) : (cfg.runtime.workers as number);
 
   // Chunk length does not depend on the worker count, so results do not either.
   const maxChunk = cfg.io.maxChunkSeconds as number;

@@ -56,15 +56,17 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   const save = async () => { meta.updated = new Date().toISOString(); await store?.writeMeta(meta); };
   await save();
 
+  // Records share one pool; a single record makes its own, sized by its config's adaptive tier to
+  // the work it holds (a short record runs faster without threads).
   const workers = base.values.runtime.workers;
-  const runner = createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(base.values) });
+  const runner = inputs.length > 1 ? createRunner({ workers: workers <= 1 ? 0 : workers, timeoutSeconds: base.values.runtime.taskTimeoutSeconds, heapMB: workerHeapMB(base.values) }) : undefined;
   // Without a cache every record is computed: the threads load their modules while inputs are hashed.
-  if (!base.values.cache.enabled) runner.start();
+  if (!base.values.cache.enabled) runner?.start();
   const outcomes = new Map<string, RecordOutcome>();
   const failed: BatchResult['failed'] = [];
   let next = 0;
   // Records in flight: enough to keep every worker busy when records are short.
-  const lanes = Math.max(1, Math.min(inputs.length, runner.workers));
+  const lanes = Math.max(1, Math.min(inputs.length, runner?.workers ?? 1));
   const one = async (input: string) => {
     const key = resolve(input);
     let outcome: RecordOutcome;
@@ -72,7 +74,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
       outcome = { status: 'resumed' };
     } else {
       try {
-        const result = await processRecording(input, { ...recordOpts, runner, measureCpu: lanes === 1, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
+        const result = await processRecording(input, { ...recordOpts, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
         outcome = { status: 'done', result };
         meta.done.push(key);
         await save();
@@ -90,7 +92,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
       while (next < inputs.length) await one(inputs[next++]!);
     }));
   } finally {
-    await runner.close();
+    await runner?.close();
   }
   meta.status = failed.length ? 'failed' : 'complete';
   await save();

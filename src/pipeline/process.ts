@@ -183,9 +183,18 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const sig = rec.signalChannels().map((i) => rec.info.channels[i]!);
     if (sig.length === 0) throw new RangeError(`${rec.info.path}: no signal channels`);
     const data = { fs: Math.max(...sig.map((c) => c.fs)), channels: sig.length, samples: Math.max(...sig.map((c) => c.samples)) };
-    const rc = opts.config && 'values' in opts.config ? opts.config : resolveConfig({ ...(opts.config ?? {}), data });
+    const resolved = opts.config && 'values' in opts.config ? opts.config : undefined;
+    const choice = { signal: opts.signal ?? opened.signalType ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}) } as const;
+    let rc = resolved ?? resolveConfig({ ...(opts.config ?? {}), data });
+    let ing = ingest(rec, choice, rc.values);
+    // The adaptive worker count follows the work, the samples of the channels processed, which
+    // only ingest knows: resolved again with it when fewer channels are processed than recorded.
+    const work = ing.channels.reduce((a, c) => a + c.samples, 0);
+    if (!resolved && rc.origins['runtime.workers']?.tier === 'adaptive' && work !== data.channels * data.samples) {
+      rc = resolveConfig({ ...(opts.config ?? {}), data: { ...data, work } });
+      ing = ingest(rec, choice, rc.values);
+    }
     const cfg: Config = rc.values;
-    const ing = ingest(rec, { signal: opts.signal ?? opened.signalType ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}) }, cfg);
     const files = recordingFiles(rec.info);
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
     const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;

@@ -10,7 +10,7 @@ import { computeBlock, readBlock, releaseBlock, type BlockTask } from '../pipeli
 import { processorFor } from '../pipeline/processors.js';
 import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
 import type { BlockResult } from '../pipeline/types.js';
-import { cacheKey, ProcessingCache, statsSince, type CacheOptions, type CacheStats } from './cache.js';
+import { cacheKey, emptyStats, ProcessingCache, type CacheOptions, type CacheStats } from './cache.js';
 import { NumericalError } from './recovery.js';
 import { SourceCache, type SourceRef } from './source.js';
 import { currentThreadId } from './thread-cpu.js';
@@ -78,14 +78,15 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
     const hash = createHash('sha256').update(new Uint8Array(input.x.buffer, input.x.byteOffset, input.x.byteLength)).digest('hex');
     const key = cacheKey('block', BLOCK_STAGE_VERSION, hash, stageConfig(task));
     let ms = performance.now() - t;
-    const before = { ...c.stats };
-    const hit = await c.get<BlockResult>(key);
-    if (hit) return { result: hit, cacheHit: true, ms, thread: currentThreadId(), cacheStats: statsSince(before, c.stats) };
+    // This task's own counts: tasks in one thread overlap at their reads and writes.
+    const tally = emptyStats();
+    const hit = await c.get<BlockResult>(key, Date.now(), tally);
+    if (hit) return { result: hit, cacheHit: true, ms, thread: currentThreadId(), cacheStats: tally };
     t = performance.now();
     const result = computeBlock(input, task, proc);
     ms += performance.now() - t;
-    await c.set(key, result, ms);
-    return { result, cacheHit: false, ms, thread: currentThreadId(), cacheStats: statsSince(before, c.stats) };
+    await c.set(key, result, ms, Date.now(), tally);
+    return { result, cacheHit: false, ms, thread: currentThreadId(), cacheStats: tally };
   } finally {
     releaseBlock(input);
   }

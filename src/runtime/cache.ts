@@ -71,44 +71,54 @@ export class ProcessingCache {
     return join(this.dir, key.slice(0, 2), `${key}.gz`);
   }
 
-  async get<T>(key: string, now = Date.now()): Promise<T | undefined> {
+  /**
+   * Counts into `stats` and into `tally` when given: calls that overlap on one cache (tasks run in
+   * one thread) each get their own counts in their tally, where a difference of `stats` taken
+   * around one call would include the others'.
+   */
+  private count(field: keyof CacheStats, n: number, tally: CacheStats | undefined): void {
+    this.stats[field] += n;
+    if (tally) tally[field] += n;
+  }
+
+  async get<T>(key: string, now = Date.now(), tally?: CacheStats): Promise<T | undefined> {
     const p = this.path(key);
     const r = await readAtomic(p);
     if (!r.ok) {
-      if (r.reason === 'corrupt') { this.stats.corrupt++; await rm(p, { force: true }); }
-      this.stats.misses++;
+      if (r.reason === 'corrupt') { this.count('corrupt', 1, tally); await rm(p, { force: true }); }
+      this.count('misses', 1, tally);
       return undefined;
     }
     let entry: Entry;
     try {
       entry = deserialize(await gunz(r.payload)) as Entry;
     } catch {
-      this.stats.corrupt++; this.stats.misses++;
+      this.count('corrupt', 1, tally); this.count('misses', 1, tally);
       await rm(p, { force: true });
       return undefined;
     }
     if (entry.expires < now) {
-      this.stats.expired++; this.stats.misses++;
+      this.count('expired', 1, tally); this.count('misses', 1, tally);
       await rm(p, { force: true });
       return undefined;
     }
-    this.stats.hits++;
-    this.stats.bytesRead += r.payload.length;
+    this.count('hits', 1, tally);
+    this.count('bytesRead', r.payload.length, tally);
     const t = new Date(now);
     await utimes(p, t, t).catch(() => undefined);
     return entry.value as T;
   }
 
-  async set(key: string, value: unknown, costMs: number, now = Date.now()): Promise<void> {
+  async set(key: string, value: unknown, costMs: number, now = Date.now(), tally?: CacheStats): Promise<void> {
     // Structured-clone serialisation keeps NaN, -0 and typed arrays exactly, so a hit is bit-identical.
     const size = serialize(value).length;
     const expires = now + this.ttlMs * ttlFactor(costMs, size);
     const payload = await gz(serialize({ expires, costMs, value } satisfies Entry));
     await writeAtomic(this.path(key), payload);
-    this.stats.writes++;
-    this.stats.bytesWritten += payload.length;
+    this.count('writes', 1, tally);
+    this.count('bytesWritten', payload.length, tally);
     this.total = (this.total ?? (await this.scanSize())) + payload.length;
-    if (this.total > this.maxBytes) await this.evict();
+    if (this.total > this.maxBytes) await this.evict(tally);
   }
 
   private async entries(): Promise<{ path: string; size: number; used: number }[]> {
@@ -132,14 +142,14 @@ export class ProcessingCache {
   }
 
   /** Removes least recently used entries until the folder fits in its limit. */
-  async evict(): Promise<void> {
+  async evict(tally?: CacheStats): Promise<void> {
     const all = (await this.entries()).sort((a, b) => a.used - b.used || (a.path < b.path ? -1 : 1));
     let total = all.reduce((a, e) => a + e.size, 0);
     for (const e of all) {
       if (total <= this.maxBytes) break;
       await rm(e.path, { force: true });
       total -= e.size;
-      this.stats.evictions++;
+      this.count('evictions', 1, tally);
     }
     this.total = total;
   }
@@ -168,9 +178,3 @@ export function mergeStats(a: CacheStats, b: Partial<CacheStats>): void {
   for (const k of Object.keys(a) as (keyof CacheStats)[]) a[k] += b[k] ?? 0;
 }
 
-/** What changed in `now` since `before`. */
-export function statsSince(before: CacheStats, now: CacheStats): CacheStats {
-  const d = emptyStats();
-  for (const k of Object.keys(d) as (keyof CacheStats)[]) d[k] = now[k] - before[k];
-  return d;
-}

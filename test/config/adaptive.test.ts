@@ -12,6 +12,17 @@ test('adaptiveValues never gives more workers than cores', () => {
   }
 });
 
+test('adaptiveValues gives a short recording one worker and a long one a worker per core', () => {
+  const m = { cores: 4, freeMemMB: 1e6, totalMemMB: 2e6 };
+  const workers = (data: Parameters<typeof adaptiveValues>[2]) => adaptiveValues(defaults, m, data)['runtime.workers'];
+  const hour = 3600 * 360;
+  assert.equal(workers({ fs: 360, channels: 1, samples: hour }), 1, 'an hour of one channel');
+  assert.equal(workers({ fs: 360, channels: 1, samples: 24 * hour }), 4, 'a day of one channel');
+  assert.equal(workers({ fs: 360, channels: 2, samples: 6 * hour }), 4, 'twice the work');
+  assert.equal(workers({ fs: 360, channels: 2, samples: 6 * hour, work: 6 * hour }), 2, 'one of the two channels processed');
+  assert.equal(workers(undefined), 4, 'without data facts, the cores');
+});
+
 test('adaptiveValues keeps the memory budget within the strategy cap', () => {
   const v = adaptiveValues(defaults, { cores: 2, freeMemMB: 1e6, totalMemMB: 2e6 });
   assert.equal(v['runtime.memoryBudgetMB'], 256);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planRecord, processRecording, settleDigest } from '../../src/pipeline/process.js';
 import { hashFilesInThread } from '../../src/runtime/hash-thread.js';
@@ -127,6 +127,20 @@ test('the manifest shows the tasks each thread computed and where the run spent 
     assert.equal(cpu.workerSeconds > 0, workers > 1);
     assert.ok(Math.abs(cpu.mainSeconds + cpu.workerSeconds + cpu.otherSeconds - cpu.totalSeconds) <= 0.05, JSON.stringify(cpu));
   }
+});
+
+test('planRecord sizes the adaptive worker count by the samples of the channels it processes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-work-'));
+  const samples = 4_000_000; // two channels hold enough work for two workers, one does not
+  writeFileSync(join(dir, 'two.hea'), `two 2 250 ${samples}\ntwo.dat 16 200 12 0 0 0 0 ECG I\ntwo.dat 16 200 12 0 0 0 0 ECG II\n`);
+  writeFileSync(join(dir, 'two.dat'), '');
+  truncateSync(join(dir, 'two.dat'), samples * 4);
+  const plan = await planRecord(join(dir, 'two.hea'), { config: { env: {}, set: ['cache.enabled=false'] }, deferInputHash: true });
+  assert.deepEqual(plan.ingest.channels.map((c) => c.name), ['ECG I']);
+  assert.equal(plan.config.values.runtime.workers, 1);
+  assert.equal(plan.config.origins['runtime.workers']!.tier, 'adaptive');
+  const both = await planRecord(join(dir, 'two.hea'), { config: { env: {}, set: ['cache.enabled=false'] }, channels: ['ECG I', 'ECG II'], deferInputHash: true });
+  assert.equal(both.config.values.runtime.workers, Math.min(2, availableParallelism()));
 });
 
 test('without cache and checkpoints the manifest still carries the SHA-256 of the input files', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, hitRate, ProcessingCache, ttlFactor } from '../../src/runtime/cache.js';
+import { cacheKey, emptyStats, hitRate, ProcessingCache, ttlFactor } from '../../src/runtime/cache.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'vitaldsp-cache-'));
 
@@ -17,6 +17,17 @@ test('a stored value comes back bit-identical, NaN and typed arrays included', a
   assert.equal(await c.get('k2'), undefined);
   assert.equal(c.stats.misses, 1);
   assert.equal(hitRate(c.stats), 0.5);
+});
+
+test('calls that overlap on one cache each count into their own tally, and all into its stats', async () => {
+  const c = new ProcessingCache({ dir: fresh() });
+  await c.set('k1', [1], 1);
+  const a = emptyStats(), b = emptyStats();
+  // Started together: each call's reads and writes interleave with the other's.
+  await Promise.all([c.get('k1', Date.now(), a), c.get('nope', Date.now(), b), c.set('k2', [2], 1, Date.now(), b)]);
+  assert.deepEqual([a.hits, a.misses, a.writes], [1, 0, 0]);
+  assert.deepEqual([b.hits, b.misses, b.writes], [0, 1, 1]);
+  assert.deepEqual([c.stats.hits, c.stats.misses, c.stats.writes], [1, 1, 2]);
 });
 
 test('cacheKey changes with the stage version, the input and the config', () => {
