@@ -73,7 +73,9 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
     };
     await writeCsvLines(files.beats, ['sample', 'time_s', 'channel', 'amplitude', 'level'], lines());
   }
-  const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiNames.map(snake), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
+  // Column names of the SQIs, made once rather than per window.
+  const sqiCols = sqiNames.map((k) => [k, snake(k)] as const);
+  const qualityCols = ['start_s', 'end_s', 'channel', 'score', 'level', 'mode', ...sqiCols.map(([, c]) => c), 'screen_score', 'template_corr', 'snr_gain_db', 'beats', 'limited_by'];
   const qualityRows = function* (): Generator<Row> {
     for (const c of channels) {
       const w = c.windows;
@@ -82,7 +84,7 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
           start_s: w.start[i]!, end_s: w.end[i]!, channel: w.channel, score: w.score[i]!, level: qualityLevels[w.level[i]!]!, mode: processingModes[w.mode[i]!]!,
           screen_score: w.screenScore[i]!, template_corr: w.templateCorr[i]!, snr_gain_db: w.snrGainDb[i]!, beats: w.beats[i]!, limited_by: w.limitedBy[i]!,
         };
-        for (const k of sqiNames) row[snake(k)] = w[k][i]!;
+        for (const [k, col] of sqiCols) row[col] = w[k][i]!;
         yield row;
       }
     }
