@@ -3,7 +3,8 @@
  * peak RSS is its own:
  *  - Holter-24: 24 h, 2 channels, 360 Hz, WFDB 212, made by tiling MIT-BIH record 100 48 times (or a
  *    synthetic ECG when the shared data is absent): wall time and peak RSS for 1 and 2 workers and
- *    the speed-up, then a second run served from the cache (hit rate, speed-up over the first).
+ *    the speed-up, then a second run served from the cache (hit rate, speed-up over the first);
+ *    the CPU time by thread; and its first hours as shorter records, inline against two threads.
  *  - Big: a WFDB format-16 record over 10 GB (16 channels, copies of record 100), processed with
  *    the default settings: wall time and peak RSS. Skipped with VITALDSP_BENCH_QUICK=1.
  */
@@ -98,6 +99,31 @@ async function bigRecord(dir: string, bytes: number): Promise<string> {
   return join(dir, 'big.hea');
 }
 
+/** Hours cut from Holter-24 to compare inline processing with two threads. */
+const CUT_HOURS = [1, 2, 4, 8];
+
+/**
+ * Shorter records (the first hours of Holter-24, headers over the same signal file), inline against
+ * two threads, and what the adaptive worker count chooses for each: each thread compiles the code
+ * for itself, which a short record does not earn back.
+ */
+async function workersForLength(hea: string, dir: string): Promise<void> {
+  const [first, ...signals] = readFileSync(hea, 'utf8').trim().split('\n');
+  const fs = Number(first!.split(/\s+/)[2]);
+  console.log('Records cut from Holter-24, one channel processed: inline (1 worker) against 2 threads, medians of 3 alternating rounds:');
+  for (const h of CUT_HOURS) {
+    const name = `cut${h}h`, cut = join(dir, `${name}.hea`);
+    writeFileSync(cut, [`${name} ${first!.split(/\s+/)[1]} ${fs} ${Math.round(h * 3600 * fs)}`, ...signals].join('\n') + '\n');
+    const walls: [number[], number[]] = [[], []];
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const [k, w] of [[0, 1], [1, 2]] as const) walls[k].push(run(cut, join(dir, `cut-${w}`), [`runtime.workers=${w}`, 'cache.enabled=false']).wall);
+    }
+    const auto = run(cut, join(dir, 'cut-auto'), ['cache.enabled=false']).workers;
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    console.log(`  ${String(h).padStart(2)} h: 1 worker ${med(walls[0]).toFixed(2)} s, 2 workers ${med(walls[1]).toFixed(2)} s; auto chooses ${auto}`);
+  }
+}
+
 export default async function (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-bench-pipeline-'));
   try {
@@ -140,6 +166,7 @@ export default async function (): Promise<void> {
     const after = run(hea, join(dir, 'a3'), solo).wall;
     const alone = (before + after) / 2, slowest = Math.max(...pair);
     console.log(`  two 1-worker runs at once: ${pair.map((w) => w.toFixed(2)).join(' s and ')} s, against ${before.toFixed(2)} and ${after.toFixed(2)} s alone: the two cores give at most ${((2 * alone) / slowest).toFixed(2)}x on this work`);
+    await workersForLength(hea, dir);
     if (process.env.VITALDSP_BENCH_QUICK) {
       console.log('  (10 GB run skipped: VITALDSP_BENCH_QUICK is set)');
       return;
