@@ -18,13 +18,14 @@ import { openRecording } from '../src/io/open.js';
 import { syntheticEcg } from '../src/signals/synthetic-ecg.js';
 import { MemoryRecording } from '../src/io/memory.js';
 import { writeWfdb } from '../src/io/wfdb/writer.js';
+import { median as medianOf } from '../src/dsp/stats.js';
+import type { CpuSplit } from '../src/runtime/thread-cpu.js';
+import type { ThreadTasks } from '../src/pipeline/run-blocks.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'src', 'cli', 'main.js');
 const shared = [process.env.VITALDSP_SHARED, resolve(here, '..', '..', '..', 'shared')].find((d) => d && existsSync(join(d, 'data', 'wfdb', '100.dat')));
 
-interface CpuSplit { totalSeconds: number; mainSeconds: number; workerSeconds: number; otherSeconds: number }
-interface ThreadTasks { tasks: number; computeSeconds: number; firstTaskMs: number; medianTaskMs: number }
 interface Run { wall: number; rssMB: number; hitRate: number; beats: number; workers: number; cpu: CpuSplit | null; threads: ThreadTasks[] }
 
 function run(input: string, out: string, set: string[]): Run {
@@ -119,8 +120,7 @@ async function workersForLength(hea: string, dir: string): Promise<void> {
       for (const [k, w] of [[0, 1], [1, 2]] as const) walls[k].push(run(cut, join(dir, `cut-${w}`), [`runtime.workers=${w}`, 'cache.enabled=false']).wall);
     }
     const auto = run(cut, join(dir, 'cut-auto'), ['cache.enabled=false']).workers;
-    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-    console.log(`  ${String(h).padStart(2)} h: 1 worker ${med(walls[0]).toFixed(2)} s, 2 workers ${med(walls[1]).toFixed(2)} s; auto chooses ${auto}`);
+    console.log(`  ${String(h).padStart(2)} h: 1 worker ${medianOf(walls[0]).toFixed(2)} s, 2 workers ${medianOf(walls[1]).toFixed(2)} s; auto chooses ${auto}`);
   }
 }
 

@@ -10,6 +10,8 @@
  * pyHRV's report, so it is the default.
  */
 
+import { sumInOrder } from '../dsp/stats.js';
+
 export interface DfaOptions {
   /** 'window-mean': mean of the per-window RMS (nolds, pyHRV); 'rms': RMS over all residuals (Peng 1995). default: 'window-mean' */
   fluctuation?: 'window-mean' | 'rms';
@@ -33,13 +35,6 @@ export function scaleRange(lo: number, hi: number): number[] {
   return out;
 }
 
-/** Sum in index order divided by the length. */
-function meanOf(x: ArrayLike<number>): number {
-  let mu = 0;
-  for (let i = 0; i < x.length; i++) mu += x[i]!;
-  return mu / x.length;
-}
-
 /**
  * DFA of `x` over the given window lengths (order-1 detrending, non-overlapping windows). Throws a
  * RangeError when a scale is not an integer >= 2 or is not below the series length, as nolds does.
@@ -53,9 +48,7 @@ export function dfa(xIn: ArrayLike<number>, scales: readonly number[], opts: Dfa
     if (!Number.isInteger(s) || s < 2) throw new RangeError(`scales must be integers >= 2, got ${s}`);
     if (s >= n) throw new RangeError(`scales must be below the series length ${n}, got ${s}`);
   }
-  // In a function of its own: V8 would otherwise compile dfa from this loop, before the code after
-  // it had run, and again once it had.
-  const mu = meanOf(xIn);
+  const mu = sumInOrder(xIn) / n;
   const x = xIn instanceof Float64Array ? xIn : Float64Array.from(xIn);
   let widest = 0;
   for (const w of scales) widest = Math.max(widest, w);

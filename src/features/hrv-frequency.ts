@@ -25,6 +25,7 @@ import { lombscargleGridFast } from '../dsp/lombscargle-fast.js';
 import { welch, type SampleSource } from '../dsp/spectral.js';
 import { arange, arangeLength, CubicSpline, interpLinear } from '../dsp/interpolate.js';
 import type { WindowSpec } from '../dsp/windows.js';
+import { sumInOrder } from '../dsp/stats.js';
 import { nnArray, resolveConventions, scratchOf, type HrvConventions } from './hrv-time.js';
 
 /** Band limits in Hz, [low, high]. */
@@ -237,17 +238,8 @@ export function resampleTachogram(nn: Float64Array, fs: number, interpolation: '
     return x;
   }
   const x = interpLinear(t, nn, arange(0, t[t.length - 1]!, 1 / fs));
-  let mu = 0;
-  for (let i = 0; i < x.length; i++) mu += x[i]!;
-  mu /= x.length;
-  for (let i = 0; i < x.length; i++) x[i]! -= mu;
+  subtract(x, sumInOrder(x) / x.length);
   return x;
-}
-
-/** acc + v[0] + ... + v[m - 1], added in index order. */
-function addAll(acc: number, v: Float64Array, m: number): number {
-  for (let i = 0; i < m; i++) acc += v[i]!;
-  return acc;
 }
 
 /** v[i] -= c. */
@@ -267,7 +259,7 @@ function tachogramSource(nn: Float64Array, fs: number, t: Float64Array, work?: F
   for (let a = 0; a < count; a += piece.length) {
     const m = Math.min(piece.length, count - a);
     spline.evaluateGrid(0, 1 / fs, m, piece, a);
-    mu = addAll(mu, piece, m);
+    mu = sumInOrder(piece, m, mu);
   }
   mu /= count;
   return {
@@ -309,7 +301,7 @@ export function hrvFrequency(nnIn: ArrayLike<number>, opts: HrvFrequencyOptions 
   const x = s.interpolation === 'cubic' ? tachogramSource(nn, s.resampleHz, t, work) : resampleTachogram(nn, s.resampleHz, s.interpolation, t);
   if (x.length >= 2) {
     // pyHRV: 300-sample segments once the beats span 300 s, else one segment of nfft (clamped).
-    const spanMs = addAll(0, nn.subarray(1), nn.length - 1);
+    const spanMs = sumInOrder(nn.subarray(1));
     let nperseg = s.nperseg ?? (spanMs < 300000 ? s.nfft : 300);
     nperseg = Math.min(nperseg, x.length);
     if (s.nfft < nperseg) throw new RangeError(`nfft must be at least nperseg (${nperseg}), got ${s.nfft}`);
@@ -358,9 +350,7 @@ const FAST_LS_TERMS = 2 ** 22;
  */
 export function lombDensity(t: Float64Array, nn: Float64Array, fmax: number, points: number, work?: Float64Array): { f: Float64Array; p: Float64Array } {
   const n = nn.length;
-  let mu = 0;
-  for (let i = 0; i < n; i++) mu += nn[i]!;
-  mu /= n;
+  const mu = sumInOrder(nn) / n;
   const y = scratchOf(work, n);
   for (let i = 0; i < n; i++) y[i] = nn[i]! - mu;
   const f = new Float64Array(points);

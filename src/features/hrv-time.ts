@@ -16,7 +16,7 @@
  * | SDANN, SDNN index | greedy 300 s segments, trailing one kept | (not computed; same as pyhrv) |
  */
 
-import { mean, std } from '../dsp/stats.js';
+import { mean, std, sumInOrder } from '../dsp/stats.js';
 import { medianInPlace } from '../dsp/select.js';
 
 export type HrvConventions = 'pyhrv' | 'hrvanalysis';
@@ -346,13 +346,6 @@ function rightFoot(d: Float64Array, x: number, top: number): number {
   return bestM;
 }
 
-/** Plain sum in index order: a loop of its own, which V8 optimises without recompiling its caller. */
-export function sumOf(v: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < v.length; i++) total += v[i]!;
-  return total;
-}
-
 /**
  * SDANN and SDNN index over consecutive segments, segmented as pyHRV 0.4 (tools.segmentation with
  * full=True): each segment takes intervals greedily while their sum stays within `segmentSeconds`,
@@ -361,7 +354,7 @@ export function sumOf(v: Float64Array): number {
  */
 function segmentFeatures(nn: Float64Array, s: TimeSettings, r: HrvTimeResult): number {
   const segMs = s.segmentSeconds * 1000;
-  const total = sumOf(nn);
+  const total = sumInOrder(nn);
   if (!(total > segMs)) {
     r.warnings.push(`recording lasts ${(total / 1000).toFixed(1)} s, not more than one ${s.segmentSeconds} s segment: SDANN and SDNN index are undefined`);
     return total;

@@ -7,7 +7,8 @@
 
 import { hrvFrequency, type HrvFrequencyOptions, type HrvFrequencyResult } from './hrv-frequency.js';
 import { hrvNonlinear, type HrvNonlinearOptions, type HrvNonlinearResult } from './hrv-nonlinear.js';
-import { hrvTime, nnArray, nnSanityWarnings, sumOf, type HrvTimeOptions, type HrvTimeResult } from './hrv-time.js';
+import { sumInOrder } from '../dsp/stats.js';
+import { hrvTime, nnArray, nnSanityWarnings, type HrvTimeOptions, type HrvTimeResult } from './hrv-time.js';
 
 export interface HrvOptions extends HrvTimeOptions, HrvFrequencyOptions, HrvNonlinearOptions {
   /** Compute the frequency-domain features. default: true */
@@ -30,7 +31,7 @@ export type HrvResult = Values<HrvTimeResult> & Values<HrvFrequencyResult> & Val
 /** Every HRV feature of `nn` (intervals in ms). Skipped domains report NaN for their keys. */
 export function hrv(nnIn: ArrayLike<number>, opts: HrvOptions = {}): HrvResult {
   const nn = nnArray(nnIn);
-  const total = sumOf(nn);
+  const total = sumInOrder(nn);
   const warnings = nnSanityWarnings(nn);
   // One scratch series for the domains' steps in turn (a record-level series is millions of values).
   const work = new Float64Array(nn.length);

@@ -72,7 +72,8 @@ export interface RecordPlan {
   ingest: IngestResult;
   config: ResolvedConfig;
   source: SourceRef;
-  input: { files: string[]; bytes: number; sha256: string };
+  /** The input files, their size and SHA-256, and for files their identity (`fileIdentity`). */
+  input: { files: string[]; bytes: number; sha256: string; id?: string };
   /**
    * Content of the inputs (their SHA-256) and the settings results depend on: keys the record's
    * cache entries. Empty until the digest is known when planned with `deferInputHash`.
@@ -169,9 +170,9 @@ const digestMemo = (cache: CacheOptions): string => join(cache.dir, 'inputs');
  * `deferInputHash` is known, and remembers it for the files' identity when a cache is used.
  */
 export async function settleDigest(plan: RecordPlan, digest: { bytes: number; sha256: string }): Promise<void> {
-  plan.input = { files: plan.input.files, bytes: digest.bytes, sha256: digest.sha256 };
+  plan.input = { ...plan.input, bytes: digest.bytes, sha256: digest.sha256 };
   plan.fingerprint = keyOf(digest.sha256, plan.settingsKey);
-  if (plan.cache) await rememberDigest(plan.input.files, digestMemo(plan.cache), digest);
+  if (plan.cache && plan.input.id) await rememberDigest(digestMemo(plan.cache), plan.input.id, digest);
 }
 
 /** Stage 1 and the block tasks of stages 2-4. */
@@ -203,8 +204,8 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     // left to the caller when asked and the input is large.
     const known = ref.kind === 'memory' ? undefined : await knownDigest(files, memo);
     const hashNow = known !== undefined && !known.sha256 && !(opts.deferInputHash && known.bytes >= DEFER_HASH_MIN_BYTES);
-    const digest = known ? (hashNow ? await hashFiles(files, memo) : known) : hashSource(ref);
-    const input = { files, bytes: digest.bytes, sha256: digest.sha256 };
+    const digest = known ? (hashNow ? await hashFiles(files, memo, known) : known) : hashSource(ref);
+    const input = { files, bytes: digest.bytes, sha256: digest.sha256, ...(known ? { id: known.id } : {}) };
     const { precision, precisionBound } = cfg.runtime;
     // The block stage version is in it: checkpoints written by another version of stages 2-4 are not read back.
     const settingsKey = sha256(JSON.stringify([BLOCK_STAGE_VERSION, ing.channels, cfg.quality, cfg.pipeline, cfg.segment, cfg.ecg, cfg.ppg, cfg.resp, cfg.eeg, cfg.hrv, cfg.report, ref.kind === 'memory' ? [precision, precisionBound] : []]));

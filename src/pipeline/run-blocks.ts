@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { emptyStats, mergeStats, type CacheOptions, type CacheStats } from '../runtime/cache.js';
+import { median } from '../dsp/stats.js';
 import { CheckpointBatch, type CheckpointStore } from '../runtime/checkpoint.js';
 import type { MemoryMonitor } from '../runtime/memory.js';
 import type { TaskRunner } from '../runtime/pool.js';
@@ -67,13 +68,9 @@ export interface ThreadTasks {
 
 /** ThreadTasks from each thread's task times in the order its tasks ran, by thread name. */
 export function threadTasks(times: ReadonlyMap<string, readonly number[]>): ThreadTasks[] {
-  return [...times].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([thread, ms]) => {
-    const sorted = [...ms].sort((a, b) => a - b), h = sorted.length >> 1;
-    return {
-      thread, tasks: ms.length, computeSeconds: ms.reduce((a, v) => a + v, 0) / 1000, firstTaskMs: ms[0] ?? NaN,
-      medianTaskMs: sorted.length % 2 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2,
-    };
-  });
+  return [...times].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([thread, ms]) => ({
+    thread, tasks: ms.length, computeSeconds: ms.reduce((a, v) => a + v, 0) / 1000, firstTaskMs: ms[0] ?? NaN, medianTaskMs: median(ms),
+  }));
 }
 
 /** A block that could not be computed at all: its windows are marked unusable with the reason. */
@@ -137,8 +134,8 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
       const own = times.get(String(value.thread));
       if (own) own.push(value.ms);
       else times.set(String(value.thread), [value.ms]);
+      await batch?.add(key(task), value.result);
     }
-    if (outcome !== 'skipped') await batch?.add(key(task), value.result);
     ctx.onDone(++done, tasks.length);
   };
 

@@ -83,22 +83,24 @@ export async function knownDigest(files: readonly string[], memoDir?: string): P
   return { bytes, sha256: '', id };
 }
 
-/** Remembers the files' digest in `memoDir` under their identity (best effort). */
-export async function rememberDigest(files: readonly string[], memoDir: string, digest: { bytes: number; sha256: string }): Promise<void> {
-  const { id } = await fileIdentity(files);
+/**
+ * Remembers a digest in `memoDir` under the files' identity `id` (best effort). The identity is the
+ * one read before hashing: a file changed while it was hashed then no longer matches it.
+ */
+export async function rememberDigest(memoDir: string, id: string, digest: { bytes: number; sha256: string }): Promise<void> {
   await writeAtomic(join(memoDir, `${id}.json`), Buffer.from(JSON.stringify(digest))).catch(() => undefined);
 }
 
 /**
  * Total size and SHA-256 over the recording's files in order, streamed. With `memoDir`, the result
  * is remembered under the files' identity (`fileIdentity`), so that a run served from the cache
- * does not read the whole input again.
+ * does not read the whole input again; `known` is what `knownDigest` already gave for them.
  */
-export async function hashFiles(files: string[], memoDir?: string): Promise<{ bytes: number; sha256: string }> {
-  const known = await knownDigest(files, memoDir);
-  if (known.sha256) return { bytes: known.bytes, sha256: known.sha256 };
-  const result = { bytes: known.bytes, sha256: (await hashFilesHere(files)).sha256 };
-  if (memoDir) await rememberDigest(files, memoDir, result);
+export async function hashFiles(files: string[], memoDir?: string, known?: { bytes: number; sha256: string; id: string }): Promise<{ bytes: number; sha256: string }> {
+  const k = known ?? (await knownDigest(files, memoDir));
+  if (k.sha256) return { bytes: k.bytes, sha256: k.sha256 };
+  const result = { bytes: k.bytes, sha256: (await hashFilesHere(files)).sha256 };
+  if (memoDir) await rememberDigest(memoDir, k.id, result);
   return result;
 }
 
