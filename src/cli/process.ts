@@ -4,7 +4,7 @@ import { withConfigOptions, type ConfigFlags } from './config-options.js';
 import { inputChoice, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';
 import { reportingRedis, runSubmit, withRedisOptions } from './submit.js';
-import { recordLine, summarizeRecord } from '../engines/bullmq/summary.js';
+import { recordLine } from '../pipeline/record-summary.js';
 
 interface ProcessFlags extends ConfigFlags, InputFlags {
   out: string;
@@ -39,14 +39,15 @@ export function registerProcess(program: Command): void {
         ...(f.resume !== undefined ? { resume: f.resume } : {}),
         onProgress: (e) => progress.update(e),
         onRecord: (input) => progress.recordDone(input),
+        // Only the summaries are printed: a batch of thousands of records keeps no more.
+        keepResults: false,
       });
       progress.stop();
       let ok = 0;
       for (const [input, o] of result.outcomes) {
         if (o.status === 'done') {
           ok++;
-          const dir = o.result.files?.manifest.replace(/\/manifest\.json$/, '') ?? '';
-          console.log(recordLine(input, summarizeRecord(input, o.result, dir), dir));
+          console.log(recordLine(input, o.summary, o.summary.dir));
         } else if (o.status === 'resumed') {
           ok++;
           console.log(`${input}: already done in session ${result.session}`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { sessionsRoot } from '../pipeline/batch.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../engines/bullmq/queues.js';
-import { recordLine } from '../engines/bullmq/summary.js';
+import { recordLine } from '../pipeline/record-summary.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
 import { inputChoice, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';

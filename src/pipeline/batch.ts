@@ -11,6 +11,7 @@ import { createRunner } from '../runtime/pool.js';
 import { workerHeapMB } from '../runtime/memory.js';
 import { processRecording, type ProcessOptions, type RecordResult } from './process.js';
 import type { ProgressEvent } from './types.js';
+import { summarizeRecord, type RecordSummary } from './record-summary.js';
 
 export interface BatchOptions extends Omit<ProcessOptions, 'runner' | 'checkpoints' | 'onProgress' | 'out' | 'config'> {
   out: string;
@@ -18,11 +19,18 @@ export interface BatchOptions extends Omit<ProcessOptions, 'runner' | 'checkpoin
   /** Continue a session: its id, or true for the newest unfinished one in `out`. */
   resume?: string | true;
   onProgress?: (e: ProgressEvent) => void;
+  /** Called as each record ends; a done record's outcome has its full result here whatever `keepResults`. */
   onRecord?: (input: string, outcome: RecordOutcome) => void;
+  /**
+   * Keep each done record's full result (its beats, windows and features) in the batch's outcomes.
+   * Without, an outcome keeps the record's summary only, so that a batch of thousands of records
+   * holds one record's data at a time per lane rather than all of them. default: true
+   */
+  keepResults?: boolean;
 }
 
 export type RecordOutcome =
-  | { status: 'done'; result: RecordResult }
+  | { status: 'done'; summary: RecordSummary; result?: RecordResult }
   | { status: 'resumed' }
   | { status: 'failed'; error: Error };
 
@@ -47,11 +55,12 @@ async function pickSession(root: string, resume: BatchOptions['resume']): Promis
 export async function processBatch(inputs: string[], opts: BatchOptions): Promise<BatchResult> {
   const root = sessionsRoot(opts.out);
   const base = resolveConfig(opts.config ?? {});
-  const { resume, onRecord, config, ...recordOpts } = opts;
+  const { resume, onRecord, config, keepResults = true, ...recordOpts } = opts;
   const previous = await pickSession(root, resume);
   const id = previous?.id ?? newSessionId();
   const store = base.values.checkpoint.enabled ? new CheckpointStore(root, id) : undefined;
   const meta: SessionMeta = previous ?? { id, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolve(i)), outDir: resolve(opts.out), done: [] };
+  const done = new Set(meta.done);
   meta.status = 'running';
   const save = async () => { meta.updated = new Date().toISOString(); await store?.writeMeta(meta); };
   await save();
@@ -67,24 +76,26 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   let next = 0;
   // Records in flight: enough to keep every worker busy when records are short.
   const lanes = Math.max(1, Math.min(inputs.length, runner?.workers ?? 1));
+  /** Runs one record and notes it done in the session: its outcome with the full result, or how it failed. */
+  const compute = async (input: string, key: string): Promise<RecordOutcome> => {
+    try {
+      // A store of the record's own on the session's folder: its statistics are the record's.
+      const checkpoints = store && new CheckpointStore(root, id);
+      const result = await processRecording(input, { ...recordOpts, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(checkpoints ? { checkpoints } : {}) });
+      done.add(key);
+      meta.done.push(key);
+      await save();
+      return { status: 'done', summary: summarizeRecord(input, result, join(opts.out, result.name)), result };
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      failed.push({ input, error });
+      return { status: 'failed', error };
+    }
+  };
   const one = async (input: string) => {
     const key = resolve(input);
-    let outcome: RecordOutcome;
-    if (meta.done.includes(key) && existsSync(input)) {
-      outcome = { status: 'resumed' };
-    } else {
-      try {
-        const result = await processRecording(input, { ...recordOpts, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(store ? { checkpoints: store } : {}) });
-        outcome = { status: 'done', result };
-        meta.done.push(key);
-        await save();
-      } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        outcome = { status: 'failed', error };
-        failed.push({ input, error });
-      }
-    }
-    outcomes.set(input, outcome);
+    const outcome: RecordOutcome = done.has(key) && existsSync(input) ? { status: 'resumed' } : await compute(input, key);
+    outcomes.set(input, outcome.status === 'done' && !keepResults ? { status: 'done', summary: outcome.summary } : outcome);
     onRecord?.(input, outcome);
   };
   try {

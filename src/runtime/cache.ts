@@ -54,12 +54,18 @@ export function ttlFactor(costMs: number, bytes: number): number {
   return Math.min(4, Math.max(0.5, Math.log2(1 + costMs / Math.max(1, bytes / 1024))));
 }
 
+/**
+ * Bytes in each cache folder as this thread last listed it, plus what it has written since: the
+ * caches a batch opens for each record share one listing instead of each listing the folder again
+ * (the limit is a soft one: other threads and processes write beside this one).
+ */
+const folderBytes = new Map<string, number>();
+
 export class ProcessingCache {
   readonly dir: string;
   readonly stats: CacheStats = emptyStats();
   private readonly maxBytes: number;
   private readonly ttlMs: number;
-  private total: number | undefined;
 
   constructor(opts: CacheOptions) {
     this.dir = opts.dir;
@@ -117,8 +123,9 @@ export class ProcessingCache {
     await writeAtomic(this.path(key), payload);
     this.count('writes', 1, tally);
     this.count('bytesWritten', payload.length, tally);
-    this.total = (this.total ?? (await this.scanSize())) + payload.length;
-    if (this.total > this.maxBytes) await this.evict(tally);
+    const total = (folderBytes.get(this.dir) ?? (await this.scanSize())) + payload.length;
+    folderBytes.set(this.dir, total);
+    if (total > this.maxBytes) await this.evict(tally);
   }
 
   private async entries(): Promise<{ path: string; size: number; used: number }[]> {
@@ -151,7 +158,7 @@ export class ProcessingCache {
       total -= e.size;
       this.count('evictions', 1, tally);
     }
-    this.total = total;
+    folderBytes.set(this.dir, total);
   }
 
   /** Entry count and bytes on disk. */

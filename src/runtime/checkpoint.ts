@@ -46,18 +46,52 @@ export class CheckpointStore {
   }
 
   private file(key: string): string {
-    return join(this.dir, `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.ckpt`);
+    return join(this.dir, `${safeName(key)}.ckpt`);
   }
 
   /** Saves `value` under `key`, stamped with the fingerprint of what produced it. */
   async save(key: string, fingerprint: string, value: unknown): Promise<void> {
-    await writeAtomic(this.file(key), serialize({ fingerprint, value }));
-    this.stats.saved++;
+    await this.write(this.file(key), fingerprint, value);
   }
 
   /** The value saved under `key` by a run with the same fingerprint, or undefined. */
   async load<T>(key: string, fingerprint: string): Promise<T | undefined> {
-    const r = await readAtomic(this.file(key));
+    return this.read<T>(this.file(key), fingerprint);
+  }
+
+  /**
+   * A folder per prefix and fingerprint holds its batches (CheckpointBatch): a record reads its own
+   * folder only, where a session of thousands of records would otherwise list and read every
+   * record's checkpoints for each record.
+   */
+  private batchDir(prefix: string, fingerprint: string): string {
+    return join(this.dir, safeName(`${prefix}-${fingerprint.slice(0, 16)}`));
+  }
+
+  /** Saves one batch of entries under `prefix` for `fingerprint`, named `name`. */
+  async saveBatch(prefix: string, fingerprint: string, name: string, entries: unknown[]): Promise<void> {
+    await this.write(join(this.batchDir(prefix, fingerprint), `${safeName(name)}.ckpt`), fingerprint, entries);
+  }
+
+  /** Every entry saved in batches under `prefix` by runs with the same fingerprint. */
+  async loadBatches<T>(prefix: string, fingerprint: string): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    const dir = this.batchDir(prefix, fingerprint);
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.ckpt')).sort();
+    for (const f of names) {
+      const entries = await this.read<[string, T][]>(join(dir, f), fingerprint);
+      for (const [k, v] of entries ?? []) out.set(k, v);
+    }
+    return out;
+  }
+
+  private async write(path: string, fingerprint: string, value: unknown): Promise<void> {
+    await writeAtomic(path, serialize({ fingerprint, value }));
+    this.stats.saved++;
+  }
+
+  private async read<T>(path: string, fingerprint: string): Promise<T | undefined> {
+    const r = await readAtomic(path);
     if (!r.ok) {
       if (r.reason === 'corrupt') this.stats.corrupt++;
       return undefined;
@@ -68,17 +102,6 @@ export class CheckpointStore {
     return value;
   }
 
-  /** Every entry saved through `CheckpointBatch`es under `prefix` by runs with the same fingerprint. */
-  async loadBatches<T>(prefix: string, fingerprint: string): Promise<Map<string, T>> {
-    const out = new Map<string, T>();
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((f) => f.startsWith(`${prefix}.`) && f.endsWith('.ckpt')).sort();
-    for (const f of names) {
-      const entries = await this.load<[string, T][]>(f.slice(0, -'.ckpt'.length), fingerprint);
-      for (const [k, v] of entries ?? []) out.set(k, v);
-    }
-    return out;
-  }
-
   async writeMeta(meta: SessionMeta): Promise<void> {
     await writeAtomic(join(this.dir, 'session.json'), Buffer.from(JSON.stringify(meta, null, 2)));
   }
@@ -87,6 +110,8 @@ export class CheckpointStore {
     return readMeta(join(this.dir, 'session.json'));
   }
 }
+
+const safeName = (key: string): string => key.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /**
  * Checkpoints of many small results (the blocks of a record) gathered into one file per interval:
@@ -115,8 +140,8 @@ export class CheckpointBatch<T> {
     const entries = this.pending;
     this.pending = [];
     this.last = performance.now();
-    const name = `${this.prefix}.${this.run}.${String(this.seq++).padStart(6, '0')}`;
-    this.writing = this.writing.then(() => this.store.save(name, this.fingerprint, entries));
+    const name = `${this.run}.${String(this.seq++).padStart(6, '0')}`;
+    this.writing = this.writing.then(() => this.store.saveBatch(this.prefix, this.fingerprint, name, entries));
     return this.writing;
   }
 }
@@ -126,11 +151,13 @@ async function readMeta(path: string): Promise<SessionMeta | undefined> {
   return r.ok ? (JSON.parse(r.payload.toString('utf8')) as SessionMeta) : undefined;
 }
 
+/** Bytes of the files in `dir` and its folders. */
 async function dirSize(dir: string): Promise<number> {
   let total = 0;
   for (const f of await readdir(dir).catch(() => [] as string[])) {
     const st = await stat(join(dir, f)).catch(() => undefined);
     if (st?.isFile()) total += st.size;
+    else if (st?.isDirectory()) total += await dirSize(join(dir, f));
   }
   return total;
 }

@@ -24,7 +24,8 @@ test('a torn checkpoint is ignored and counted as corrupt', async () => {
   assert.equal(s.stats.corrupt, 1);
 });
 
-const ckptFiles = (s: CheckpointStore) => readdirSync(s.dir).filter((f) => f.endsWith('.ckpt')).length;
+/** Batch files of fingerprint 'fp' under 'blocks', in their own folder. */
+const ckptFiles = (s: CheckpointStore) => readdirSync(join(s.dir, 'blocks-fp')).filter((f) => f.endsWith('.ckpt')).length;
 
 const batchCases = [
   { name: 'gathers the entries of an interval into one file', intervalMs: 60_000, files: 1 },
@@ -41,18 +42,26 @@ for (const c of batchCases) {
   });
 }
 
-test('loadBatches ignores batches of another fingerprint and torn batch files', async () => {
+test('loadBatches reads only the batches of its own fingerprint and ignores torn ones', async () => {
   const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), 'S');
-  const old = new CheckpointBatch<number>(s, 'blocks', 'fp-old', 0);
-  await old.add('a', 1);
+  const other = new CheckpointBatch<number>(s, 'blocks', 'fp-other', 0);
+  await other.add('a', 1);
   const cur = new CheckpointBatch<number>(s, 'blocks', 'fp', 0);
   await cur.add('b', 2);
   await cur.add('c', 3);
-  const last = readdirSync(s.dir).filter((f) => f.endsWith('.ckpt')).sort().find((f) => f.includes(`.${'000001'}.`))!;
-  writeFileSync(join(s.dir, last), 'vitaldsp-sha256:00\npartial');
+  const own = join(s.dir, 'blocks-fp');
+  const second = readdirSync(own).sort()[1]!;
+  writeFileSync(join(own, second), 'vitaldsp-sha256:00\npartial');
   assert.deepEqual([...(await s.loadBatches<number>('blocks', 'fp'))], [['b', 2]]);
+  assert.deepEqual(s.stats, { saved: 3, loaded: 1, corrupt: 1, stale: 0 }, "the other record's batches are not even read");
+});
+
+test('loadBatches keeps apart fingerprints that share the folder of their first 16 characters', async () => {
+  const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-ckpt-')), 'S');
+  await new CheckpointBatch<number>(s, 'blocks', '0123456789abcdef-A', 0).add('a', 1);
+  await new CheckpointBatch<number>(s, 'blocks', '0123456789abcdef-B', 0).add('b', 2);
+  assert.deepEqual([...(await s.loadBatches<number>('blocks', '0123456789abcdef-B'))], [['b', 2]]);
   assert.equal(s.stats.stale, 1);
-  assert.equal(s.stats.corrupt, 1);
 });
 
 test('sessions are listed newest first and cleaned up by age and total size', async () => {
@@ -62,7 +71,9 @@ test('sessions are listed newest first and cleaned up by age and total size', as
   for (const [i, id] of ids.entries()) {
     const s = new CheckpointStore(root, id);
     await s.writeMeta({ id, created: '', updated: new Date(now - [100, 12, 1][i]! * 86400e3).toISOString(), status: 'complete', inputs: [], outDir: '', done: [] });
-    await s.save('x', 'fp', new Uint8Array(100_000));
+    // Most of a session is in its batch folders: its size counts them.
+    await s.save('x', 'fp', 1);
+    await new CheckpointBatch<Uint8Array>(s, 'blocks', 'fp', 0).add('b', new Uint8Array(100_000));
   }
   assert.deepEqual((await listSessions(root)).map((s) => s.id), [...ids].reverse());
   assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 30 * 24, maxTotalMB: 1000 }, now), [ids[0]]);

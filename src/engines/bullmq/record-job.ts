@@ -14,7 +14,7 @@ import { assembleBlocks, type BlockFailure } from './assemble.js';
 import type { BlockReport } from './block-job.js';
 import { decodeValue } from './codec.js';
 import { parseBlockJobId, type BlockJobData, type RecordJobData } from './queues.js';
-import { summarizeRecord, type RecordSummary } from './summary.js';
+import { summarizeRecord, type RecordSummary } from '../../pipeline/record-summary.js';
 
 export interface RecordJobContext {
   /** The block queue, to read the attempts of failed children. */

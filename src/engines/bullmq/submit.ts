@@ -19,7 +19,7 @@ import { CheckpointStore, cleanupSessions, newSessionId, type SessionMeta } from
 import type { Fault } from '../../runtime/block-worker.js';
 import { connectionFor, probeRedis } from './connection.js';
 import { DEFAULT_QUEUE, parseBlockJobId, queueNames, recordFlow, recordJobId, type RecordJobData, type Retention } from './queues.js';
-import type { RecordSummary } from './summary.js';
+import type { RecordSummary } from '../../pipeline/record-summary.js';
 
 export interface SubmitOptions extends ChannelChoice {
   redis: string;

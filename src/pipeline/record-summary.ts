@@ -1,9 +1,9 @@
 /**
- * The short account of a finished record that a record job returns (plain JSON in Redis) and that
- * `process` and `submit` print, one line per record. Kept free of BullMQ imports so that the local
- * engine's CLI does not load the queue library.
+ * The short account of a finished record: what a batch keeps of it without its full result, what a
+ * BullMQ record job returns (plain JSON in Redis), and what `process` and `submit` print, one line
+ * per record.
  */
-import type { RecordResult } from '../../pipeline/process.js';
+import type { RecordResult } from './process.js';
 
 export interface RecordSummary {
   input: string;

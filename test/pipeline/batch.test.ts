@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processBatch, type RecordOutcome } from '../../src/pipeline/batch.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+
+const fs = 250;
+const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-batch-'));
+/** Three 4-minute ECG records of their own (the cache would serve copies of one record). */
+const inputs = [1, 2, 3].map((seed) => {
+  const path = join(dir, `rec${seed}.csv`);
+  const ecg = syntheticEcg({ fs, seconds: 240, heartRate: 60 + 5 * seed, seed });
+  writeFileSync(path, 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
+  return path;
+});
+const opts = { open: { fs }, config: { set: ['runtime.workers=1', 'pipeline.blockSeconds=60', 'checkpoint.intervalSeconds=0'] } };
+
+test('processBatch keeps full results by default, only summaries without keepResults, and gives onRecord the full result either way', async () => {
+  const kept = await processBatch(inputs, { ...opts, out: join(dir, 'kept') });
+  const seen: RecordOutcome[] = [];
+  const lean = await processBatch(inputs, { ...opts, out: join(dir, 'lean'), keepResults: false, onRecord: (_, o) => seen.push(o) });
+  for (const input of inputs) {
+    const a = kept.outcomes.get(input), b = lean.outcomes.get(input);
+    assert.ok(a?.status === 'done' && b?.status === 'done');
+    assert.ok(a.result, 'kept by default');
+    assert.equal(b.result, undefined, 'dropped without keepResults');
+    assert.deepEqual({ ...b.summary, wallSeconds: 0, dir: '' }, { ...a.summary, wallSeconds: 0, dir: '' });
+    assert.equal(b.summary.dir, join(dir, 'lean', a.result.name));
+    assert.equal(b.summary.channels[0]!.beats, a.result.channels[0]!.beats.sample.length);
+  }
+  assert.equal(seen.length, 3);
+  assert.ok(seen.every((o) => o.status === 'done' && o.result !== undefined));
+});
+
+test("each record's manifest counts its own checkpoints, not the session's", async () => {
+  const out = join(dir, 'ckpt');
+  await processBatch(inputs, { ...opts, out });
+  for (const input of inputs) {
+    const name = input.replace(/^.*\//, '').replace(/\.csv$/, '');
+    const m = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as { run: { checkpoints: { saved: number; loaded: number; stale: number } } };
+    // Four 60 s blocks, each written as it comes (interval 0), and nothing of the other records read.
+    assert.deepEqual(m.run.checkpoints, { saved: 4, loaded: 0, corrupt: 0, stale: 0 }, name);
+  }
+});
