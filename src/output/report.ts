@@ -66,7 +66,20 @@ function rounder(values: readonly number[][]): (v: unknown) => number | null {
   for (const a of values) for (let i = 0; i < a.length; i++) { const v = a[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
   const span = hi - lo;
   const d = Number.isFinite(span) && span > 0 ? Math.min(12, Math.max(0, 4 - Math.floor(Math.log10(span)))) : 6;
-  return (v) => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toFixed(d)) : null);
+  const p = 10 ** d;
+  return (v) => (typeof v === 'number' && Number.isFinite(v) ? toFixedNumber(v, d, p) : null);
+}
+
+/**
+ * Number(v.toFixed(d)) without the string, which took most of a short record's page (`p` is
+ * 10^d): the integer nearest v p is that of the product as computed unless the exact product lies
+ * within its rounding error of a tie (then toFixed itself decides), and k / p is correctly rounded
+ * as the parse of the string is.
+ */
+function toFixedNumber(v: number, d: number, p: number): number {
+  const y = v * p, k = Math.round(y);
+  const tie = Math.abs(Math.abs(y - Math.trunc(y)) - 0.5) <= Math.abs(y) * 1e-15;
+  return tie || Math.abs(y) >= 2 ** 52 ? Number(v.toFixed(d)) : k / p;
 }
 
 const score = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(5)) : null);
