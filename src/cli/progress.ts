@@ -8,7 +8,8 @@ import type { SingleBar } from 'cli-progress';
 
 export interface ProgressDisplay {
   update(e: ProgressEvent): void;
-  recordDone(input: string): void;
+  /** Counts a record as ended and removes its bar (`name` as in its progress events). */
+  recordDone(name: string): void;
   stop(): void;
 }
 
@@ -30,7 +31,10 @@ export function createProgress(total: number, enabled = process.stderr.isTTY ===
       if (!bar) bars.set(e.record, (bar = multi.create(100, 0, { name: e.record.slice(0, 24).padEnd(24), stage: '', eta_h: '--' })));
       bar.update(Math.round(e.overall * 100), { stage: e.stage.padEnd(9), eta_h: fmtEta(e.etaSeconds) });
     },
-    recordDone() {
+    recordDone(name) {
+      // Only records in flight keep a bar: a batch of thousands would otherwise redraw thousands.
+      const bar = bars.get(name);
+      if (bar) { multi.remove(bar); bars.delete(name); }
       overall.update(++done, { stage: '', eta_h: '' });
     },
     stop() {

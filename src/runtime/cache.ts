@@ -169,8 +169,21 @@ export class ProcessingCache {
 
 }
 
-/** Adds `delta` to the folder's cumulative statistics (read by `vitaldsp cache stats`). */
-export async function addCacheStats(dir: string, delta: CacheStats): Promise<CacheStats> {
+/** The last update of each folder's statistics in this thread: updates run one after another. */
+const statsUpdates = new Map<string, Promise<unknown>>();
+
+/**
+ * Adds `delta` to the folder's cumulative statistics (read by `vitaldsp cache stats`). Updates are
+ * queued: records of a batch end side by side, and two reads of the file before either write would
+ * lose one record's figures.
+ */
+export function addCacheStats(dir: string, delta: CacheStats): Promise<CacheStats> {
+  const next = (statsUpdates.get(dir) ?? Promise.resolve()).catch(() => undefined).then(() => updateStats(dir, delta));
+  statsUpdates.set(dir, next);
+  return next;
+}
+
+async function updateStats(dir: string, delta: CacheStats): Promise<CacheStats> {
   const p = join(dir, 'stats.json');
   const prev = await readFile(p, 'utf8').then((t) => JSON.parse(t) as CacheStats).catch(() => emptyStats());
   const sum = emptyStats();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, emptyStats, hitRate, ProcessingCache, ttlFactor } from '../../src/runtime/cache.js';
+import { addCacheStats, cacheKey, emptyStats, hitRate, ProcessingCache, ttlFactor } from '../../src/runtime/cache.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'vitaldsp-cache-'));
 
@@ -75,4 +75,12 @@ test('the least recently used entries are evicted beyond the size limit', async 
   assert.notEqual(await c.get('k1'), undefined, 'recently used entry kept');
   assert.equal(await c.get('k2'), undefined, 'least recently used entry evicted');
   assert.ok((await c.usage()).bytes <= 6000);
+});
+
+test('updates of the cumulative statistics made side by side are all counted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cache-'));
+  await Promise.all(Array.from({ length: 20 }, () => addCacheStats(dir, { ...emptyStats(), misses: 1, writes: 2 })));
+  const sum = await addCacheStats(dir, emptyStats());
+  assert.equal(sum.misses, 20);
+  assert.equal(sum.writes, 40);
 });
