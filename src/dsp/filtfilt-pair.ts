@@ -19,45 +19,35 @@ import { assertFinite } from './lfilter.js';
 
 /**
  * One pass of both two-section cascades (same order of operations per section as sosfilt.ts's
- * kernels, so each output is bitwise that of its own cascade): forward over x into ya and yb
- * (pairForward), or backward over ya and yb in place (pairBackward). Each direction is a function
- * of its own: V8 compiles a loop with a constant direction tighter than one with a step, and a
- * function holding both loops was optimised while the first ran, then thrown away on reaching the
- * second (whose operations had no type feedback yet), in every thread.
+ * kernels, so each output is bitwise that of its own cascade): forward over x into ya and yb, or
+ * backward over ya and yb in place. Two loops with a constant direction each: V8 compiles those
+ * tighter than one loop with a step.
  */
-function pairForward(ca: Float64Array, za: Float64Array, ya: Float64Array, cb: Float64Array, zb: Float64Array, yb: Float64Array, x: Float64Array, n: number): void {
+function pairPass(ca: Float64Array, za: Float64Array, ya: Float64Array, cb: Float64Array, zb: Float64Array, yb: Float64Array, x: Float64Array | undefined, n: number): void {
   const a00 = ca[0]!, a01 = ca[1]!, a02 = ca[2]!, p01 = ca[4]!, p02 = ca[5]!;
   const a10 = ca[6]!, a11 = ca[7]!, a12 = ca[8]!, p11 = ca[10]!, p12 = ca[11]!;
   const b00 = cb[0]!, b01 = cb[1]!, b02 = cb[2]!, q01 = cb[4]!, q02 = cb[5]!;
   const b10 = cb[6]!, b11 = cb[7]!, b12 = cb[8]!, q11 = cb[10]!, q12 = cb[11]!;
   let u00 = za[0]!, u01 = za[1]!, u10 = za[2]!, u11 = za[3]!;
   let v00 = zb[0]!, v01 = zb[1]!, v10 = zb[2]!, v11 = zb[3]!;
-  for (let k = 0; k < n; k++) {
-    const s = x[k]!;
-    const r0 = a00 * s + u00; u00 = a01 * s - p01 * r0 + u01; u01 = a02 * s - p02 * r0;
-    const t0 = b00 * s + v00; v00 = b01 * s - q01 * t0 + v01; v01 = b02 * s - q02 * t0;
-    const r1 = a10 * r0 + u10; u10 = a11 * r0 - p11 * r1 + u11; u11 = a12 * r0 - p12 * r1;
-    const t1 = b10 * t0 + v10; v10 = b11 * t0 - q11 * t1 + v11; v11 = b12 * t0 - q12 * t1;
-    ya[k] = r1; yb[k] = t1;
-  }
-  za[0] = u00; za[1] = u01; za[2] = u10; za[3] = u11;
-  zb[0] = v00; zb[1] = v01; zb[2] = v10; zb[3] = v11;
-}
-
-function pairBackward(ca: Float64Array, za: Float64Array, ya: Float64Array, cb: Float64Array, zb: Float64Array, yb: Float64Array, n: number): void {
-  const a00 = ca[0]!, a01 = ca[1]!, a02 = ca[2]!, p01 = ca[4]!, p02 = ca[5]!;
-  const a10 = ca[6]!, a11 = ca[7]!, a12 = ca[8]!, p11 = ca[10]!, p12 = ca[11]!;
-  const b00 = cb[0]!, b01 = cb[1]!, b02 = cb[2]!, q01 = cb[4]!, q02 = cb[5]!;
-  const b10 = cb[6]!, b11 = cb[7]!, b12 = cb[8]!, q11 = cb[10]!, q12 = cb[11]!;
-  let u00 = za[0]!, u01 = za[1]!, u10 = za[2]!, u11 = za[3]!;
-  let v00 = zb[0]!, v01 = zb[1]!, v10 = zb[2]!, v11 = zb[3]!;
-  for (let k = n - 1; k >= 0; k--) {
-    const s = ya[k]!, w = yb[k]!;
-    const r0 = a00 * s + u00; u00 = a01 * s - p01 * r0 + u01; u01 = a02 * s - p02 * r0;
-    const t0 = b00 * w + v00; v00 = b01 * w - q01 * t0 + v01; v01 = b02 * w - q02 * t0;
-    const r1 = a10 * r0 + u10; u10 = a11 * r0 - p11 * r1 + u11; u11 = a12 * r0 - p12 * r1;
-    const t1 = b10 * t0 + v10; v10 = b11 * t0 - q11 * t1 + v11; v11 = b12 * t0 - q12 * t1;
-    ya[k] = r1; yb[k] = t1;
+  if (x) {
+    for (let k = 0; k < n; k++) {
+      const s = x[k]!;
+      const r0 = a00 * s + u00; u00 = a01 * s - p01 * r0 + u01; u01 = a02 * s - p02 * r0;
+      const t0 = b00 * s + v00; v00 = b01 * s - q01 * t0 + v01; v01 = b02 * s - q02 * t0;
+      const r1 = a10 * r0 + u10; u10 = a11 * r0 - p11 * r1 + u11; u11 = a12 * r0 - p12 * r1;
+      const t1 = b10 * t0 + v10; v10 = b11 * t0 - q11 * t1 + v11; v11 = b12 * t0 - q12 * t1;
+      ya[k] = r1; yb[k] = t1;
+    }
+  } else {
+    for (let k = n - 1; k >= 0; k--) {
+      const s = ya[k]!, w = yb[k]!;
+      const r0 = a00 * s + u00; u00 = a01 * s - p01 * r0 + u01; u01 = a02 * s - p02 * r0;
+      const t0 = b00 * w + v00; v00 = b01 * w - q01 * t0 + v01; v01 = b02 * w - q02 * t0;
+      const r1 = a10 * r0 + u10; u10 = a11 * r0 - p11 * r1 + u11; u11 = a12 * r0 - p12 * r1;
+      const t1 = b10 * t0 + v10; v10 = b11 * t0 - q11 * t1 + v11; v11 = b12 * t0 - q12 * t1;
+      ya[k] = r1; yb[k] = t1;
+    }
   }
   za[0] = u00; za[1] = u01; za[2] = u10; za[3] = u11;
   zb[0] = v00; zb[1] = v01; zb[2] = v10; zb[3] = v11;
@@ -87,10 +77,10 @@ export function sosfiltfiltPair(sosA: SosLike, sosB: SosLike, x: Float64Array, o
   const rb = eb > 0 ? edgeExtension(x, 0, n, eb, 'odd', 'right') : undefined;
   forwardStart(fa, zia, x, 0, n, ea, 'odd', za);
   forwardStart(fb, zib, x, 0, n, eb, 'odd', zb);
-  pairForward(fa, za, ya, fb, zb, yb, x, n);
+  pairPass(fa, za, ya, fb, zb, yb, x, n);
   if (!stateIsFinite(za) || !stateIsFinite(zb)) assertFinite(x, 'x');
   backwardStart(fa, zia, ra, ya[n - 1]!, za);
   backwardStart(fb, zib, rb, yb[n - 1]!, zb);
-  pairBackward(fa, za, ya, fb, zb, yb, n);
+  pairPass(fa, za, ya, fb, zb, yb, undefined, n);
   return [ya, yb];
 }
