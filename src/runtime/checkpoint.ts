@@ -1,7 +1,7 @@
 /**
  * Stage checkpoints. Every run has a session folder under `<out>/.vitaldsp/sessions/<id>/` holding
- * a `session.json` and one checkpoint file per completed stage or batch of blocks, written atomically with a
- * checksum (atomic.ts) and serialised by structured clone, so a resumed run sees exactly the values
+ * a `session.json`, a checkpoint file per completed stage, and a folder per record of its batches of
+ * blocks, each file written atomically with a checksum (atomic.ts) and serialised by structured clone, so a resumed run sees exactly the values
  * (NaN included) that the interrupted one computed. A checkpoint records the fingerprint of what produced it (input identity and
  * config hash); one whose fingerprint differs from the current run's is ignored, so resuming with
  * other inputs or settings recomputes instead of mixing results.
