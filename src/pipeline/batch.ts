@@ -84,7 +84,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
       const result = await processRecording(input, { ...recordOpts, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(checkpoints ? { checkpoints } : {}) });
       done.add(key);
       meta.done.push(key);
-      await save();
+      await store?.markDone(key);
       return { status: 'done', summary: summarizeRecord(input, result, join(opts.out, result.name)), result };
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));

@@ -7,8 +7,8 @@
  * other inputs or settings recomputes instead of mixing results.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { readAtomic, writeAtomic } from './atomic.js';
 
@@ -106,6 +106,16 @@ export class CheckpointStore {
     await writeAtomic(join(this.dir, 'session.json'), Buffer.from(JSON.stringify(meta, null, 2)));
   }
 
+  /**
+   * Notes a record of the session done: a line appended to its done log. Rewriting `session.json`
+   * for each record would write the whole input list again each time, which a batch of thousands of
+   * records pays quadratically. A line torn by a kill matches no input: that record is redone.
+   */
+  async markDone(key: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await appendFile(join(this.dir, DONE_LOG), `${key}\n`);
+  }
+
   async readMeta(): Promise<SessionMeta | undefined> {
     return readMeta(join(this.dir, 'session.json'));
   }
@@ -146,9 +156,24 @@ export class CheckpointBatch<T> {
   }
 }
 
+/** Records noted done since `session.json` was last written, one per line (CheckpointStore.markDone). */
+const DONE_LOG = 'done.log';
+
+/** A session's `session.json`, with the records of its done log added to `done` and `updated`. */
 async function readMeta(path: string): Promise<SessionMeta | undefined> {
   const r = await readAtomic(path);
-  return r.ok ? (JSON.parse(r.payload.toString('utf8')) as SessionMeta) : undefined;
+  if (!r.ok) return undefined;
+  const meta = JSON.parse(r.payload.toString('utf8')) as SessionMeta;
+  const log = join(dirname(path), DONE_LOG);
+  const text = await readFile(log, 'utf8').catch(() => '');
+  const done = new Set(meta.done);
+  // Only whole lines: the last one may have been cut short by a kill.
+  for (const key of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
+    if (key && !done.has(key)) { done.add(key); meta.done.push(key); }
+  }
+  const st = text ? await stat(log).catch(() => undefined) : undefined;
+  if (st && st.mtimeMs > Date.parse(meta.updated || '0')) meta.updated = new Date(st.mtimeMs).toISOString();
+  return meta;
 }
 
 /** Bytes of the files in `dir` and its folders. */

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { processBatch, type RecordOutcome } from '../../src/pipeline/batch.js';
+import { join, resolve } from 'node:path';
+import { processBatch, sessionsRoot, type RecordOutcome } from '../../src/pipeline/batch.js';
+import { CheckpointStore, listSessions } from '../../src/runtime/checkpoint.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
 const fs = 250;
@@ -43,4 +44,20 @@ test("each record's manifest counts its own checkpoints, not the session's", asy
     // Four 60 s blocks, each written as it comes (interval 0), and nothing of the other records read.
     assert.deepEqual(m.run.checkpoints, { saved: 4, loaded: 0, corrupt: 0, stale: 0 }, name);
   }
+});
+
+test('a resumed batch skips the records its session noted done and runs the rest', async () => {
+  const out = join(dir, 'resume');
+  const first = await processBatch(inputs, { ...opts, out });
+  // As if killed before the last record ended: the session running, two records in its done log.
+  const store = new CheckpointStore(sessionsRoot(out), first.session);
+  const [meta] = await listSessions(sessionsRoot(out));
+  await store.writeMeta({ ...meta!, status: 'running', done: [] });
+  writeFileSync(join(store.dir, 'done.log'), inputs.slice(0, 2).map((i) => `${resolve(i)}\n`).join(''));
+  const again = await processBatch(inputs, { ...opts, out, resume: true });
+  assert.equal(again.session, first.session);
+  assert.deepEqual(inputs.map((i) => again.outcomes.get(i)?.status), ['resumed', 'resumed', 'done']);
+  const [after] = await listSessions(sessionsRoot(out));
+  assert.equal(after!.status, 'complete');
+  assert.deepEqual([...after!.done].sort(), inputs.map((i) => resolve(i)).sort());
 });

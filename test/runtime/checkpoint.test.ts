@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointBatch, CheckpointStore, cleanupSessions, listSessions, newSessionId } from '../../src/runtime/checkpoint.js';
@@ -79,4 +79,18 @@ test('sessions are listed newest first and cleaned up by age and total size', as
   assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 30 * 24, maxTotalMB: 1000 }, now), [ids[0]]);
   assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 1e6, maxTotalMB: 0.15 }, now), [ids[1]]);
   assert.deepEqual((await listSessions(root)).map((s) => s.id), [ids[2]]);
+});
+
+test('records noted done go to the session\'s log, read back with its meta, and a line cut short by a kill is ignored', async () => {
+  const s = new CheckpointStore(mkdtempSync(join(tmpdir(), 'vitaldsp-sessions-')), newSessionId());
+  await s.writeMeta({ id: s.sessionId, created: '', updated: '2026-01-01T00:00:00.000Z', status: 'running', inputs: ['/a', '/b', '/c'], outDir: '', done: ['/a'] });
+  const written = readFileSync(join(s.dir, 'session.json'), 'utf8');
+  await s.markDone('/b');
+  await s.markDone('/a');
+  appendFileSync(join(s.dir, 'done.log'), '/c-cut-sho');
+  assert.equal(readFileSync(join(s.dir, 'session.json'), 'utf8'), written, 'session.json is not rewritten per record');
+  const meta = await s.readMeta();
+  assert.deepEqual(meta?.done, ['/a', '/b']);
+  assert.ok(Date.parse(meta!.updated) > Date.parse('2026-01-01'), 'updated when the log was');
+  assert.deepEqual((await listSessions(s.root)).map((m) => m.done), [['/a', '/b']]);
 });
