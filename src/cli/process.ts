@@ -1,4 +1,3 @@
-import { basename, extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { processBatch, sessionsRoot } from '../pipeline/batch.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
@@ -39,7 +38,7 @@ export function registerProcess(program: Command): void {
         config: { ...(f.config ? { file: f.config } : {}), set: f.set ?? [] },
         ...(f.resume !== undefined ? { resume: f.resume } : {}),
         onProgress: (e) => progress.update(e),
-        onRecord: (input, o) => progress.recordDone(o.status === 'done' ? o.summary.name : basename(input, extname(input))),
+        onRecord: (input, o) => progress.recordDone(input, o.status === 'done' ? o.summary.name : undefined),
         // Only the summaries are printed: a batch of thousands of records keeps no more.
         keepResults: false,
       });

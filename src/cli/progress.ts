@@ -3,13 +3,17 @@
  * otherwise (logs and CI stay clean).
  */
 import { createRequire } from 'node:module';
+import { basename, extname } from 'node:path';
 import type { ProgressEvent } from '../pipeline/types.js';
 import type { SingleBar } from 'cli-progress';
 
 export interface ProgressDisplay {
   update(e: ProgressEvent): void;
-  /** Counts a record as ended and removes its bar (`name` as in its progress events). */
-  recordDone(name: string): void;
+  /**
+   * Counts a record as ended and removes its bar: `name` as in its progress events, known once the
+   * record was planned; otherwise the input file's stem stands for it.
+   */
+  recordDone(input: string, name?: string): void;
   stop(): void;
 }
 
@@ -31,7 +35,7 @@ export function createProgress(total: number, enabled = process.stderr.isTTY ===
       if (!bar) bars.set(e.record, (bar = multi.create(100, 0, { name: e.record.slice(0, 24).padEnd(24), stage: '', eta_h: '--' })));
       bar.update(Math.round(e.overall * 100), { stage: e.stage.padEnd(9), eta_h: fmtEta(e.etaSeconds) });
     },
-    recordDone(name) {
+    recordDone(input, name = basename(input, extname(input))) {
       // Only records in flight keep a bar: a batch of thousands would otherwise redraw thousands.
       const bar = bars.get(name);
       if (bar) { multi.remove(bar); bars.delete(name); }

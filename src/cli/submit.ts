@@ -1,4 +1,4 @@
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { sessionsRoot } from '../pipeline/batch.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../engines/bullmq/queues.js';
@@ -58,7 +58,7 @@ export async function runSubmit(inputs: string[], f: SubmitFlags): Promise<void>
       wait: !f.detach,
       retention: { ...(f.keepCompleted !== undefined ? { completed: f.keepCompleted } : {}), ...(f.keepFailed !== undefined ? { failed: f.keepFailed } : {}), ...(f.keepHours !== undefined ? { hours: f.keepHours } : {}) },
       onProgress: (e) => progress.update(e),
-      onRecord: (input, o) => progress.recordDone(o.status === 'done' ? o.summary.name : basename(input, extname(input))),
+      onRecord: (input, o) => progress.recordDone(input, o.status === 'done' ? o.summary.name : undefined),
       onWarning: (message) => console.error(`vitaldsp: ${message}`),
     });
   } finally {

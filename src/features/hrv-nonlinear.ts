@@ -66,14 +66,14 @@ const PRESETS: Record<HrvConventions, { poincareDdof: number; sd2Method: 'projec
   hrvanalysis: { poincareDdof: 1, sd2Method: 'sdnn', entropyRDdof: 0 },
 };
 
-/** Mean and sum of squared deviations (two passes) of nn[0..n). */
-function moments(nn: Float64Array, n: number): { mu: number; ss: number } {
+/** Sum of squared deviations from the mean (two passes) of nn[0..n). */
+function squaredDeviations(nn: Float64Array, n: number): number {
   let mu = 0;
   for (let i = 0; i < n; i++) mu += nn[i]!;
   mu /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) { const d = nn[i]! - mu; ss += d * d; }
-  return { mu, ss };
+  return ss;
 }
 
 /**
@@ -82,13 +82,13 @@ function moments(nn: Float64Array, n: number): { mu: number; ss: number } {
  * closure made per call gave V8 a new call target each time, and it discarded the optimised code
  * for every segment.
  */
-function poincareMoments(nn: Float64Array, m: number, sign: 1 | -1): { mu: number; ss: number } {
+function poincareDeviations(nn: Float64Array, m: number, sign: 1 | -1): number {
   let mu = 0;
   for (let i = 0; i < m; i++) mu += (nn[i]! + sign * nn[i + 1]!) / Math.SQRT2;
   mu /= m;
   let ss = 0;
   for (let i = 0; i < m; i++) { const d = (nn[i]! + sign * nn[i + 1]!) / Math.SQRT2 - mu; ss += d * d; }
-  return { mu, ss };
+  return ss;
 }
 
 /** Nonlinear HRV of one NN series (ms). Undefined quantities are NaN with a warning. */
@@ -142,16 +142,13 @@ export function hrvNonlinear(nnIn: ArrayLike<number>, opts: HrvNonlinearOptions 
 
 function poincare(nn: Float64Array, ddof: number, sd2Method: 'projection' | 'sdnn', r: HrvNonlinearResult): void {
   const n = nn.length, m = n - 1;
-  const dm = poincareMoments(nn, m, -1);
-  const sd1sq = m - ddof > 0 ? dm.ss / (m - ddof) : NaN;
+  const sd1sq = m - ddof > 0 ? poincareDeviations(nn, m, -1) / (m - ddof) : NaN;
   r.sd1 = Math.sqrt(sd1sq);
   if (sd2Method === 'projection') {
-    const pm = poincareMoments(nn, m, 1);
-    r.sd2 = m - ddof > 0 ? Math.sqrt(pm.ss / (m - ddof)) : NaN;
+    r.sd2 = m - ddof > 0 ? Math.sqrt(poincareDeviations(nn, m, 1) / (m - ddof)) : NaN;
   } else {
     // Brennan et al. (IEEE TBME 48:1342, 2001): SD1^2 + SD2^2 = 2 SDNN^2.
-    const nm = moments(nn, n);
-    const sdnnSq = n - ddof > 0 ? nm.ss / (n - ddof) : NaN;
+    const sdnnSq = n - ddof > 0 ? squaredDeviations(nn, n) / (n - ddof) : NaN;
     r.sd2 = Math.sqrt(2 * sdnnSq - sd1sq);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Stage checkpoints. Every run has a session folder under `<out>/.vitaldsp/sessions/<id>/` holding
- * a `session.json`, a checkpoint file per completed stage, and a folder per record of its batches of
- * blocks, each file written atomically with a checksum (atomic.ts) and serialised by structured clone, so a resumed run sees exactly the values
- * (NaN included) that the interrupted one computed. A checkpoint records the fingerprint of what produced it (input identity and
- * config hash); one whose fingerprint differs from the current run's is ignored, so resuming with
- * other inputs or settings recomputes instead of mixing results.
+ * a `session.json`, a log of the records done, a checkpoint file per completed stage, and a folder
+ * per record of its batches of blocks. Each checkpoint is written atomically with a checksum
+ * (atomic.ts) and serialised by structured clone, so a resumed run sees exactly the values (NaN
+ * included) that the interrupted one computed. A checkpoint records the fingerprint of what
+ * produced it (input identity and config hash); one whose fingerprint differs from the current
+ * run's is ignored, so resuming with other inputs or settings recomputes instead of mixing results.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -123,6 +124,9 @@ export class CheckpointStore {
 
 const safeName = (key: string): string => key.replace(/[^A-Za-z0-9._-]/g, '_');
 
+/** Records noted done since `session.json` was last written, one per line (CheckpointStore.markDone). */
+const DONE_LOG = 'done.log';
+
 /**
  * Checkpoints of many small results (the blocks of a record) gathered into one file per interval:
  * a file per result would cost a serialisation, two fsyncs and a rename each, hundreds of times per
@@ -155,9 +159,6 @@ export class CheckpointBatch<T> {
     return this.writing;
   }
 }
-
-/** Records noted done since `session.json` was last written, one per line (CheckpointStore.markDone). */
-const DONE_LOG = 'done.log';
 
 /** A session's `session.json`, with the records of its done log added to `done` and `updated`. */
 async function readMeta(path: string): Promise<SessionMeta | undefined> {
