@@ -123,10 +123,32 @@ export interface RecordResult {
 
 /** Bump when stages 5-7 change what they compute, so cached features stop matching. */
 const FEATURE_STAGE_VERSION = '1';
-/** Bump with BLOCK_STAGE_VERSION: a record's block results cached under its input hash. */
-const RECORD_BLOCKS_VERSION = '1';
-/** Blocks of a record (about 48 h at 360 Hz) above which its results are not cached as one entry. */
-const RECORD_CACHE_MAX_BLOCKS = 600;
+/** Bump with BLOCK_STAGE_VERSION: the index of a record's block entries under its input hash. */
+const RECORD_BLOCKS_VERSION = '2';
+
+/** A record's cache entry: the keys of its blocks' entries, in task order. */
+interface BlockIndex { keys: string[] }
+
+/** Block entries read at once when an index serves a record. */
+const INDEX_READS = 8;
+
+/**
+ * Reads the block entries an index lists, INDEX_READS at a time, handing each to `add` as it
+ * arrives (a long record's results are never all held at once); returns the task indices whose
+ * entries are gone (evicted, expired or corrupt), in order.
+ */
+async function readIndexedBlocks(cache: ProcessingCache, keys: readonly string[], add: (index: number, result: BlockResult) => void): Promise<number[]> {
+  const missing: number[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < keys.length; i = next++) {
+      const r = await cache.get<BlockResult>(keys[i]!);
+      if (r) add(i, r); else missing.push(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INDEX_READS, keys.length) }, lane));
+  return missing.sort((a, b) => a - b);
+}
 
 const stageWeight: Record<StageName, number> = { ingest: 0.02, screen: 0.3, process: 0.4, validate: 0.13, segment: 0.02, features: 0.08, summarize: 0.01, package: 0.04 };
 
@@ -369,31 +391,35 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
   const monitor = new MemoryMonitor(cfg.runtime.memoryBudgetMB * 2 ** 20).start();
   const blockWall = performance.now();
   try {
-    // A record seen before with the same content and settings: all its block results in one entry.
-    // Very long records rely on their per-block entries: one entry would have to hold them all in memory.
-    // Its key needs the input's digest: a record whose digest is not remembered was not seen
-    // under this identity, and its blocks' own entries still serve it if its content was.
-    const recordCache = plan.cache && !opts.faults && plan.tasks.length <= RECORD_CACHE_MAX_BLOCKS ? new ProcessingCache(plan.cache) : undefined;
-    const recordKey = () => cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
-    const cached = plan.fingerprint ? await recordCache?.get<BlockResult[]>(recordKey()) : undefined;
+    // A record seen before with the same content and settings: an index of its blocks' cache
+    // entries, so that none of its samples need reading or hashing again. Its key needs the
+    // input's digest: a record whose digest is not remembered was not seen under this identity,
+    // and its blocks' own entries still serve it if its content was.
+    const recordCache = plan.cache && !opts.faults ? new ProcessingCache(plan.cache) : undefined;
+    const indexKey = () => cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
+    const index = plan.fingerprint ? await recordCache?.get<BlockIndex>(indexKey()) : undefined;
     const merge = recordMerge(plan);
-    let stats: BlockRunStats, blockEnd: number | undefined;
-    if (cached) {
-      for (const r of cached) merge.add(r);
-      stats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: plan.tasks.length, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0, threads: [] };
+    const keys = new Array<string | undefined>(plan.tasks.length).fill(undefined);
+    let todo = plan.tasks.map((_, i) => i);
+    if (recordCache && index?.keys.length === plan.tasks.length) {
+      todo = await readIndexedBlocks(recordCache, index.keys, (i, r) => { merge.add(r); keys[i] = index.keys[i]; });
+    }
+    const served = plan.tasks.length - todo.length;
+    let stats: BlockRunStats = { tasks: plan.tasks.length, fromCheckpoint: 0, cacheHits: served, cache: emptyStats(), computed: 0, skipped: 0, taskMs: 0, threads: [] };
+    let blockEnd: number | undefined;
+    if (todo.length === 0) {
       progress('validate', 1);
     } else {
-      // The record's cache entry holds every result; without one, each is dropped once merged.
-      const kept: BlockResult[] | undefined = recordCache ? new Array(plan.tasks.length) : undefined;
-      stats = await runBlocks(plan.tasks, {
+      const run = await runBlocks(todo.map((i) => plan.tasks[i]!), {
         runner, source: plan.source, config: cfg, ...(plan.cache ? { cache: plan.cache } : {}), ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
         fingerprint: plan.resumeKey, monitor, maxInFlight: maxInFlight(cfg), recovery, ...(opts.faults ? { faults: opts.faults } : {}),
-        sink: (i, r) => { merge.add(r); if (kept) kept[i] = r; },
-        onDone: (done, total) => progress('validate', total ? done / total : 1),
+        sink: (j, r, key) => { merge.add(r); keys[todo[j]!] = key; },
+        onDone: (done, total) => progress('validate', (served + done) / (served + total)),
       });
+      stats = { ...run, tasks: plan.tasks.length, cacheHits: run.cacheHits + served };
       blockEnd = performance.now();
       if (digest) await settleDigest(plan, await digest);
-      if (kept && stats.skipped === 0) await recordCache?.set(recordKey(), kept, blockEnd - blockWall);
+      if (recordCache && stats.skipped === 0 && keys.every((k) => k !== undefined)) await recordCache.set(indexKey(), { keys } satisfies BlockIndex, blockEnd - blockWall);
     }
     if (recordCache) mergeStats(stats.cache, recordCache.stats);
     const blockSeconds = ((blockEnd ?? performance.now()) - blockWall) / 1000;

@@ -32,8 +32,11 @@ export interface BlockRunContext {
   recovery: RecoveryStats;
   /** Injected faults by task index (for recovery tests): applied on the first attempt only. */
   faults?: Record<number, Fault>;
-  /** Takes each block's result (from a checkpoint or computed) with its task index. */
-  sink: (index: number, result: BlockResult) => void;
+  /**
+   * Takes each block's result (from a checkpoint or computed) with its task index, and the key of
+   * its cache entry when the task went through the cache.
+   */
+  sink: (index: number, result: BlockResult, cacheKey?: string) => void;
   onDone: (done: number, total: number) => void;
 }
 
@@ -124,7 +127,7 @@ export async function runBlocks(tasks: BlockTask[], ctx: BlockRunContext): Promi
       label: `${task.channel.name} block ${task.block}`,
       skip: (why): WorkerResult => ({ result: skippedBlock(task, `${why.category}: ${why.message}`), cacheHit: false, ms: 0, thread: 0 }),
     }, ctx.recovery);
-    ctx.sink(i, value.result);
+    ctx.sink(i, value.result, value.cacheKey);
     if (value.cacheStats) mergeStats(stats.cache, value.cacheStats);
     if (outcome === 'skipped') stats.skipped++;
     else if (value.cacheHit) stats.cacheHits++;

@@ -6,6 +6,7 @@
  * 'nan' (a numerical failure).
  */
 import { createHash } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
 import { computeBlock, readBlock, releaseBlock, type BlockTask } from '../pipeline/block.js';
 import { processorFor } from '../pipeline/processors.js';
 import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
@@ -29,6 +30,8 @@ export interface WorkerResult {
   cacheHit: boolean;
   /** What this task did to the cache (a corrupted entry shows as `corrupt`: discarded and recomputed). */
   cacheStats?: CacheStats;
+  /** The block's cache entry, when a cache is used: a record's index of its blocks lists these. */
+  cacheKey?: string;
   /**
    * Time the task computed in its thread, ms: stages 2-4, and hashing the samples when a cache is
    * used; not the waits for reads, cache files or other tasks sharing the thread (their sum over a
@@ -47,7 +50,8 @@ const caches = new Map<string, ProcessingCache>();
 
 function cacheFor(opts: CacheOptions): ProcessingCache {
   let c = caches.get(opts.dir);
-  if (!c) caches.set(opts.dir, (c = new ProcessingCache(opts)));
+  // A worker thread waits for its block's entry anyway; the main thread (tasks inline) has other work.
+  if (!c) caches.set(opts.dir, (c = new ProcessingCache({ ...opts, blocking: !isMainThread })));
   return c;
 }
 
@@ -81,12 +85,12 @@ export async function runWorkerTask({ source, task, cache, fault }: WorkerTask):
     // This task's own counts: tasks in one thread overlap at their reads and writes.
     const tally = emptyStats();
     const hit = await c.get<BlockResult>(key, Date.now(), tally);
-    if (hit) return { result: hit, cacheHit: true, ms, thread: currentThreadId(), cacheStats: tally };
+    if (hit) return { result: hit, cacheHit: true, ms, thread: currentThreadId(), cacheStats: tally, cacheKey: key };
     t = performance.now();
     const result = computeBlock(input, task, proc);
     ms += performance.now() - t;
     await c.set(key, result, ms, Date.now(), tally);
-    return { result, cacheHit: false, ms, thread: currentThreadId(), cacheStats: tally };
+    return { result, cacheHit: false, ms, thread: currentThreadId(), cacheStats: tally, cacheKey: key };
   } finally {
     releaseBlock(input);
   }

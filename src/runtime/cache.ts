@@ -5,15 +5,42 @@
  * file's mtime, touched on each hit) and expire after a TTL that grows with what the entry cost to
  * compute per byte stored: cheap, bulky results go first.
  */
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import { rmSync, utimesSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, utimes, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { readAtomic, sha256, writeAtomic } from './atomic.js';
+import { readAtomic, readAtomicSync, sha256, writeAtomic, writeAtomicSync, type ReadResult } from './atomic.js';
 
-const gz = promisify(gzip);
-const gunz = promisify(gunzip);
+/** The file and compression calls of entry reads and writes. */
+interface EntryIo {
+  read(path: string): Promise<ReadResult>;
+  write(path: string, payload: Uint8Array): Promise<void>;
+  remove(path: string): Promise<void>;
+  touch(path: string, t: Date): Promise<void>;
+  gzip(b: Uint8Array): Promise<Buffer>;
+  gunzip(b: Uint8Array): Promise<Buffer>;
+}
+
+// An entry lost in a crash is only a miss: entries are written without fsyncs.
+const asyncIo: EntryIo = {
+  read: readAtomic,
+  write: (path, payload) => writeAtomic(path, payload, { durable: false }),
+  remove: (path) => rm(path, { force: true }),
+  touch: (path, t) => utimes(path, t, t).catch(() => undefined),
+  gzip: promisify(gzip),
+  gunzip: promisify(gunzip),
+};
+
+const blockingIo: EntryIo = {
+  read: async (path) => readAtomicSync(path),
+  write: async (path, payload) => writeAtomicSync(path, payload, { durable: false }),
+  remove: async (path) => rmSync(path, { force: true }),
+  touch: async (path, t) => { try { utimesSync(path, t, t); } catch { /* the entry was evicted meanwhile */ } },
+  gzip: async (b) => gzipSync(b),
+  gunzip: async (b) => gunzipSync(b),
+};
 
 export interface CacheOptions {
   dir: string;
@@ -21,6 +48,12 @@ export interface CacheOptions {
   maxBytes?: number;
   /** Base lifetime of an entry, hours. default: 168 */
   ttlHours?: number;
+  /**
+   * Read and write entries with blocking calls. For worker threads, which have nothing else to
+   * run while a block's entry is read or written: asynchronous calls wait their turn in the
+   * process's shared I/O thread pool, and that wait was a third of a block's time. default: false
+   */
+  blocking?: boolean;
 }
 
 export interface CacheStats {
@@ -66,9 +99,11 @@ export class ProcessingCache {
   readonly stats: CacheStats = emptyStats();
   private readonly maxBytes: number;
   private readonly ttlMs: number;
+  private readonly io: EntryIo;
 
   constructor(opts: CacheOptions) {
     this.dir = opts.dir;
+    this.io = opts.blocking ? blockingIo : asyncIo;
     this.maxBytes = opts.maxBytes ?? 2 * 2 ** 30;
     this.ttlMs = (opts.ttlHours ?? 168) * 3600e3;
   }
@@ -88,30 +123,29 @@ export class ProcessingCache {
   }
 
   async get<T>(key: string, now = Date.now(), tally?: CacheStats): Promise<T | undefined> {
-    const p = this.path(key);
-    const r = await readAtomic(p);
+    const p = this.path(key), io = this.io;
+    const r = await io.read(p);
     if (!r.ok) {
-      if (r.reason === 'corrupt') { this.count('corrupt', 1, tally); await rm(p, { force: true }); }
+      if (r.reason === 'corrupt') { this.count('corrupt', 1, tally); await io.remove(p); }
       this.count('misses', 1, tally);
       return undefined;
     }
     let entry: Entry;
     try {
-      entry = deserialize(await gunz(r.payload)) as Entry;
+      entry = deserialize(await io.gunzip(r.payload)) as Entry;
     } catch {
       this.count('corrupt', 1, tally); this.count('misses', 1, tally);
-      await rm(p, { force: true });
+      await io.remove(p);
       return undefined;
     }
     if (entry.expires < now) {
       this.count('expired', 1, tally); this.count('misses', 1, tally);
-      await rm(p, { force: true });
+      await io.remove(p);
       return undefined;
     }
     this.count('hits', 1, tally);
     this.count('bytesRead', r.payload.length, tally);
-    const t = new Date(now);
-    await utimes(p, t, t).catch(() => undefined);
+    await io.touch(p, new Date(now));
     return entry.value as T;
   }
 
@@ -119,8 +153,8 @@ export class ProcessingCache {
     // Structured-clone serialisation keeps NaN, -0 and typed arrays exactly, so a hit is bit-identical.
     const size = serialize(value).length;
     const expires = now + this.ttlMs * ttlFactor(costMs, size);
-    const payload = await gz(serialize({ expires, costMs, value } satisfies Entry));
-    await writeAtomic(this.path(key), payload);
+    const payload = await this.io.gzip(serialize({ expires, costMs, value } satisfies Entry));
+    await this.io.write(this.path(key), payload);
     this.count('writes', 1, tally);
     this.count('bytesWritten', payload.length, tally);
     const total = (folderBytes.get(this.dir) ?? (await this.scanSize())) + payload.length;

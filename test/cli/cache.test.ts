@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath } from '../helpers/shared.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
+import { gunzipSync } from 'node:zlib';
+import { deserialize } from 'node:v8';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
 
@@ -20,13 +22,13 @@ test('a second identical run is served from the cache and cache stats reports th
   const r = cli(args);
   assert.equal(r.status, 0, r.stderr);
   const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; hitRate: number } } };
-  // One entry holds the record's block results, one its features.
+  // The record's index of its block entries, the 10 blocks and the features.
   assert.equal(manifest.run.cache.hitRate, 1);
-  assert.equal(manifest.run.cache.hits, 2);
+  assert.equal(manifest.run.cache.hits, 12);
   assert.equal(readFileSync(join(out, 'rec', 'features.csv'), 'utf8'), first, 'cached results give identical outputs');
   const stats = JSON.parse(cli(['cache', 'stats', '--out', out, '--json']).stdout) as { entries: number; hits: number; misses: number; hitRate: number };
-  // First run: 10 block entries, the record entry and the features entry, all misses; second: 2 hits.
-  assert.deepEqual([stats.entries, stats.hits, stats.misses], [12, 2, 12]);
+  // First run: 10 block entries, the record's index and the features entry, all misses; second: 12 hits.
+  assert.deepEqual([stats.entries, stats.hits, stats.misses], [12, 12, 12]);
   const sessions = JSON.parse(cli(['sessions', '--out', out, '--json']).stdout) as { status: string }[];
   assert.equal(sessions.length, 2);
   assert.ok(sessions.every((s) => s.status === 'complete'));
@@ -34,24 +36,45 @@ test('a second identical run is served from the cache and cache stats reports th
   assert.equal(readdirSync(join(out, '.vitaldsp', 'cache')).filter((f) => f.length === 2).every((d) => readdirSync(join(out, '.vitaldsp', 'cache', d)).length === 0), true);
 });
 
-test('a corrupted cache entry is discarded and recomputed, counted, with identical outputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-corrupt-'));
-  const ecg = syntheticEcg({ fs: 250, seconds: 300, seed: 6 });
-  writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
-  const out = join(dir, 'out');
-  const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
-  assert.equal(cli(args).status, 0);
-  const first = readFileSync(join(out, 'rec', 'beats.csv'), 'utf8');
-  const cacheDir = join(out, '.vitaldsp', 'cache');
-  // The largest entry is the one holding all the record's block results.
-  const entries = readdirSync(cacheDir).filter((d) => d.length === 2).flatMap((d) => readdirSync(join(cacheDir, d)).map((f) => join(cacheDir, d, f)));
-  const entry = entries.sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
-  const bytes = readFileSync(entry);
-  bytes[bytes.length - 3]! ^= 0x5a;
-  writeFileSync(entry, bytes);
-  assert.equal(cli(args).status, 0);
-  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; corrupt: number } } };
-  // The record entry is discarded (a miss, counted corrupt); its 5 blocks and the features come from the cache.
-  assert.deepEqual([manifest.run.cache.hits, manifest.run.cache.misses, manifest.run.cache.corrupt], [6, 1, 1]);
-  assert.equal(readFileSync(join(out, 'rec', 'beats.csv'), 'utf8'), first);
-});
+/** The cache entries under `cacheDir` with their stored values. */
+function cacheEntries(cacheDir: string): { path: string; value: unknown }[] {
+  return readdirSync(cacheDir).filter((d) => d.length === 2).flatMap((d) => readdirSync(join(cacheDir, d)).map((f) => {
+    const bytes = readFileSync(join(cacheDir, d, f));
+    const entry = deserialize(gunzipSync(bytes.subarray(bytes.indexOf(10) + 1))) as { value: unknown };
+    return { path: join(cacheDir, d, f), value: entry.value };
+  }));
+}
+
+const isIndex = (v: unknown) => typeof v === 'object' && v !== null && 'keys' in v;
+const isBlock = (v: unknown) => typeof v === 'object' && v !== null && 'block' in v && 'windows' in v;
+
+const corruptions = [
+  // The index is discarded (a miss, counted corrupt); the 5 blocks and the features come from their entries.
+  { entry: 'the record index', pick: isIndex, hitsMissesCorrupt: [6, 1, 1] },
+  // The index serves 4 blocks; the fifth is looked up again by its samples (a second miss), recomputed and the index rewritten.
+  { entry: 'a block entry', pick: isBlock, hitsMissesCorrupt: [6, 2, 1] },
+];
+
+for (const { entry: what, pick, hitsMissesCorrupt } of corruptions) {
+  test(`a corrupted cache entry (${what}) is discarded and recomputed, counted, with identical outputs`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-corrupt-'));
+    const ecg = syntheticEcg({ fs: 250, seconds: 300, seed: 6 });
+    writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
+    const out = join(dir, 'out');
+    const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
+    assert.equal(cli(args).status, 0);
+    const first = readFileSync(join(out, 'rec', 'beats.csv'), 'utf8');
+    const entry = cacheEntries(join(out, '.vitaldsp', 'cache')).find((e) => pick(e.value))!.path;
+    const bytes = readFileSync(entry);
+    bytes[bytes.length - 3]! ^= 0x5a;
+    writeFileSync(entry, bytes);
+    assert.equal(cli(args).status, 0);
+    const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; corrupt: number } } };
+    assert.deepEqual([manifest.run.cache.hits, manifest.run.cache.misses, manifest.run.cache.corrupt], hitsMissesCorrupt);
+    assert.equal(readFileSync(join(out, 'rec', 'beats.csv'), 'utf8'), first);
+    // The third run is served whole again.
+    assert.equal(cli(args).status, 0);
+    const third = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number } } };
+    assert.deepEqual([third.run.cache.hits, third.run.cache.misses], [7, 0]);
+  });
+}

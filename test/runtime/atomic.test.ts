@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAtomic, writeAtomic } from '../../src/runtime/atomic.js';
+import { readAtomic, readAtomicSync, writeAtomic, writeAtomicSync, type ReadResult, type WriteOptions } from '../../src/runtime/atomic.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-atomic-'));
-
-test('writeAtomic leaves only the target file and readAtomic returns the payload', async () => {
-  const p = join(dir, 'a.bin');
-  await writeAtomic(p, Buffer.from('hello'));
-  assert.deepEqual(readdirSync(dir), ['a.bin']);
-  const r = await readAtomic(p);
-  assert.ok(r.ok && r.payload.toString() === 'hello');
-});
+const variants: { name: string; write: (p: string, b: Buffer, o?: WriteOptions) => Promise<void>; read: (p: string) => Promise<ReadResult> }[] = [
+  { name: 'writeAtomic', write: writeAtomic, read: readAtomic },
+  { name: 'writeAtomicSync', write: async (p, b, o) => writeAtomicSync(p, b, o), read: async (p) => readAtomicSync(p) },
+];
 
 const damage: [string, (b: Buffer) => Buffer][] = [
   ['a flipped payload byte', (b) => { const c = Buffer.from(b); c[c.length - 1]! ^= 1; return c; }],
@@ -21,15 +16,37 @@ const damage: [string, (b: Buffer) => Buffer][] = [
   ['a missing header', (b) => b.subarray(b.indexOf(10) + 1)],
   ['an empty file', () => Buffer.alloc(0)],
 ];
-for (const [name, f] of damage) {
-  test(`readAtomic reports ${name} as corrupt`, async () => {
-    const p = join(dir, 'b.bin');
-    await writeAtomic(p, Buffer.from('some checkpoint payload'));
-    writeFileSync(p, f(readFileSync(p)));
-    assert.deepEqual(await readAtomic(p), { ok: false, reason: 'corrupt' });
+
+for (const { name, write, read } of variants) {
+  for (const durable of [true, false]) {
+    test(`${name} (durable: ${durable}) leaves only the target file and its reader returns the payload`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-atomic-'));
+      const p = join(dir, 'a.bin');
+      await write(p, Buffer.from('hello'), { durable });
+      assert.deepEqual(readdirSync(dir), ['a.bin']);
+      const r = await read(p);
+      assert.ok(r.ok && r.payload.toString() === 'hello');
+    });
+  }
+
+  for (const [what, f] of damage) {
+    test(`the reader of ${name} reports ${what} as corrupt`, async () => {
+      const p = join(mkdtempSync(join(tmpdir(), 'vitaldsp-atomic-')), 'b.bin');
+      await write(p, Buffer.from('some checkpoint payload'));
+      writeFileSync(p, f(readFileSync(p)));
+      assert.deepEqual(await read(p), { ok: false, reason: 'corrupt' });
+    });
+  }
+
+  test(`the reader of ${name} reports a missing file as missing`, async () => {
+    assert.deepEqual(await read(join(mkdtempSync(join(tmpdir(), 'vitaldsp-atomic-')), 'none')), { ok: false, reason: 'missing' });
   });
 }
 
-test('readAtomic reports a missing file as missing', async () => {
-  assert.deepEqual(await readAtomic(join(dir, 'none')), { ok: false, reason: 'missing' });
+test('both writers produce the same bytes, readable by either reader', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-atomic-'));
+  await writeAtomic(join(dir, 'a'), Buffer.from('same'));
+  writeAtomicSync(join(dir, 'b'), Buffer.from('same'));
+  assert.deepEqual(readFileSync(join(dir, 'a')), readFileSync(join(dir, 'b')));
+  assert.deepEqual(readAtomicSync(join(dir, 'a')), await readAtomic(join(dir, 'b')));
 });
