@@ -129,25 +129,18 @@ const RECORD_BLOCKS_VERSION = '2';
 /** A record's cache entry: the keys of its blocks' entries, in task order. */
 interface BlockIndex { keys: string[] }
 
-/** Block entries read at once when an index serves a record. */
-const INDEX_READS = 8;
-
 /**
- * Reads the block entries an index lists, INDEX_READS at a time, handing each to `add` as it
- * arrives (a long record's results are never all held at once); returns the task indices whose
- * entries are gone (evicted, expired or corrupt), in order.
+ * Reads the block entries an index lists, handing each to `add` as it arrives (a long record's
+ * results are never all held at once); returns the task indices whose entries are gone (evicted,
+ * expired or corrupt), in order.
  */
 async function readIndexedBlocks(cache: ProcessingCache, keys: readonly string[], add: (index: number, result: BlockResult) => void): Promise<number[]> {
   const missing: number[] = [];
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < keys.length; i = next++) {
-      const r = await cache.get<BlockResult>(keys[i]!);
-      if (r) add(i, r); else missing.push(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(INDEX_READS, keys.length) }, lane));
-  return missing.sort((a, b) => a - b);
+  for (let i = 0; i < keys.length; i++) {
+    const r = await cache.get<BlockResult>(keys[i]!);
+    if (r) add(i, r); else missing.push(i);
+  }
+  return missing;
 }
 
 const stageWeight: Record<StageName, number> = { ingest: 0.02, screen: 0.3, process: 0.4, validate: 0.13, segment: 0.02, features: 0.08, summarize: 0.01, package: 0.04 };
@@ -395,7 +388,9 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
     // entries, so that none of its samples need reading or hashing again. Its key needs the
     // input's digest: a record whose digest is not remembered was not seen under this identity,
     // and its blocks' own entries still serve it if its content was.
-    const recordCache = plan.cache && !opts.faults ? new ProcessingCache(plan.cache) : undefined;
+    // Its entries are read with blocking calls: the thread waits for them anyway, and a thread-pool
+    // turn per call (read, decompress, touch) cost more than the reads of small entries.
+    const recordCache = plan.cache && !opts.faults ? new ProcessingCache({ ...plan.cache, blocking: true }) : undefined;
     const indexKey = () => cacheKey('record-blocks', `${RECORD_BLOCKS_VERSION}/${BLOCK_STAGE_VERSION}`, plan.fingerprint, {});
     const index = plan.fingerprint ? await recordCache?.get<BlockIndex>(indexKey()) : undefined;
     const merge = recordMerge(plan);
