@@ -11,12 +11,17 @@ import { deserialize } from 'node:v8';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
 
-test('a second identical run is served from the cache and cache stats reports the hit rate', () => {
+/** A synthetic ECG CSV of `seconds` in a fresh folder, and the arguments that process it in 60 s blocks. */
+function ecgRecord(seconds: number, seed: number): { out: string; args: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-'));
-  const ecg = syntheticEcg({ fs: 250, seconds: 600, seed: 4 });
+  const ecg = syntheticEcg({ fs: 250, seconds, seed });
   writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
   const out = join(dir, 'out');
-  const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
+  return { out, args: ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'] };
+}
+
+test('a second identical run is served from the cache and cache stats reports the hit rate', () => {
+  const { out, args } = ecgRecord(600, 4);
   assert.equal(cli(args).status, 0);
   const first = readFileSync(join(out, 'rec', 'features.csv'), 'utf8');
   const r = cli(args);
@@ -57,11 +62,7 @@ const corruptions = [
 
 for (const { entry: what, pick, hitsMissesCorrupt } of corruptions) {
   test(`a corrupted cache entry (${what}) is discarded and recomputed, counted, with identical outputs`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-cache-corrupt-'));
-    const ecg = syntheticEcg({ fs: 250, seconds: 300, seed: 6 });
-    writeFileSync(join(dir, 'rec.csv'), 'ECG\n' + Array.from(ecg.signal, (v) => v.toFixed(4)).join('\n') + '\n');
-    const out = join(dir, 'out');
-    const args = ['process', join(dir, 'rec.csv'), '--fs', '250', '--out', out, '--quiet', '--set', 'pipeline.blockSeconds=60'];
+    const { out, args } = ecgRecord(300, 6);
     assert.equal(cli(args).status, 0);
     const first = readFileSync(join(out, 'rec', 'beats.csv'), 'utf8');
     const entry = cacheEntries(join(out, '.vitaldsp', 'cache')).find((e) => pick(e.value))!.path;
