@@ -3,19 +3,6 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { FormatError } from '../io/errors.js';
 import { ConfigError } from '../config/resolve.js';
-import { registerConfig } from './config.js';
-import { registerProcess } from './process.js';
-import { registerSubmit } from './submit.js';
-import { registerWorker } from './worker.js';
-import { registerStatus } from './status.js';
-import { registerSessions } from './sessions.js';
-import { registerCache } from './cache.js';
-import { registerSynth } from './synth.js';
-import { registerInfo } from './info.js';
-import { registerConvert } from './convert.js';
-import { registerHrv } from './hrv.js';
-import { registerPeaks } from './peaks.js';
-import { registerEval } from './eval.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -30,20 +17,28 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-// Commands: each module adds one subcommand.
-registerSubmit(program);
-registerWorker(program);
-registerStatus(program);
-registerPeaks(program);
-registerEval(program);
-registerHrv(program);
-registerInfo(program);
-registerConvert(program);
-registerConfig(program);
-registerProcess(program);
-registerSessions(program);
-registerCache(program);
-registerSynth(program);
+/**
+ * Commands: each module adds one subcommand, in this order in the help. Only the module of the
+ * command given is loaded (all of them for help or an unknown name): a command's start-up then
+ * loads only its own code, not every command's detectors, feature code and writers.
+ */
+const commands: Record<string, () => Promise<(program: Command) => void>> = {
+  submit: async () => (await import('./submit.js')).registerSubmit,
+  worker: async () => (await import('./worker.js')).registerWorker,
+  status: async () => (await import('./status.js')).registerStatus,
+  peaks: async () => (await import('./peaks.js')).registerPeaks,
+  eval: async () => (await import('./eval.js')).registerEval,
+  hrv: async () => (await import('./hrv.js')).registerHrv,
+  info: async () => (await import('./info.js')).registerInfo,
+  convert: async () => (await import('./convert.js')).registerConvert,
+  config: async () => (await import('./config.js')).registerConfig,
+  process: async () => (await import('./process.js')).registerProcess,
+  sessions: async () => (await import('./sessions.js')).registerSessions,
+  cache: async () => (await import('./cache.js')).registerCache,
+  synth: async () => (await import('./synth.js')).registerSynth,
+};
+const named = commands[process.argv[2] ?? ''];
+for (const load of named ? [named] : Object.values(commands)) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { levelFloor, qualityLevels, type QualityLevel } from '../quality/score.js';
 import type { SignalType } from '../signals/signal-type.js';
-import { bandsBelowNyquist } from '../pipeline/epochs.js';
+import { bandsBelowNyquist } from '../signals/eeg-bands.js';
 import type { ChannelData } from '../pipeline/merge.js';
 import type { FeatureRow } from '../pipeline/types.js';
 import type { RecordResult } from '../pipeline/process.js';

@@ -15,7 +15,8 @@ import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { sosfiltfiltPair } from '../dsp/filtfilt-pair.js';
 import { medianInPlace } from '../dsp/select.js';
-import { bandSnrDb, computeSqis, sqiNames } from '../quality/sqi.js';
+import { bandSnrDb, computeSqis } from '../quality/sqi.js';
+import { sqiNames } from '../quality/sqi-names.js';
 import { levelOf, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
 import { beatColumns } from './merge.js';
@@ -305,5 +306,6 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
     epochs: epochFeatures(clean, s0, b0, b1, ch, cfg),
     envelope, trace, traceStride: stride,
     timings: { screen, process, validate },
+    refractory: Math.round((proc.detector?.refractorySeconds ?? 0) * fs),
   };
 }

@@ -4,15 +4,9 @@
  * never straddle two tasks). Other signal types take their features from beats (features.ts).
  */
 import type { Config } from '../config/schema.js';
-import { DEFAULT_EEG_BANDS, eegBandPowers, type EegBands } from '../signals/eeg.js';
+import { eegBandPowers } from '../signals/eeg.js';
+import { bandsBelowNyquist } from '../signals/eeg-bands.js';
 import type { ChannelPlan, FeatureRow } from './types.js';
-
-/** The default bands, cut at Nyquist (a band entirely above it is dropped). */
-export function bandsBelowNyquist(fs: number): EegBands {
-  const out: Record<string, readonly [number, number]> = {};
-  for (const [k, [lo, hi]] of Object.entries(DEFAULT_EEG_BANDS)) if (lo < fs / 2) out[k] = [lo, Math.min(hi, fs / 2)];
-  return out;
-}
 
 export function epochFeatures(clean: Float64Array, s0: number, b0: number, b1: number, ch: ChannelPlan, cfg: Config): FeatureRow[] {
   if (ch.type !== 'eeg') return [];

@@ -11,6 +11,7 @@
 import type { Config } from '../config/schema.js';
 import { hrv } from '../features/hrv.js';
 import { correctRR } from '../signals/rr-correct.js';
+import { hasBeats } from '../signals/signal-type.js';
 import type { ChannelPlan, FeatureRow, Segment } from './types.js';
 import { SKIP, type Windows } from './windows.js';
 import type { ChannelData } from './merge.js';
@@ -136,18 +137,13 @@ export function runFeatureJob(job: FeatureJob): FeatureJobResult {
   return { rows, warnings };
 }
 
-/** Whether the channel's type has beats, pulses or breaths (and so beat features and beats.csv rows). */
-export function beatTypes(ch: ChannelPlan): boolean {
-  return ch.type === 'ecg' || ch.type === 'ppg' || ch.type === 'resp';
-}
-
 /**
  * The feature jobs of one channel: one record-level job, then its segments in up to `groups` runs
  * of consecutive segments. Channels without beats need no jobs. `beats` becomes the record job's
  * own array (the segment jobs get copies of their parts).
  */
 export function featureJobs(ch: ChannelPlan, segments: readonly Segment[], beats: Int32Array, windows: Windows, cfg: Config, groups: number): FeatureJob[] {
-  if (!beatTypes(ch)) return [];
+  if (!hasBeats(ch.type)) return [];
   const skipped = windows.mode.map((m) => (m === SKIP ? 1 : 0));
   // The record-level job is the longest: it goes first so that the segment jobs run beside it.
   const whole: Segment = { channel: ch.name, type: ch.type, start: 0, end: ch.samples / ch.fs, quality: NaN, coverage: NaN, level: 'fair' };

@@ -9,12 +9,11 @@
  */
 import type { Config } from '../config/schema.js';
 import type { BlockTask } from './block.js';
-import { processorFor } from './processors.js';
 import type { Beats, BlockResult, ChannelPlan } from './types.js';
 import { copyWindows, windowColumns, windowCount, windowSamples, windowsIn, type Windows } from './windows.js';
 
 /** A channel's block results joined: the same parts as one block's, over the whole record. */
-export type ChannelData = Omit<BlockResult, 'channel' | 'block'> & { plan: ChannelPlan };
+export type ChannelData = Omit<BlockResult, 'channel' | 'block' | 'refractory'> & { plan: ChannelPlan };
 
 /** Columns for `n` beats. */
 export function beatColumns(n: number): Beats {
@@ -45,7 +44,6 @@ type BlockRest = Omit<BlockResult, 'windows' | 'channel' | 'block'>;
 
 interface ChannelMerge {
   plan: ChannelPlan;
-  refractory: number;
   windows: Windows;
   /** First window of each block in `windows`, and one past the last. */
   offsets: number[];
@@ -72,7 +70,6 @@ export class RecordMerge {
       });
       const m: ChannelMerge = {
         plan, offsets, blocks: new Array(own.length).fill(undefined), strings: new Map(),
-        refractory: Math.round((processorFor(plan.type, plan.fs, cfg).detector?.refractorySeconds ?? 0) * plan.fs),
         windows: windowColumns(plan.name, offsets[own.length]!),
       };
       this.channels.push(m);
@@ -104,8 +101,10 @@ export class RecordMerge {
         return b;
       });
       m.blocks.fill(undefined);
+      // One detector per channel, or its fallback on a few blocks: the longest period of them.
+      const refractory = blocks.reduce((a, b) => Math.max(a, b.refractory), 0);
       const out: ChannelData = {
-        plan: m.plan, windows: m.windows, beats: joinBeats(blocks.map((b) => b.beats), m.refractory),
+        plan: m.plan, windows: m.windows, beats: joinBeats(blocks.map((b) => b.beats), refractory),
         epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
       };
       for (const b of blocks) {

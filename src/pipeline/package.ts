@@ -12,13 +12,13 @@ import { columnsOf, csvCell, formatNumber, writeCsvLines, writeCsvTable, type Ro
 import { qualityLevels } from '../quality/score.js';
 import { writeParquetTable } from '../output/parquet.js';
 import { renderReport } from '../output/report.js';
-import { sqiNames } from '../quality/sqi.js';
+import { sqiNames } from '../quality/sqi-names.js';
 import type { CheckpointStats } from '../runtime/checkpoint.js';
 import type { CpuSplit } from '../runtime/thread-cpu.js';
 import { hitRate, type CacheStats } from '../runtime/cache.js';
 import type { RecordResult } from './process.js';
 import type { ChannelData } from './merge.js';
-import { beatTypes } from './features.js';
+import { hasBeats } from '../signals/signal-type.js';
 import { processingModes, windowCount } from './windows.js';
 
 export interface PackagedFiles {
@@ -61,7 +61,7 @@ function json(value: unknown): string {
 export async function writeSignalTables(channels: readonly ChannelData[], dir: string): Promise<SignalTables> {
   await mkdir(dir, { recursive: true });
   const files: SignalTables = { quality: join(dir, 'quality.csv') };
-  if (channels.some((c) => beatTypes(c.plan))) {
+  if (channels.some((c) => hasBeats(c.plan.type))) {
     files.beats = join(dir, 'beats.csv');
     const lines = function* (): Generator<string> {
       for (const c of channels) {

@@ -15,7 +15,8 @@ import { MemoryMonitor, maxInFlight, workerHeapMB } from '../runtime/memory.js';
 import { createRunner, type TaskRunner } from '../runtime/pool.js';
 import { CpuMeter, type CpuSplit } from '../runtime/thread-cpu.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
-import { BLOCK_STAGE_VERSION, type Fault } from '../runtime/block-worker.js';
+import type { Fault } from '../runtime/block-worker.js';
+import { BLOCK_STAGE_VERSION, FEATURE_STAGE_VERSION, RECORD_BLOCKS_VERSION } from './versions.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
@@ -24,7 +25,7 @@ import { windowCount, type Windows } from './windows.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { RecordMerge, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
-import { extractFeatures, type ChannelFeatures } from './features.js';
+import type { ChannelFeatures } from './features.js';
 import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
 import { openProcessingSource, recordingFiles, hashFiles, hashSource, knownDigest, rememberDigest, type Source } from './source.js';
@@ -121,10 +122,6 @@ export interface RecordResult {
   files?: PackagedFiles;
 }
 
-/** Bump when stages 5-7 change what they compute, so cached features stop matching. */
-const FEATURE_STAGE_VERSION = '1';
-/** Bump with BLOCK_STAGE_VERSION: the index of a record's block entries under its input hash. */
-const RECORD_BLOCKS_VERSION = '2';
 
 /** A record's cache entry: the keys of its blocks' entries, in task order. */
 interface BlockIndex { keys: string[] }
@@ -324,6 +321,8 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
   let computed = await featureCache?.get<ChannelFeatures>(featureKey);
   if (!computed) {
     const t = performance.now();
+    // Loaded here: a run served from the cache never needs the feature code.
+    const { extractFeatures } = await import('./features.js');
     computed = await extractFeatures(channels, segments, cfg, opts.runner ?? createRunner({ workers: 0 }));
     await featureCache?.set(featureKey, computed, performance.now() - t);
   }

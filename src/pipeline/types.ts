@@ -4,7 +4,7 @@
  */
 import type { RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
-import type { Sqis } from '../quality/sqi.js';
+import type { Sqis } from '../quality/sqi-names.js';
 import type { ProcessingMode, QualityLevel } from '../quality/score.js';
 import type { Windows } from './windows.js';
 
@@ -85,6 +85,11 @@ export interface BlockResult {
   trace: number[];
   traceStride: number;
   timings: { screen: number; process: number; validate: number };
+  /**
+   * Samples within which the detector that found the beats never reports two (0 without one):
+   * joining blocks drops a beat closer than this to the last one kept before the seam.
+   */
+  refractory: number;
 }
 
 export interface Segment {

@@ -4,7 +4,7 @@
  * memory, were copied field by field between threads, and kept the collector busy.
  */
 import { qualityLevels, type ProcessingMode, type QualityLevel } from '../quality/score.js';
-import { sqiNames, type Sqis } from '../quality/sqi.js';
+import { sqiNames, type Sqis } from '../quality/sqi-names.js';
 import type { WindowRow } from './types.js';
 
 export const processingModes = ['full', 'reduced', 'skip'] as const satisfies readonly ProcessingMode[];

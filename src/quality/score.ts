@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { SignalType } from '../signals/signal-type.js';
-import type { Sqis } from './sqi.js';
+import type { Sqis } from './sqi-names.js';
 
 export const qualityLevels = ['excellent', 'good', 'fair', 'poor', 'unusable'] as const;
 export type QualityLevel = typeof qualityLevels[number];

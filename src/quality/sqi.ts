@@ -15,29 +15,7 @@ import { getWindow } from '../dsp/windows.js';
 import { scanWindow, tailPercentiles, tailScratch, type Tails } from './tail-percentiles.js';
 import type { SignalType } from '../signals/signal-type.js';
 
-export interface Sqis {
-  flatline: number;
-  clipping: number;
-  amplitude: number;
-  kurtosis: number;
-  skewness: number;
-  /** Mean-crossings per second. */
-  zeroCrossingRate: number;
-  /** 1 - P(0-1 Hz) / P(0-40 Hz). */
-  baseline: number;
-  /** P(50 +- 1 Hz and 60 +- 1 Hz) / P(total). */
-  powerline: number;
-  /** P(> 40 Hz) / P(total); 0 when fs/2 <= 40. */
-  hfNoise: number;
-  /** P(5-15 Hz) / P(5-40 Hz). */
-  qrsPower: number;
-  /** P(physiological band of the signal type) / P(total). */
-  bandPower: number;
-  /** 10 log10(P(band) / P(outside band)). */
-  snrDb: number;
-}
-
-export const sqiNames = ['flatline', 'clipping', 'amplitude', 'kurtosis', 'skewness', 'zeroCrossingRate', 'baseline', 'powerline', 'hfNoise', 'qrsPower', 'bandPower', 'snrDb'] as const satisfies readonly (keyof Sqis)[];
+import type { Sqis } from './sqi-names.js';
 
 /** Physiological band per signal type, Hz; 'unknown' uses [0, fs/4]. */
 export const physiologicalBand: Record<Exclude<SignalType, 'unknown'>, [number, number]> = {

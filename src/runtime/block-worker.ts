@@ -13,6 +13,7 @@ import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeli
 import type { BlockResult } from '../pipeline/types.js';
 import { cacheKey, emptyStats, ProcessingCache, type CacheOptions, type CacheStats } from './cache.js';
 import { NumericalError } from './recovery.js';
+import { BLOCK_STAGE_VERSION } from '../pipeline/versions.js';
 import { SourceCache, type SourceRef } from './source.js';
 import { currentThreadId } from './thread-cpu.js';
 
@@ -42,8 +43,6 @@ export interface WorkerResult {
   thread: number;
 }
 
-/** Bump when stages 2-4 change what they compute, so old cache entries stop matching. */
-export const BLOCK_STAGE_VERSION = '3';
 
 const sources = new SourceCache();
 const caches = new Map<string, ProcessingCache>();

@@ -4,9 +4,9 @@
  * which its thread is terminated and the task fails with TaskTimeoutError (recovery retries it).
  */
 import { Piscina } from 'piscina';
-import { runWorkerTask, type WorkerResult, type WorkerTask } from './block-worker.js';
+import type { WorkerResult, WorkerTask } from './block-worker.js';
 import { TaskTimeoutError } from './recovery.js';
-import { runFeatureJob, type FeatureJob, type FeatureJobResult } from '../pipeline/features.js';
+import type { FeatureJob, FeatureJobResult } from '../pipeline/features.js';
 
 export interface PoolOptions {
   /** Worker threads; 0 runs tasks in this thread. */
@@ -82,14 +82,20 @@ class ThreadPool implements TaskRunner {
   }
 }
 
-/** Runs tasks in the calling thread (one worker, no thread overhead); faults other than 'throw' and 'nan' are refused. */
+/**
+ * Runs tasks in the calling thread (one worker, no thread overhead); faults other than 'throw' and
+ * 'nan' are refused. The processing code loads with the first task: a run served from the cache
+ * never needs it.
+ */
 class InlineRunner implements TaskRunner {
   readonly workers = 1;
   async run(t: WorkerTask): Promise<WorkerResult> {
     if (t.fault === 'crash' || t.fault === 'hang') throw new Error(`fault '${t.fault}' needs worker threads`);
+    const { runWorkerTask } = await import('./block-worker.js');
     return runWorkerTask(t);
   }
   async runFeatures(job: FeatureJob): Promise<FeatureJobResult> {
+    const { runFeatureJob } = await import('../pipeline/features.js');
     return runFeatureJob(job);
   }
   start(): void {}

@@ -9,17 +9,7 @@
  */
 
 import { welch } from '../dsp/spectral.js';
-
-/** Named bands in Hz: name -> [low, high). */
-export type EegBands = Readonly<Record<string, readonly [number, number]>>;
-
-export const DEFAULT_EEG_BANDS: EegBands = {
-  delta: [0.5, 4],
-  theta: [4, 8],
-  alpha: [8, 13],
-  beta: [13, 30],
-  gamma: [30, 45],
-};
+import { DEFAULT_EEG_BANDS, type EegBands } from './eeg-bands.js';
 
 export interface EegBandOptions {
   /** Bands in Hz. default: delta 0.5-4, theta 4-8, alpha 8-13, beta 13-30, gamma 30-45 */

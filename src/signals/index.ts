@@ -11,7 +11,8 @@ export { cleanPpg, ppgPeaks, ppgOnsets, PpgDetector, type PpgPeaks, type PpgPeak
 export { pulseRate, ppgPulseFeatures, type PulseFeatures } from './ppg-features.js';
 export { cleanResp, breaths, breathingRate, breathVariability, BreathDetector, type Breaths } from './resp.js';
 export { edr, type Edr } from './edr.js';
-export { eegBandPowers, eegEpochFeatures, DEFAULT_EEG_BANDS, type EegBandPowers, type EegBands } from './eeg.js';
+export { eegBandPowers, eegEpochFeatures, type EegBandPowers } from './eeg.js';
+export { DEFAULT_EEG_BANDS, type EegBands } from './eeg-bands.js';
 export { syntheticEcg, type SyntheticEcg, type SyntheticEcgOptions } from './synthetic-ecg.js';
 export { seededRandom } from './random.js';
 export { syntheticPpg, type SyntheticPpg } from './synthetic-ppg.js';

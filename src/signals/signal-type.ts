@@ -30,3 +30,8 @@ export function inferSignalType(label: string, unit = ''): SignalType {
 export function isSignalType(s: string): s is SignalType {
   return (signalTypes as readonly string[]).includes(s);
 }
+
+/** Whether a signal type has beats, pulses or breaths (and so beat features and beats.csv rows). */
+export function hasBeats(type: SignalType): boolean {
+  return type === 'ecg' || type === 'ppg' || type === 'resp';
+}

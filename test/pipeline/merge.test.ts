@@ -62,3 +62,18 @@ test('joinBeats drops a beat closer than the refractory period to the last one k
   assert.deepEqual(Array.from(j.amplitude), [1, 2, 3, 2]);
   assert.equal(joinBeats([part([1, 2])], 0).sample.length, 2);
 });
+
+test('RecordMerge joins seams with the refractory period of the detector that found the blocks\' beats', async () => {
+  const { results, merge } = await blocks();
+  // The default ECG detector's 0.2 s at 250 Hz.
+  assert.ok(results.every((r) => r.refractory === 50));
+  // A beat 30 samples after the last one of block 0 is a seam duplicate under 50 samples, and kept under 20.
+  const last = results[0]!.beats.sample.at(-1)!;
+  const extra = { ...results[1]!, beats: { sample: Float64Array.of(last + 30, ...results[1]!.beats.sample), amplitude: Float64Array.of(1, ...results[1]!.beats.amplitude), level: Uint8Array.of(1, ...results[1]!.beats.level) } };
+  const counts = [50, 20].map((refractory) => {
+    const m = merge();
+    for (const r of [results[0]!, extra, ...results.slice(2)]) m.add({ ...r, refractory });
+    return m.finish()[0]!.beats.sample.length;
+  });
+  assert.equal(counts[1]! - counts[0]!, 1);
+});

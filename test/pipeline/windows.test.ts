@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyWindows, levelIndex, modeIndex, SKIP, windowColumns, windowCount, windowRow, windowRows } from '../../src/pipeline/windows.js';
-import { sqiNames } from '../../src/quality/sqi.js';
+import { sqiNames } from '../../src/quality/sqi-names.js';
 
 function block(first: number, n: number, reason: string) {
   const w = windowColumns('ECG', n);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelOf, ramp, scoreWindow } from '../../src/quality/score.js';
 import { configSchema } from '../../src/config/schema.js';
-import type { Sqis } from '../../src/quality/sqi.js';
+import type { Sqis } from '../../src/quality/sqi-names.js';
 
 const q = configSchema.parse({}).quality;
 const good: Sqis = { flatline: 0.002, clipping: 0, amplitude: 1.2, kurtosis: 20, skewness: 3, zeroCrossingRate: 20, baseline: 0.99, powerline: 0.001, hfNoise: 0.01, qrsPower: 0.6, bandPower: 0.98, snrDb: 17 };

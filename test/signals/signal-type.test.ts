@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inferSignalType } from '../../src/signals/signal-type.js';
+import { hasBeats, inferSignalType, type SignalType } from '../../src/signals/signal-type.js';
 
 const cases: [string, string, string][] = [
   ['MLII', 'mV', 'ecg'], ['V5', 'mV', 'ecg'], ['ECG I', '', 'ecg'], ['EKG', '', 'ecg'], ['aVF', '', 'ecg'],
@@ -11,4 +11,9 @@ const cases: [string, string, string][] = [
 ];
 for (const [label, unit, want] of cases) {
   test(`inferSignalType reads '${label}'${unit ? ` (${unit})` : ''} as ${want}`, () => assert.equal(inferSignalType(label, unit), want));
+}
+
+const beats: [SignalType, boolean][] = [['ecg', true], ['ppg', true], ['resp', true], ['eeg', false], ['unknown', false]];
+for (const [type, want] of beats) {
+  test(`hasBeats says ${type} ${want ? 'has' : 'has no'} beats`, () => assert.equal(hasBeats(type), want));
 }
