@@ -122,7 +122,6 @@ export interface RecordResult {
   files?: PackagedFiles;
 }
 
-
 /** A record's cache entry: the keys of its blocks' entries, in task order. */
 interface BlockIndex { keys: string[] }
 
