@@ -61,7 +61,7 @@ const initialView: Record<SignalType, number> = { ecg: 10, ppg: 10, resp: 60, ee
  * Rounds to 1e-4 of the channel's range: five digits where they show, none beyond (a display of a
  * few thousand pixels cannot tell them apart), which keeps the page small. Non-finite -> null (a gap).
  */
-function rounder(values: readonly number[][]): (v: unknown) => number | null {
+function rounder(values: readonly ArrayLike<number>[]): (v: unknown) => number | null {
   let lo = Infinity, hi = -Infinity;
   for (const a of values) for (let i = 0; i < a.length; i++) { const v = a[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
   const span = hi - lo;
@@ -124,7 +124,7 @@ function channelView(c: ChannelData, features: readonly FeatureRow[]) {
     name: c.plan.name, type, unit: c.plan.unit, fs, seconds,
     overview: { dt: seconds / Math.max(1, c.envelope.min.length), min: c.envelope.min.map(round), max: c.envelope.max.map(round) },
     trace: {
-      dt: stride / fs, y: c.trace.map(round), beatIndex, beatAmp,
+      dt: stride / fs, y: Array.from(c.trace, round), beatIndex, beatAmp,
       events: events ? (c.beats.sample.length ? `${events} (${beatIndex.length} shown)` : `${events} (none detected)`) : null,
       title: `${what}: ${span} (drag to zoom, double-click for the whole trace)`,
       view: Math.min(traceSeconds, initialView[type]),

@@ -112,13 +112,17 @@ function medianOf(v: number[]): number {
   return m % 2 ? s[(m - 1) >> 1]! : 0.5 * (s[m / 2 - 1]! + s[m / 2]!);
 }
 
-/** Peak-preserving decimation for display: in each stride, the sample farthest from zero. */
-function decimateForDisplay(x: Float64Array, from: number, to: number, stride: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i += stride) {
+/**
+ * Peak-preserving decimation for display: in each stride, the sample farthest from zero. A typed
+ * array: a short record's trace is most of what its block result holds, and the checkpoint, the
+ * cache and the merge copy it in one piece instead of value by value.
+ */
+function decimateForDisplay(x: Float64Array, from: number, to: number, stride: number): Float64Array {
+  const out = new Float64Array(Math.max(0, Math.ceil((to - from) / stride)));
+  for (let i = from, k = 0; i < to; i += stride, k++) {
     let best = x[i]!;
     for (let j = i + 1; j < Math.min(to, i + stride); j++) if (Math.abs(x[j]!) > Math.abs(best)) best = x[j]!;
-    out.push(best);
+    out[k] = best;
   }
   return out;
 }
@@ -299,7 +303,7 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   // Report material: envelope bins and, at the record start, a display-resolution trace.
   const envelope = envelopeOf(clean, s0, b0, b1, task.binSamples);
   const stride = Math.max(1, Math.floor(fs / 250));
-  const trace = b0 < task.traceSamples ? decimateForDisplay(clean, off, Math.min(b1, task.traceSamples) - s0, stride) : [];
+  const trace = b0 < task.traceSamples ? decimateForDisplay(clean, off, Math.min(b1, task.traceSamples) - s0, stride) : new Float64Array(0);
 
   return {
     channel: ch.index, block: task.block, windows, beats,

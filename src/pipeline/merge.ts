@@ -39,6 +39,16 @@ export function joinBeats(parts: readonly Beats[], refractory: number): Beats {
   return k === n ? out : { sample: out.sample.subarray(0, k), amplitude: out.amplitude.subarray(0, k), level: out.level.subarray(0, k) };
 }
 
+/** The blocks' display traces in block order, as one array. */
+function joinTraces(blocks: readonly { trace: Float64Array }[]): Float64Array {
+  let n = 0;
+  for (const b of blocks) n += b.trace.length;
+  const out = new Float64Array(n);
+  n = 0;
+  for (const b of blocks) { out.set(b.trace, n); n += b.trace.length; }
+  return out;
+}
+
 /** What a block leaves once its windows are in the channel's columns. */
 type BlockRest = Omit<BlockResult, 'windows' | 'channel' | 'block'>;
 
@@ -105,13 +115,13 @@ export class RecordMerge {
       const refractory = blocks.reduce((a, b) => Math.max(a, b.refractory), 0);
       const out: ChannelData = {
         plan: m.plan, windows: m.windows, beats: joinBeats(blocks.map((b) => b.beats), refractory),
-        epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
+        epochs: [], envelope: { min: [], max: [] }, trace: joinTraces(blocks), traceStride: 1, timings: { screen: 0, process: 0, validate: 0 },
       };
       for (const b of blocks) {
         for (const e of b.epochs) out.epochs.push(e);
         for (const v of b.envelope.min) out.envelope.min.push(v);
         for (const v of b.envelope.max) out.envelope.max.push(v);
-        if (b.trace.length) { for (const v of b.trace) out.trace.push(v); out.traceStride = b.traceStride; }
+        if (b.trace.length) out.traceStride = b.traceStride;
         out.timings.screen += b.timings.screen;
         out.timings.process += b.timings.process;
         out.timings.validate += b.timings.validate;

@@ -87,7 +87,7 @@ export function skippedBlock(task: BlockTask, reason: string): BlockResult {
   windows.mode.fill(SKIP);
   windows.limitedBy.fill(`error: ${reason}`);
   const bins = Math.ceil((b1 - b0) / task.binSamples);
-  return { channel: ch.index, block: task.block, windows, beats: beatColumns(0), epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: [], traceStride: 1, timings: { screen: 0, process: 0, validate: 0 }, refractory: 0 };
+  return { channel: ch.index, block: task.block, windows, beats: beatColumns(0), epochs: [], envelope: { min: new Array(bins).fill(NaN), max: new Array(bins).fill(NaN) }, trace: new Float64Array(0), traceStride: 1, timings: { screen: 0, process: 0, validate: 0 }, refractory: 0 };
 }
 
 /** The simpler method tried after numerical trouble or exhausted retries: Pan-Tompkins for ECG. */

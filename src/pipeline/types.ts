@@ -82,7 +82,7 @@ export interface BlockResult {
   /** Min/max envelope of the cleaned signal for the report's overview, `bins` pairs. */
   envelope: { min: number[]; max: number[] };
   /** Cleaned samples from the record start, one per `traceStride` samples (peak-preserving). */
-  trace: number[];
+  trace: Float64Array;
   traceStride: number;
   timings: { screen: number; process: number; validate: number };
   /**

@@ -11,7 +11,7 @@ import { windowColumns, windowRows } from '../../../src/pipeline/windows.js';
 const config = resolveConfig({ env: {} }).values;
 const channel = { index: 0, name: 'ECG', fs: 100, samples: 3000, unit: 'mV', type: 'ecg' as const, typeFrom: 'given' as const };
 const tasks: BlockTask[] = [0, 1, 2].map((block) => ({ channel, block, blockSamples: 1000, binSamples: 10, traceSamples: 0, config }));
-const result = (block: number): BlockResult => ({ channel: 0, block, windows: windowColumns('ECG', 0), beats: { sample: Float64Array.of(block * 1000 + 5), amplitude: Float64Array.of(1), level: Uint8Array.of(1) }, epochs: [], envelope: { min: [], max: [] }, trace: [], traceStride: 1, timings: { screen: 1, process: 1, validate: 1 }, refractory: 72 });
+const result = (block: number): BlockResult => ({ channel: 0, block, windows: windowColumns('ECG', 0), beats: { sample: Float64Array.of(block * 1000 + 5), amplitude: Float64Array.of(1), level: Uint8Array.of(1) }, epochs: [], envelope: { min: [], max: [] }, trace: new Float64Array(0), traceStride: 1, timings: { screen: 1, process: 1, validate: 1 }, refractory: 72 });
 const report = (block: number, o: Partial<BlockReport> = {}): BlockReport => ({
   result: result(block), from: 'computed', outcome: 'ok', attempts: 1, errors: [], ms: 10, worker: 'w1', thread: 7, rssMB: 100, startedAt: 1000, finishedAt: 2000, ...o,
 });
