@@ -43,7 +43,6 @@ export interface WorkerResult {
   thread: number;
 }
 
-
 const sources = new SourceCache();
 const caches = new Map<string, ProcessingCache>();
 

@@ -188,7 +188,7 @@ export class ProcessingCache {
     let total = all.reduce((a, e) => a + e.size, 0);
     for (const e of all) {
       if (total <= this.maxBytes) break;
-      await rm(e.path, { force: true });
+      await this.io.remove(e.path);
       total -= e.size;
       this.count('evictions', 1, tally);
     }
