@@ -254,6 +254,11 @@ export interface FinishOptions {
   progress?: (stage: StageName, fraction: number) => void;
   /** Measures the run's CPU split, read again just before the manifest is written. */
   cpu?: CpuMeter;
+  /**
+   * Called once the feature jobs are done, when the caller owns `runner`: its threads can end
+   * before packaging, which then runs without their heaps (tens of MB on a long record).
+   */
+  release?: () => Promise<void>;
 }
 
 /** The merge of a record's block results, made as they come so that their copies are freed early. */
@@ -328,6 +333,10 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
   if (featureCache) mergeStats(opts.blocks.cache, featureCache.stats);
   const { perChannel, recordFeatures, warnings } = computed;
   const features = perChannel.flat();
+  if (opts.release) {
+    opts.cpu?.keep(opts.blocks.threads.map((t) => Number(t.thread)));
+    await opts.release();
+  }
   endStage('features', { rows: features.length }, warnings);
 
   // Stage 7: quality-aware summaries.
@@ -422,6 +431,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
       run: { t0, workers: runner.workers, peakRssMB: 0, throttled: monitor.throttled, speedup: blockSeconds > 0 ? stats.taskMs / 1000 / blockSeconds : 1 },
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints.stats } : {}),
       ...(cpu ? { cpu } : {}),
+      ...(opts.runner ? {} : { release: () => runner.close() }),
       progress,
     });
     return result;

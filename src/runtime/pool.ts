@@ -24,6 +24,7 @@ export interface TaskRunner {
   runFeatures(job: FeatureJob): Promise<FeatureJobResult>;
   /** Starts the threads now rather than with the first task, when work is certain to come. */
   start(): void;
+  /** Ends the threads; a later task starts them again. */
   close(): Promise<void>;
 }
 
@@ -78,7 +79,9 @@ class ThreadPool implements TaskRunner {
   }
 
   async close(): Promise<void> {
-    await this.threads?.destroy();
+    const threads = this.threads;
+    this.threads = undefined;
+    await threads?.destroy();
   }
 }
 

@@ -73,12 +73,20 @@ export interface CpuSplit {
 export class CpuMeter {
   private readonly total = process.cpuUsage();
   private readonly before = threadCpuSeconds();
+  /** Last readings of threads that were about to end (a pool closed before the split). */
+  private readonly ended = new Map<number, number>();
+
+  /** Reads the CPU time of threads about to end, so that `split` still counts them. */
+  keep(ids: Iterable<number>): void {
+    const now = threadCpuSeconds();
+    for (const id of ids) { const s = now.get(id); if (s !== undefined) this.ended.set(id, s); }
+  }
 
   /** The split since construction, with `workers` the kernel ids of the pool's threads; undefined without /proc. */
   split(workers: Iterable<number>): CpuSplit | undefined {
     if (this.before.size === 0) return undefined;
     const now = threadCpuSeconds();
-    const since = (id: number) => Math.max(0, (now.get(id) ?? 0) - (this.before.get(id) ?? 0));
+    const since = (id: number) => Math.max(0, (now.get(id) ?? this.ended.get(id) ?? 0) - (this.before.get(id) ?? 0));
     const used = process.cpuUsage(this.total);
     const totalSeconds = (used.user + used.system) / 1e6;
     const main = since(process.pid);
