@@ -29,10 +29,12 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
   const byLabel = rec.signalChannels().map((i) => inferSignalType(info.channels[i]!.name, info.channels[i]!.unit));
   // Generic labels ('ch0', 'signal') say nothing; when no label does, the file name may ('..._ppg_100hz.csv').
   const byName = byLabel.every((t) => t === 'unknown') ? inferSignalType(basename(info.path, extname(info.path))) : 'unknown';
+  // Each channel's own type first: a type the caller names decides which channels are processed
+  // (those that look like it), then becomes the type of every channel processed.
   const candidates = rec.signalChannels().map((i, k): ChannelPlan => {
     const c = info.channels[i]!;
     const guessed = byLabel[k] !== 'unknown' ? byLabel[k]! : byName;
-    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: given ?? guessed, typeFrom: given ? 'given' : byLabel[k] !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
+    return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: guessed, typeFrom: byLabel[k] !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
   });
   if (candidates.length === 0) throw new RangeError(`${info.path}: no signal channels to process`);
   let chosen: ChannelPlan[];
@@ -50,11 +52,13 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
     const ofType = candidates.filter((c) => c.type === type);
     chosen = type === 'eeg' ? ofType : ofType.slice(0, 1);
     if (chosen.length === 0) {
-      chosen = candidates.slice(0, 1);
+      // A channel that says nothing of itself before one that looks like another type.
+      chosen = [candidates.find((c) => c.type === 'unknown') ?? candidates[0]!];
       warnings.push(`no channel looks like ${type}; processing '${chosen[0]!.name}' as ${type}`);
     }
     if (ofType.length > chosen.length) warnings.push(`${ofType.length - chosen.length} more ${type} channel(s) not processed; use --channel to choose`);
   }
+  if (given) chosen = chosen.map((c) => ({ ...c, type: given, typeFrom: 'given' }));
   for (const c of chosen) {
     if (c.type === 'unknown') warnings.push(`channel '${c.name}': signal type unknown; only generic quality screening runs (use --signal)`);
     if (!(c.fs > 0) || !Number.isFinite(c.fs)) throw new RangeError(`${info.path}: channel '${c.name}' has no valid sampling rate (got ${c.fs}); pass --fs`);

@@ -47,7 +47,7 @@ export function summarizeChannel(ch: ChannelPlan, windows: Windows, segments: re
     time += d;
     if (windows.mode[i] !== SKIP) processed += d;
   }
-  const used = rows.map((r, i) => ({ r, s: segments[i] })).filter((x) => x.s && acceptable.has(x.s.level));
+  const used = rowSegments(rows, segments).filter((x) => x.s && acceptable.has(x.s.level));
   const keys = new Set<string>();
   for (const r of rows) for (const [k, v] of Object.entries(r)) if (!notFeatures.has(k) && typeof v === 'number') keys.add(k);
   const agg: Record<string, FeatureSummary> = {};
@@ -61,14 +61,29 @@ export function summarizeChannel(ch: ChannelPlan, windows: Windows, segments: re
     agg[k] = {
       value: wsum > 0 ? sum / wsum : NaN,
       segmentsUsed: n,
-      segmentsTotal: segments.length,
-      confidence: segments.length ? (n / segments.length) * (n ? qsum / n : 0) : 0,
+      segmentsTotal: rows.length,
+      confidence: rows.length ? (n / rows.length) * (n ? qsum / n : 0) : 0,
     };
   }
   return {
     channel: ch.name, type: ch.type, durationSeconds: ch.samples / ch.fs,
     meanQuality: time > 0 ? scoreTime / time : 0,
     secondsByLevel, processedFraction: time > 0 ? processed / time : 0,
-    beats, record, segments: agg, excludedSegments: segments.length - used.length,
+    beats, record, segments: agg, excludedSegments: rows.length - used.length,
   };
+}
+
+/**
+ * Each row with the segment it starts with. Rows are not one per segment in order everywhere: EEG
+ * rows are the blocks' fixed epochs, while overlapping segments start more often than they do.
+ * Both lists are in time order.
+ */
+function rowSegments(rows: readonly FeatureRow[], segments: readonly Segment[]): { r: FeatureRow; s: Segment | undefined }[] {
+  let k = 0;
+  return rows.map((r) => {
+    const start = r.start_s as number;
+    while (k < segments.length && segments[k]!.start < start - 1e-9) k++;
+    const s = segments[k];
+    return { r, s: s && Math.abs(s.start - start) < 1e-9 ? s : undefined };
+  });
 }

@@ -52,16 +52,22 @@ test('planChannels gives every channel the signal type the caller names', () => 
   assert.equal(auto[0]!.typeFrom, 'label');
 });
 
-test('planChannels with signal ppg picks the channel labelled PPG over an ECG channel before it', { todo: 'a given signal type overrides every channel\'s type before the choice, so the first channel is taken whatever its label' }, () => {
+test('planChannels with signal ppg picks the channel labelled PPG over an ECG channel before it', () => {
   const { channels, warnings } = planChannels(rec([{ name: 'ECG II' }, { name: 'PLETH' }]), { signal: 'ppg' });
   assert.deepEqual(channels.map((c) => c.name), ['PLETH']);
   assert.deepEqual(warnings, []);
 });
 
-test('planChannels warns when no channel looks like the signal type the caller names', { todo: 'the "no channel looks like" warning cannot be reached: a given type makes every channel of that type' }, () => {
-  const { channels, warnings } = planChannels(rec([{ name: 'ECG II' }, { name: 'ECG V5' }]), { signal: 'resp' });
-  assert.deepEqual(channels.map((c) => c.name), ['ECG II']);
-  assert.deepEqual(warnings, ["no channel looks like resp; processing 'ECG II' as resp"]);
+test('planChannels warns when no channel looks like the signal type the caller names, and takes one that says nothing of itself first', () => {
+  const cases: [Chan[], string][] = [
+    [[{ name: 'ECG II' }, { name: 'ECG V5' }], 'ECG II'],
+    [[{ name: 'ECG II' }, { name: 'ch1' }], 'ch1'],
+  ];
+  for (const [chans, name] of cases) {
+    const { channels, warnings } = planChannels(rec(chans), { signal: 'resp' });
+    assert.deepEqual(channels.map((c) => [c.name, c.type, c.typeFrom]), [[name, 'resp', 'given']]);
+    assert.deepEqual(warnings, [`no channel looks like resp; processing '${name}' as resp`]);
+  }
 });
 
 test('planChannels processes the channels asked for, by name or index, in the order asked, and never an annotation channel', () => {
