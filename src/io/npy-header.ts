@@ -132,7 +132,8 @@ export function headerLength(path: string, head: Uint8Array): { version: string;
 /** Parses the dict of an NPY header whose bytes are `text` (latin1 for 1.0/2.0, UTF-8 for 3.0). */
 export function parseNpyHeader(path: string, version: string, text: string, dataOffset: number): NpyHeader {
   const fail = (what: string): never => {
-    throw new FormatError(path, `${what} in the header dict`, 'byte 10', `header: ${text.trim().slice(0, 120)}`);
+    // The dict follows the magic, the version and the header length (2 bytes in 1.0, 4 after).
+    throw new FormatError(path, `${what} in the header dict`, `byte ${version.startsWith('1.') ? 10 : 12}`, `header: ${text.trim().slice(0, 120)}`);
   };
   const dict = new LiteralParser(text, fail).dict();
   const descr = dict['descr'];

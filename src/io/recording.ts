@@ -194,6 +194,7 @@ export abstract class Recording {
       }
       return out;
     }
+    if (idx.length === 0) return [];
     const fs = this.info.channels[idx[0]!]!.fs;
     if (idx.some((i) => this.info.channels[i]!.fs !== fs)) {
       throw new RangeError(`${this.info.path}: channels ${idx.join(', ')} have different sampling rates; read them one at a time or with unit 'seconds'`);

@@ -92,7 +92,10 @@ export function decideLayout(path: string, probe: ProbeLine[], meta: CommentMeta
   if (probe.length === 0) throw new FormatError(path, 'at least one data row', 'end of file', 'no data rows (empty file?)');
   const delimiter = opts.delimiter ?? guessDelimiter(probe.slice(0, 20).map((p) => p.text));
   const rows = probe.map((p) => splitCells(p.text, delimiter));
-  const isText = (c: string): boolean => kindOf(c, false) === 'text';
+  // A cell that reads as a number with a decimal comma ('1,5' in a ';' file) is not text: the first
+  // row of a headerless decimal-comma file would otherwise pass for a header.
+  const commaNumbers = delimiter !== ',' && opts.decimalComma !== false;
+  const isText = (c: string): boolean => kindOf(c, false) === 'text' && !(commaNumbers && kindOf(c, true) === 'number');
   const isValue = (c: string | undefined): boolean => c !== undefined && c !== '' && (!isText(c) || kindOf(c, true) === 'number');
   const r0 = rows[0]!;
   const r1 = rows[1];

@@ -14,7 +14,7 @@ export interface LineScanOptions {
   line?: number;
   /** Bytes read per positional read. default: 1 MiB */
   blockSize?: number;
-  /** A line longer than this is taken as a broken file rather than buffered. default: 64 MiB */
+  /** Longest line buffered, its terminator included: a longer one is taken as a broken file. default: 64 MiB */
   maxLineBytes?: number;
 }
 

@@ -205,6 +205,6 @@ test('parseNpyHeader quotes at most 120 characters of a bad header in its messag
   });
 });
 
-test('parseNpyHeader places a version 2.0 dict error at byte 12, where that dict starts', { todo: "the dict-syntax errors say 'byte 10' whatever the version; 2.0 and 3.0 dicts start at byte 12" }, () => {
+test('parseNpyHeader places a version 2.0 dict error at byte 12, where that dict starts', () => {
   assert.throws(() => parseNpyHeader('/data/rec.npy', '2.0', "{'descr': '<f8', 'shape': (1,), }", 64), isFormatError('/data/rec.npy', /fortran_order/, 'byte 12'));
 });
