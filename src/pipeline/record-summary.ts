@@ -31,6 +31,6 @@ export function summarizeRecord(input: string, r: RecordResult, dir: string): Re
 
 /** The line `process` prints for a finished record. */
 export function recordLine(input: string, s: Pick<RecordSummary, 'channels' | 'wallSeconds'>, dir: string): string {
-  const channels = s.channels.map((c) => `${c.name} ${c.beats ? `${c.beats} beats, ` : ''}quality ${(c.quality ?? NaN).toFixed(2)}`).join('; ');
+  const channels = s.channels.map((c) => `${c.name} ${c.beats ? `${c.beats} beats, ` : ''}quality ${c.quality === null ? 'unknown' : c.quality.toFixed(2)}`).join('; ');
   return `${input}: ${channels} -> ${dir} (${s.wallSeconds.toFixed(2)} s)`;
 }

@@ -64,7 +64,7 @@ test('recordLine prints each channel\'s beats (when it has any) and quality, the
   const cases: [what: string, channels: { name: string; beats: number; quality: number | null }[], seconds: number, line: string][] = [
     ['one channel', [{ name: 'ECG', beats: 71, quality: 0.874 }], 1.234, 'rec.edf: ECG 71 beats, quality 0.87 -> out/rec (1.23 s)'],
     ['a channel without beats', [{ name: 'ECG', beats: 71, quality: 0.9 }, { name: 'Fp1', beats: 0, quality: 0.5 }], 60, 'rec.edf: ECG 71 beats, quality 0.90; Fp1 quality 0.50 -> out/rec (60.00 s)'],
-    ['no quality', [{ name: 'ECG', beats: 2, quality: null }], 0.5, 'rec.edf: ECG 2 beats, quality NaN -> out/rec (0.50 s)'],
+    ['no quality', [{ name: 'ECG', beats: 2, quality: null }], 0.5, 'rec.edf: ECG 2 beats, quality unknown -> out/rec (0.50 s)'],
     ['no channels', [], 0, 'rec.edf:  -> out/rec (0.00 s)'],
   ];
   for (const [what, channels, wallSeconds, line] of cases) assert.equal(recordLine('rec.edf', { channels, wallSeconds }, 'out/rec'), line, what);
