@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcessingCache, hitRate, emptyStats, type CacheStats } from '../runtime/cache.js';
-import { resolveConfig } from '../config/resolve.js';
+import { configFromFlags, withConfigOptions, type ConfigFlags } from './config-options.js';
 
-function cacheDir(o: { out?: string; dir?: string }): string {
-  const configured = resolveConfig().values.cache.dir;
+type CacheFlags = ConfigFlags & { out?: string; dir?: string };
+
+function cacheDir(o: CacheFlags): string {
+  const configured = configFromFlags(o).values.cache.dir;
   const dir = o.dir ?? (configured || (o.out ? join(o.out, '.vitaldsp', 'cache') : ''));
   if (!dir) throw new RangeError('give --out (the output folder of `process`) or --dir (the cache folder)');
   return dir;
@@ -14,12 +16,12 @@ function cacheDir(o: { out?: string; dir?: string }): string {
 /** `vitaldsp cache stats|clear`: the processing cache's size and cumulative hit statistics. */
 export function registerCache(program: Command): void {
   const cache = program.command('cache').description('inspect or clear the processing cache');
-  cache.command('stats')
+  withConfigOptions(cache.command('stats')
     .description('entries, size and cumulative hit rate')
     .option('--out <dir>', 'output folder whose cache to inspect')
     .option('--dir <dir>', 'cache folder')
-    .option('--json', 'print JSON')
-    .action(async (o: { out?: string; dir?: string; json?: boolean }) => {
+    .option('--json', 'print JSON'))
+    .action(async (o: CacheFlags & { json?: boolean }) => {
       const dir = cacheDir(o);
       const usage = await new ProcessingCache({ dir }).usage();
       const stats = await readFile(join(dir, 'stats.json'), 'utf8').then((t) => JSON.parse(t) as CacheStats).catch(() => emptyStats());
@@ -27,11 +29,11 @@ export function registerCache(program: Command): void {
       if (o.json) { console.log(JSON.stringify(out, null, 2)); return; }
       console.log(`cache ${dir}\n  entries   ${usage.entries}\n  size      ${(usage.bytes / 2 ** 20).toFixed(2)} MB\n  hits      ${stats.hits}\n  misses    ${stats.misses}\n  hit rate  ${(hitRate(stats) * 100).toFixed(1)} %\n  corrupt   ${stats.corrupt}\n  expired   ${stats.expired}\n  evicted   ${stats.evictions}`);
     });
-  cache.command('clear')
+  withConfigOptions(cache.command('clear')
     .description('remove every entry')
     .option('--out <dir>', 'output folder whose cache to clear')
-    .option('--dir <dir>', 'cache folder')
-    .action(async (o: { out?: string; dir?: string }) => {
+    .option('--dir <dir>', 'cache folder'))
+    .action(async (o: CacheFlags) => {
       const dir = cacheDir(o);
       const c = new ProcessingCache({ dir, maxBytes: 0 });
       await c.evict();

@@ -7,7 +7,8 @@ import { extname, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
-import { FORMATS, parseFs } from './info.js';
+import { FORMATS } from './info.js';
+import { parseFs } from './input-options.js';
 
 interface ConvertOptions {
   channel: string[];

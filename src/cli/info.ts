@@ -2,18 +2,12 @@
  * `vitaldsp info <file>`: what a recording holds (format, start, duration, channels, annotations),
  * as an aligned table or, with --json, one JSON object for scripts.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
 
 export const FORMATS: readonly Format[] = ['wfdb', 'edf', 'bdf', 'text', 'npy'];
-
-/** Commander parser for --fs: a positive, finite number of Hz. */
-export function parseFs(value: string): number {
-  const fs = Number(value);
-  if (!(fs > 0 && Number.isFinite(fs))) throw new InvalidArgumentError(`fs must be a positive number of Hz, got '${value}'`);
-  return fs;
-}
 
 /** The JSON shape of `info --json`: RecordingInfo with annotations counted rather than listed. */
 export function infoJson(info: RecordingInfo): Record<string, unknown> {

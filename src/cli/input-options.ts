@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { OpenOptions } from '../io/open.js';
 import type { Format } from '../io/recording.js';
 import type { ChannelRef } from '../io/recording.js';
@@ -15,11 +15,18 @@ export interface InputFlags {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
+/** Commander parser for --fs: a positive, finite number of Hz. */
+export function parseFs(value: string): number {
+  const fs = Number(value);
+  if (!(fs > 0 && Number.isFinite(fs))) throw new InvalidArgumentError(`fs must be a positive number of Hz, got '${value}'`);
+  return fs;
+}
+
 export function withInputOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--signal <type>', 'signal type of the processed channels').choices(['ecg', 'ppg', 'eeg', 'resp', 'auto']).default('auto'))
     .option('--channel <ref>', 'channel to process, by index or name (repeatable; "all" for every channel)', collect)
-    .option('--fs <hz>', 'sampling rate for text/NPY inputs without one', Number)
+    .option('--fs <hz>', 'sampling rate for text/NPY inputs without one', parseFs)
     .option('--column <name>', 'text inputs: signal column (repeatable)', collect)
     .option('--format <fmt>', 'force the reader: wfdb, edf, bdf, text, npy');
 }

@@ -21,7 +21,7 @@ import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
 import { FIDUCIALS, type Fiducial } from '../signals/peak-refine.js';
 import { PpgDetector } from '../signals/ppg.js';
 import { BreathDetector } from '../signals/resp.js';
-import { parseFs } from './info.js';
+import { parseFs } from './input-options.js';
 
 /** Settings every detector factory receives from the command line. */
 export interface DetectorSettings {

@@ -17,14 +17,21 @@ export interface ProgressDisplay {
   stop(): void;
 }
 
-const fmtEta = (s: number) => (Number.isFinite(s) ? (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`) : '--');
+/** Whole seconds first, so that 119.7 s shows as 2m00s rather than 1m60s. */
+function fmtEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
 
 export function createProgress(total: number, enabled = process.stderr.isTTY === true): ProgressDisplay {
   if (!enabled) return { update() {}, recordDone() {}, stop() {} };
   // Loaded only for a display: logs, CI and --quiet runs skip its start-up cost.
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+  // forceRedraw: removing a record's bar moves the bars below it up a line, and cli-progress would
+  // otherwise draw again only the bars whose text changed, leaving stale lines until they do.
   const multi = new cliProgress.MultiBar({
-    stream: process.stderr, clearOnComplete: false, hideCursor: true, format: '{name} |{bar}| {percentage}% {stage} eta {eta_h}',
+    stream: process.stderr, clearOnComplete: false, hideCursor: true, forceRedraw: true, format: '{name} |{bar}| {percentage}% {stage} eta {eta_h}',
   }, cliProgress.Presets.shades_classic);
   const overall = multi.create(total, 0, { name: 'all records'.padEnd(24), stage: '', eta_h: '--' });
   const bars = new Map<string, SingleBar>();

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import { sessionsRoot } from '../pipeline/batch.js';
 import { cleanupSessions, listSessions } from '../runtime/checkpoint.js';
-import { resolveConfig } from '../config/resolve.js';
+import { configFromFlags, withConfigOptions, type ConfigFlags } from './config-options.js';
 
 /** `vitaldsp sessions --out DIR`: the sessions of an output folder, newest first; `--cleanup` applies the age and size limits. */
 export function registerSessions(program: Command): void {
-  program.command('sessions')
+  withConfigOptions(program.command('sessions')
     .description('list the processing sessions (checkpoints) of an output folder')
     .requiredOption('--out <dir>', 'output folder given to `process`')
     .option('--cleanup', 'remove sessions beyond checkpoint.maxAgeHours and checkpoint.maxTotalMB')
-    .option('--json', 'print JSON')
-    .action(async (o: { out: string; cleanup?: boolean; json?: boolean }) => {
+    .option('--json', 'print JSON'))
+    .action(async (o: ConfigFlags & { out: string; cleanup?: boolean; json?: boolean }) => {
       const root = sessionsRoot(o.out);
       if (o.cleanup) {
-        const { checkpoint } = resolveConfig().values;
+        const { checkpoint } = configFromFlags(o).values;
         const removed = await cleanupSessions(root, checkpoint);
         console.log(`removed ${removed.length} session(s)${removed.length ? ': ' + removed.join(', ') : ''}`);
       }

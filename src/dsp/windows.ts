@@ -73,5 +73,8 @@ export function getWindow(spec: WindowSpec, n: number, opts: { sym?: boolean } =
     }
     default: throw new TypeError(`unknown window '${String(name)}'`);
   }
+  // SciPy returns ones for a single point, before any formula (a periodic one would be the first
+  // point of a 2-point window, and Tukey's divides 0 by 0).
+  if (n === 1) return Float64Array.of(1);
   return sym ? w : w.subarray(0, n).slice();
 }

@@ -79,3 +79,18 @@ for (const { entry: what, pick, hitsMissesCorrupt } of corruptions) {
     assert.deepEqual([third.run.cache.hits, third.run.cache.misses], [7, 0]);
   });
 }
+
+test('cache stats and clear find a cache folder set in the config, as process does', () => {
+  const { out, args } = ecgRecord(120, 8);
+  const dir = join(out, '..', 'shared-cache');
+  const prefs = join(out, '..', 'prefs.json');
+  writeFileSync(prefs, JSON.stringify({ cache: { dir } }));
+  assert.equal(cli([...args, '--config', prefs]).status, 0);
+  // Two blocks, the record's index and the features.
+  for (const flags of [['--config', prefs], ['--set', `cache.dir=${dir}`]]) {
+    const r = cli(['cache', 'stats', '--json', ...flags]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(((s) => [s.dir, s.entries])(JSON.parse(r.stdout) as { dir: string; entries: number }), [dir, 4]);
+  }
+  assert.match(cli(['cache', 'clear', '--set', `cache.dir=${dir}`]).stdout, /removed 4 entries/);
+});

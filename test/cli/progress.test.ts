@@ -140,7 +140,7 @@ for (const [seconds, shown] of etas) {
   });
 }
 
-test('an eta that rounds up to a whole minute is shown as that minute', { todo: 'fmtEta rounds the seconds after splitting off the minutes: 119.7 s shows 1m60s, 59.6 s shows 60s' }, async () => {
+test('an eta that rounds up to a whole minute is shown as that minute', async () => {
   for (const [seconds, shown] of [[119.7, '2m00s'], [59.6, '1m00s']] as const) {
     const out = await onFakeTerminal(() => {
       const p = createProgress(1, true);
@@ -176,9 +176,7 @@ test('recordDone counts a record that never reported progress', async () => {
   assert.deepEqual(bars(screenOf(out)).map((b) => [b.name, b.percent]), [['all records', 100]]);
 });
 
-test('after recordDone the bars of the records still running are the ones shown, without waiting for their next update', {
-  todo: 'MultiBar.remove redraws only bars whose text changed: the removed bar\'s line stays on screen and the last bar\'s line is cleared',
-}, async () => {
+test('after recordDone the bars of the records still running are the ones shown, without waiting for their next update', async () => {
   // Removing a bar moves the bars below it up one line; each must be drawn again at its new line.
   const out = await onFakeTerminal(async () => {
     const p = createProgress(3, true);

@@ -10,8 +10,10 @@ import { cliPath } from '../helpers/shared.js';
 // test/runtime/checkpoint.test.ts covers listing and cleanup themselves; these tests hold the
 // command: its output, its options, and the config limits it applies.
 
+/** The CLI with only the VITALDSP_* settings given: one exported in the shell would change the limits. */
 function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITALDSP_')));
+  return spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...base, ...env } });
 }
 
 const MiB = 2 ** 20;
@@ -76,17 +78,23 @@ test('sessions says so when the output folder has none, and skips a folder witho
   assert.deepEqual(JSON.parse(cli(['sessions', '--out', out, '--json']).stdout), []);
 });
 
-const cleanups: { what: string; env: Record<string, string>; removed: string[] }[] = [
+const cleanups: { what: string; env: Record<string, string>; args?: (out: string) => string[]; removed: string[] }[] = [
   // OLD was last updated in 2025: older than the default 168 h; NEW was updated just now.
   { what: 'the default checkpoint.maxAgeHours', env: {}, removed: [OLD] },
   { what: 'checkpoint.maxTotalMB from the environment, oldest first', env: { VITALDSP_CHECKPOINT_MAX_AGE_HOURS: '1e9', VITALDSP_CHECKPOINT_MAX_TOTAL_MB: '4' }, removed: [OLD] },
   { what: 'limits both sessions fit in', env: { VITALDSP_CHECKPOINT_MAX_AGE_HOURS: '1e9', VITALDSP_CHECKPOINT_MAX_TOTAL_MB: '7' }, removed: [] },
   { what: 'a size limit below one session', env: { VITALDSP_CHECKPOINT_MAX_AGE_HOURS: '1e9', VITALDSP_CHECKPOINT_MAX_TOTAL_MB: '1' }, removed: [OLD, NEW] },
+  { what: 'limits given with --set', env: {}, args: () => ['--set', 'checkpoint.maxAgeHours=1e9', '--set', 'checkpoint.maxTotalMB=4'], removed: [OLD] },
+  { what: 'limits from a --config file, with --set over them', env: {}, args: (out) => {
+    const file = join(out, 'prefs.json');
+    writeFileSync(file, JSON.stringify({ checkpoint: { maxAgeHours: 1e9, maxTotalMB: 1 } }));
+    return ['--config', file, '--set', 'checkpoint.maxTotalMB=7'];
+  }, removed: [] },
 ];
 for (const c of cleanups) {
   test(`sessions --cleanup applies ${c.what} and lists what is left`, async () => {
     const { out, root } = await outputFolder();
-    const r = cli(['sessions', '--out', out, '--cleanup'], c.env);
+    const r = cli(['sessions', '--out', out, '--cleanup', ...(c.args?.(out) ?? [])], c.env);
     assert.equal(r.status, 0, r.stderr);
     const [first, ...rest] = r.stdout.trimEnd().split('\n');
     assert.equal(first, `removed ${c.removed.length} session(s)${c.removed.length ? ': ' + c.removed.join(', ') : ''}`);
