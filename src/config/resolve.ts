@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, orderedSettings, type Config } from './schema.js';
 import { coerce, findLeaf, leaves, type Leaf } from './leaves.js';
 import { adaptiveValues, type DataFacts, type MachineFacts, machineFacts } from './adaptive.js';
 
@@ -114,6 +114,28 @@ function userAssignments(opts: ResolveOptions): [Leaf, unknown, string][] {
   return out;
 }
 
+/**
+ * Refuses settings that are valid one by one but not together, naming the one the user set (the
+ * other may be a default they never saw).
+ */
+function checkRelations(values: Record<string, unknown>, origins: Record<string, Origin>): void {
+  const at = (key: string) => getPath(values, key.split('.')) as number;
+  const blame = (a: string, b: string) => (origins[b]!.tier === 'user' ? [b, a] : [a, b]) as [string, string];
+  for (const { low, high, orEqual } of orderedSettings) {
+    if (orEqual ? at(low) <= at(high) : at(low) < at(high)) continue;
+    const [key, other] = blame(low, high);
+    const relation = key === low ? (orEqual ? 'at most' : 'below') : (orEqual ? 'at least' : 'above');
+    throw new ConfigError(key, `a value ${relation} ${other} (${at(other)})`, origins[key]!.source, `got ${at(key)}`);
+  }
+  for (const leaf of leaves) {
+    if (!leaf.key.endsWith('.bad')) continue;
+    const good = leaf.key.slice(0, -'bad'.length) + 'good';
+    if (at(leaf.key) !== at(good)) continue;
+    const [key, other] = blame(leaf.key, good);
+    throw new ConfigError(key, `a value other than ${other} (${at(other)}): the score ramps from bad to good`, origins[key]!.source, `got ${at(key)}`);
+  }
+}
+
 /** Resolves all three tiers into a typed configuration. */
 export function resolveConfig(opts: ResolveOptions = {}): ResolvedConfig {
   const input: Record<string, unknown> = {};
@@ -131,6 +153,7 @@ export function resolveConfig(opts: ResolveOptions = {}): ResolvedConfig {
     throw new ConfigError(key, leaf?.expected ?? 'a valid value', origins[key]?.source ?? 'input', `got ${JSON.stringify(getPath(input, issue.path as string[]))}`);
   }
   const values = parsed.data as Record<string, unknown>;
+  checkRelations(values, origins);
   const adaptive = adaptiveValues(values as never, opts.machine ?? machineFacts(), opts.data);
   for (const leaf of leaves) {
     if (getPath(values, leaf.path) !== 'auto') continue;

@@ -144,6 +144,16 @@ export const configSchema = z.object({
   hrv, report, cache, checkpoint, recovery,
 });
 
+/**
+ * Pairs of settings that must stay in order, `low` below `high` (or equal, with `orEqual`): checked
+ * after the schema, which sees one value at a time. Every quality ramp's `bad` and `good` must also
+ * differ (resolve.ts), or its score would divide by zero.
+ */
+export const orderedSettings: readonly { low: string; high: string; orEqual: boolean }[] = [
+  { low: 'quality.skipBelow', high: 'quality.reducedBelow', orEqual: true },
+  ...(['ecg', 'ppg', 'resp', 'eeg'] as const).map((b) => ({ low: `${b}.lowHz`, high: `${b}.highHz`, orEqual: false })),
+];
+
 /** Settings as written by a user or the factory: `auto` allowed where the schema says so. */
 export type ConfigInput = z.input<typeof configSchema>;
 type Settled<T> = T extends 'auto' ? never : T extends object ? { [K in keyof T]: Settled<T[K]> } : T;

@@ -80,3 +80,19 @@ test('explainConfig lists every setting once with its tier', () => {
   assert.equal(rows.find((r) => r.key === 'runtime.workers')!.tier, 'adaptive');
   assert.ok(rows.every((r) => r.description.length > 0), 'every setting is documented');
 });
+
+test('resolveConfig refuses settings that are valid alone but out of order together, naming the one the user set', () => {
+  const cases: { set: string[]; key: string; message: RegExp }[] = [
+    { set: ['quality.skipBelow=0.6'], key: 'quality.skipBelow', message: /expected a value at most quality\.reducedBelow \(0\.5\), got 0\.6 \(from --set\)/ },
+    { set: ['quality.reducedBelow=0.1'], key: 'quality.reducedBelow', message: /expected a value at least quality\.skipBelow \(0\.2\), got 0\.1/ },
+    { set: ['ecg.highHz=0.3'], key: 'ecg.highHz', message: /expected a value above ecg\.lowHz \(0\.5\), got 0\.3/ },
+    { set: ['eeg.lowHz=45'], key: 'eeg.lowHz', message: /expected a value below eeg\.highHz \(45\), got 45/ },
+    { set: ['quality.ecg.kurtosis.good=2'], key: 'quality.ecg.kurtosis.good', message: /other than quality\.ecg\.kurtosis\.bad \(2\)/ },
+  ];
+  for (const c of cases) {
+    assert.throws(() => resolveConfig({ env: {}, set: c.set }), (e: unknown) => e instanceof ConfigError && e.key === c.key && c.message.test(e.message), c.set.join(' '));
+  }
+  // Equal thresholds are allowed (no reduced band), and moving both together is fine.
+  const ok = resolveConfig({ env: {}, set: ['quality.skipBelow=0.5', 'resp.lowHz=2', 'resp.highHz=3', 'quality.eeg.kurtosis.bad=3'] }).values;
+  assert.deepEqual([ok.quality.skipBelow, ok.resp.lowHz, ok.resp.highHz, ok.quality.eeg.kurtosis.bad], [0.5, 2, 3, 3]);
+});
