@@ -7,6 +7,12 @@ export type SosLike = Sos | Float64Array;
 
 /** Flat row-major copy of the sections, each normalised so that a0 = 1. */
 export function flattenSos(sos: SosLike): Float64Array {
+  if (!(sos instanceof Float64Array)) {
+    // Each row must be a whole section (SciPy checks sos.shape[1] == 6): rows of other lengths would
+    // otherwise be re-cut at the wrong places whenever their total is a multiple of six.
+    const bad = sos.findIndex((row) => row.length !== 6);
+    if (bad >= 0) throw new RangeError(`sos must have shape (n_sections, 6), got a row of ${sos[bad]!.length} values at section ${bad}`);
+  }
   const flat = sos instanceof Float64Array ? Float64Array.from(sos) : Float64Array.from(sos.flat());
   if (flat.length === 0 || flat.length % 6 !== 0) {
     throw new RangeError(`sos must have shape (n_sections, 6), got ${flat.length} values`);

@@ -4,6 +4,7 @@
  * adaptive tier.
  */
 import { basename, extname } from 'node:path';
+import { FormatError } from '../io/errors.js';
 import type { ChannelRef, Recording } from '../io/recording.js';
 import { inferSignalType, type SignalType } from '../signals/signal-type.js';
 import type { Config } from '../config/schema.js';
@@ -36,15 +37,21 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
     const guessed = byLabel[k] !== 'unknown' ? byLabel[k]! : byName;
     return { index: i, name: c.name, fs: c.fs, samples: c.samples, unit: c.unit, type: guessed, typeFrom: byLabel[k] !== 'unknown' ? 'label' : guessed !== 'unknown' ? 'filename' : 'default' };
   });
-  if (candidates.length === 0) throw new RangeError(`${info.path}: no signal channels to process`);
+  // FormatError: a batch records the record as failed and goes on, and recovery does not retry it.
+  if (candidates.length === 0) throw new FormatError(info.path, 'a signal channel', 'the header', 'no signal channels to process');
   let chosen: ChannelPlan[];
   if (choice.channels === 'all') {
     chosen = candidates;
   } else if (choice.channels && choice.channels.length > 0) {
     chosen = choice.channels.map((ref) => {
-      const i = rec.channelIndex(ref);
+      let i: number;
+      try {
+        i = rec.channelIndex(ref);
+      } catch (e) {
+        throw new FormatError(info.path, `a channel ${String(ref)}`, 'the header', (e as Error).message.replace(`${info.path}: `, ''), { cause: e });
+      }
       const c = candidates.find((p) => p.index === i);
-      if (!c) throw new RangeError(`${info.path}: channel ${String(ref)} is not a signal channel`);
+      if (!c) throw new FormatError(info.path, `a signal channel ${String(ref)}`, 'the header', `channel ${String(ref)} is not a signal channel`);
       return c;
     });
   } else {
@@ -61,7 +68,7 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
   if (given) chosen = chosen.map((c) => ({ ...c, type: given, typeFrom: 'given' }));
   for (const c of chosen) {
     if (c.type === 'unknown') warnings.push(`channel '${c.name}': signal type unknown; only generic quality screening runs (use --signal)`);
-    if (!(c.fs > 0) || !Number.isFinite(c.fs)) throw new RangeError(`${info.path}: channel '${c.name}' has no valid sampling rate (got ${c.fs}); pass --fs`);
+    if (!(c.fs > 0) || !Number.isFinite(c.fs)) throw new FormatError(info.path, 'a valid sampling rate', `channel '${c.name}'`, `got ${c.fs}; pass --fs`);
     if (c.samples === 0) warnings.push(`channel '${c.name}' has no samples`);
   }
   return { channels: chosen, warnings };

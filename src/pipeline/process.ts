@@ -4,6 +4,7 @@
  * (on a TaskRunner: inline, worker threads, or another machine), and `finishRecord` (merge, stages
  * 5-8). Checkpoints are written after every block and the cache serves blocks already computed.
  */
+import { FormatError } from '../io/errors.js';
 import { join } from 'node:path';
 import type { OpenOptions } from '../io/open.js';
 import { resolveConfig, type ResolveOptions, type ResolvedConfig } from '../config/resolve.js';
@@ -193,7 +194,7 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
   const { rec, ref, name } = opened;
   try {
     const sig = rec.signalChannels().map((i) => rec.info.channels[i]!);
-    if (sig.length === 0) throw new RangeError(`${rec.info.path}: no signal channels`);
+    if (sig.length === 0) throw new FormatError(rec.info.path, 'a signal channel', 'the header', 'no signal channels to process');
     const data = { fs: Math.max(...sig.map((c) => c.fs)), channels: sig.length, samples: Math.max(...sig.map((c) => c.samples)) };
     const resolved = opts.config && 'values' in opts.config ? opts.config : undefined;
     const choice = { signal: opts.signal ?? opened.signalType ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}) } as const;

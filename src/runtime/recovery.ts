@@ -22,12 +22,15 @@ export class TaskTimeoutError extends Error {
 
 export interface Classified { category: ErrorCategory; severity: Severity; message: string }
 
+/** File system errors that another attempt cannot cure: the path is wrong, not the moment. */
+const INPUT_CODES = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
+
 export function classifyError(e: unknown): Classified {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const msg = err.message;
   let category: ErrorCategory = 'unknown';
-  if (err instanceof FormatError || code === 'ENOENT' || code === 'EACCES' || err.name === 'ConfigError') category = 'input';
+  if (err instanceof FormatError || INPUT_CODES.has(code) || err.name === 'ConfigError') category = 'input';
   else if (code === 'ERR_WORKER_OUT_OF_MEMORY' || /allocation failed|Invalid (typed )?array length|out of memory|heap limit/i.test(msg)) category = 'memory';
   else if (err instanceof TaskTimeoutError || err.name === 'TimeoutError' || code === 'ETIMEDOUT' || /timed? ?out/i.test(msg)) category = 'timeout';
   else if (err instanceof NumericalError || /NaN|non-finite|singular/i.test(msg)) category = 'numerical';

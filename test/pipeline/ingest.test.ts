@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockSecondsFor, ingest, planChannels, type ChannelChoice } from '../../src/pipeline/ingest.js';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { FormatError } from '../../src/io/errors.js';
 import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../../src/io/recording.js';
 
 type Chan = Partial<ChannelInfo> & { name: string };
@@ -80,14 +81,16 @@ test('planChannels processes the channels asked for, by name or index, in the or
     [{ channels: [] }, ['ECG']],
   ];
   for (const [choice, names] of cases) assert.deepEqual(planChannels(r, choice).channels.map((c) => c.name), names, JSON.stringify(choice));
-  assert.throws(() => planChannels(r, { channels: ['EDF Annotations'] }), /channel EDF Annotations is not a signal channel/);
-  assert.throws(() => planChannels(r, { channels: [7] }), RangeError);
+  // FormatErrors: a batch goes on past them, and recovery does not retry them.
+  assert.throws(() => planChannels(r, { channels: ['EDF Annotations'] }), (e: unknown) => e instanceof FormatError && e.file === '/data/record.csv' && /channel EDF Annotations is not a signal channel/.test(e.message));
+  assert.throws(() => planChannels(r, { channels: [7] }), (e: unknown) => e instanceof FormatError && /channel 7 out of range \(0\.\.3\)/.test(e.message));
+  assert.throws(() => planChannels(r, { channels: ['SpO2'] }), (e: unknown) => e instanceof FormatError && /expected a channel SpO2 at the header \(no channel named 'SpO2'/.test(e.message));
 });
 
 test('planChannels refuses a record without signal channels and a chosen channel without a sampling rate, and warns of an empty one', () => {
-  assert.throws(() => planChannels(rec([{ name: 'EDF Annotations', annotation: true }], '/x.edf'), {}), /\/x\.edf: no signal channels to process/);
+  assert.throws(() => planChannels(rec([{ name: 'EDF Annotations', annotation: true }], '/x.edf'), {}), (e: unknown) => e instanceof FormatError && /^\/x\.edf: expected a signal channel at the header \(no signal channels to process\)$/.test(e.message));
   for (const fs of [0, NaN, Infinity, -250]) {
-    assert.throws(() => planChannels(rec([{ name: 'ECG', fs }]), {}), new RegExp(`channel 'ECG' has no valid sampling rate \\(got ${fs}\\); pass --fs`));
+    assert.throws(() => planChannels(rec([{ name: 'ECG', fs }]), {}), (e: unknown) => e instanceof FormatError && e.where === "channel 'ECG'" && e.message.endsWith(`expected a valid sampling rate at channel 'ECG' (got ${fs}; pass --fs)`));
   }
   // A channel not chosen may lack a rate.
   assert.equal(planChannels(rec([{ name: 'ECG' }, { name: 'PLETH', fs: 0 }]), {}).channels[0]!.name, 'ECG');

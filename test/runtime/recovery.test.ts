@@ -6,6 +6,8 @@ import { classifyError, emptyRecoveryStats, NumericalError, TaskTimeoutError, wi
 const cases: [string, unknown, string, string][] = [
   ['a format error', new FormatError('x.dat', '16-bit samples', 'byte 10'), 'input', 'fatal'],
   ['a missing file', Object.assign(new Error('no such file'), { code: 'ENOENT' }), 'input', 'fatal'],
+  ['a folder where a file was expected', Object.assign(new Error('illegal operation on a directory'), { code: 'EISDIR' }), 'input', 'fatal'],
+  ['a path through a file', Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), 'input', 'fatal'],
   ['an allocation failure', new RangeError('Array buffer allocation failed'), 'memory', 'degrading'],
   ['a task timeout', new TaskTimeoutError('block 3 timed out'), 'timeout', 'transient'],
   ['a numerical failure', new NumericalError('non-finite output'), 'numerical', 'degrading'],

@@ -28,7 +28,8 @@ async function planAgain(d: RecordJobData): Promise<RecordPlan> {
     return await planRecord(d.input, { signal: d.signal, ...(d.channels ? { channels: d.channels } : {}), open: d.open, config: d.config, out: d.out });
   } catch (e) {
     const c = classifyError(e);
-    if (c.category === 'input') throw new UnrecoverableError(c.message);
+    // Some file system errors do not name their path (EISDIR on read): the message must.
+    if (c.category === 'input') throw new UnrecoverableError(c.message.includes(d.input) ? c.message : `${d.input}: ${c.message}`);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
  * ignored failures, progress) and a real block queue in Redis, which it reads through Job.fromId for
  * the error categories of failed children. worker.test.ts runs whole flows and compares their
  * outputs with a local run; what is checked here beyond that: the refusals (a plan that changed
- * since submission, an input gone, other planning errors left to BullMQ's retries), children keyed
+ * since submission, an input gone or a folder in its place), children keyed
  * by full Redis keys in any order with foreign keys ignored, a failed child's attempt categories
  * read from the block queue or, when its job is gone, taken from its reason (BullMQ's own reasons
  * included), the run section built from the children's reports (workers, speed-up, peak memory,
@@ -87,17 +87,17 @@ for (const { name, data } of stale) {
   });
 }
 
-test('runRecordJob fails for good when its input can no longer be read, naming the file', async () => {
-  const gone = join(dir, 'gone.csv');
-  const { job } = fakeRecordJob(recordData(join(dir, 'gone'), { input: gone }));
-  await assert.rejects(runRecordJob(job, { blockQueue: {} as Queue, runner }), (e: unknown) => e instanceof UnrecoverableError && e.message.includes(gone));
-});
-
-test('runRecordJob leaves planning errors other than input errors to BullMQ\'s retries, thrown as they are', async () => {
-  // A folder where the file was: read() fails with EISDIR, which recovery.ts does not count as an input error.
-  const { job } = fakeRecordJob(recordData(join(dir, 'eisdir'), { input: dir }));
-  await assert.rejects(runRecordJob(job, { blockQueue: {} as Queue, runner }), (e: unknown) => !(e instanceof UnrecoverableError) && (e as NodeJS.ErrnoException).code === 'EISDIR');
-});
+const unreadable: [what: string, path: string][] = [
+  ['the file is gone', join(dir, 'gone.csv')],
+  // read() fails with EISDIR: another attempt cannot cure a wrong path.
+  ['a folder is where the file was', dir],
+];
+for (const [what, path] of unreadable) {
+  test(`runRecordJob fails for good when its input can no longer be read, naming the file: ${what}`, async () => {
+    const { job } = fakeRecordJob(recordData(join(dir, 'gone'), { input: path }));
+    await assert.rejects(runRecordJob(job, { blockQueue: {} as Queue, runner }), (e: unknown) => e instanceof UnrecoverableError && e.message.includes(path));
+  });
+}
 
 test('runRecordJob assembles its children by their Redis keys, reads a failed child\'s attempts from the block queue, and returns the record\'s summary', { skip: needRedis, timeout: 60_000 }, async (t) => {
   const redis = await startRedis();
