@@ -1,4 +1,4 @@
-import type { Row } from './table.js';
+import { formatNumber, type Row } from './table.js';
 
 let writer: Promise<typeof import('hyparquet-writer')> | undefined;
 
@@ -13,7 +13,8 @@ export function preloadParquet(): Promise<typeof import('hyparquet-writer')> {
 
 /**
  * Writes rows as Parquet: a column is DOUBLE when every value in it is a number (NaN kept as null),
- * STRING otherwise.
+ * STRING otherwise, its numbers written as in the CSV (nine significant digits, null where the CSV
+ * cell is empty).
  */
 export async function writeParquetTable(path: string, rows: readonly Row[], columns: readonly string[]): Promise<void> {
   const { parquetWriteFile } = await preloadParquet();
@@ -22,7 +23,7 @@ export async function writeParquetTable(path: string, rows: readonly Row[], colu
     if (numeric) {
       return { name, type: 'DOUBLE' as const, data: rows.map((r) => { const v = r[name] as number | undefined; return v === undefined || !Number.isFinite(v) ? null : v; }) };
     }
-    return { name, type: 'STRING' as const, data: rows.map((r) => (r[name] === undefined ? null : String(r[name]))) };
+    return { name, type: 'STRING' as const, data: rows.map((r) => { const v = r[name]; return v === undefined ? null : typeof v === 'number' ? (Number.isFinite(v) ? formatNumber(v) : null) : v; }) };
   });
   parquetWriteFile({ filename: path, columnData });
 }

@@ -195,6 +195,8 @@ const stringCases: { name: string; values: (number | string | undefined)[]; want
   // UTF-8 bytes, compared unsigned: 'é' (C3 A9) sorts after every ASCII letter.
   { name: 'non-ASCII text is UTF-8', values: ['zz', 'é'], want: { nulls: 0, min: 'zz', max: 'é' } },
   { name: 'a single string makes numbers in the column strings too', values: [7, 'x', 3], want: { nulls: 0, min: '3', max: 'x' } },
+  // As in the CSV: nine significant digits, and no value where the number is not finite.
+  { name: 'numbers among strings written as in the CSV', values: [0.1 + 0.2, 'x', NaN, Infinity], want: { nulls: 2, min: '0.3', max: 'x' } },
   { name: 'an empty string is a value, not a null', values: ['', 'a'], want: { nulls: 0, min: '', max: 'a' } },
 ];
 for (const { name, values, want } of stringCases) {
