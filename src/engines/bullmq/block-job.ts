@@ -72,11 +72,16 @@ export async function runBlockJob(job: Job<BlockJobData>, ctx: BlockJobContext):
       ms: value.ms, worker: ctx.worker, thread: value.thread, rssMB: process.memoryUsage().rss / 2 ** 20, startedAt, finishedAt: Date.now(),
     } satisfies BlockReport);
 
-  const saved = d.checkpoint ? await store!.load<BlockResult>(d.checkpoint.key, d.checkpoint.fingerprint) : undefined;
-  if (saved) return report({ result: saved, cacheHit: false, ms: 0, thread: 0 }, 'checkpoint', 'ok', 1, []);
-
   const attempt = job.attemptsMade;
   const errors = (d.errors ?? []) as ErrorCategory[];
+  // The previous attempt's error, for the recovery event of a block that succeeds on a retry.
+  const previous = attempt > 0 && errors.length ? { category: errors[errors.length - 1]!, message: job.failedReason, severity: 'transient' as const } : undefined;
+
+  // A later attempt may find the checkpoint an earlier one saved before it failed: its failures
+  // still count.
+  const saved = d.checkpoint ? await store!.load<BlockResult>(d.checkpoint.key, d.checkpoint.fingerprint) : undefined;
+  if (saved) return report({ result: saved, cacheHit: false, ms: 0, thread: 0 }, 'checkpoint', attempt === 0 ? 'ok' : 'retried', attempt + 1, errors, previous);
+
   const run = (task: BlockJobData['task'], fault?: BlockJobData['fault']) =>
     ctx.runner.run({ source: d.source, task, ...(d.cache ? { cache: d.cache } : {}), ...(fault ? { fault } : {}) });
   const done = async (value: WorkerResult, outcome: BlockReport['outcome'], attempts: number, errs: ErrorCategory[], last?: Classified) => {
@@ -85,8 +90,6 @@ export async function runBlockJob(job: Job<BlockJobData>, ctx: BlockJobContext):
   };
 
   let failed: Classified;
-  // The previous attempt's error, for the recovery event of a block that succeeds on a retry.
-  const previous = attempt > 0 && errors.length ? { category: errors[errors.length - 1]!, message: job.failedReason, severity: 'transient' as const } : undefined;
   try {
     return await done(await run(d.task, attempt === 0 ? d.fault : undefined), attempt === 0 ? 'ok' : 'retried', attempt + 1, errors, previous);
   } catch (e) {

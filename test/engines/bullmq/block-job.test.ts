@@ -224,6 +224,11 @@ test('runBlockJob saves its block as a checkpoint and a later job with the same 
   assert.deepEqual(b.result, fakeResult('computed once').result);
   assert.deepEqual(b.checkpoints, { saved: 0, loaded: 1, corrupt: 0, stale: 0 });
 
+  // A retry that finds the checkpoint its failed attempt saved still reports that failure.
+  const retry = await decode(await runBlockJob(fakeJob({ ...baseData, checkpoint, errors: ['worker'] }, { attempts: 2, attemptsMade: 1, failedReason: 'worker exited with code 1' }).job, { runner: second.runner, worker: 'w' }));
+  assert.deepEqual([retry.from, retry.outcome, retry.attempts, retry.errors, retry.lastError], ['checkpoint', 'retried', 2, ['worker'], { category: 'worker', message: 'worker exited with code 1' }]);
+  assert.equal(second.calls.length, 0);
+
   // Another fingerprint (the input or settings changed): the checkpoint is stale and the block runs.
   const third = scriptedRunner(fakeResult('computed again'));
   const c = await decode(await runBlockJob(fakeJob({ ...baseData, checkpoint: { ...checkpoint, fingerprint: 'fp-2' } }, { attempts: 2 }).job, { runner: third.runner, worker: 'w' }));
