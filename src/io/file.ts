@@ -30,7 +30,13 @@ export class PositionalFile {
       const code = (e as NodeJS.ErrnoException).code;
       throw new FormatError(this.path, 'a readable file', 'open', code === 'ENOENT' ? 'file not found' : String(code ?? e), { cause: e });
     }
-    this.sizeBytes = (await h.stat()).size;
+    const st = await h.stat();
+    // Opening a folder succeeds on Linux; only its first read would fail, and without the path.
+    if (st.isDirectory()) {
+      await h.close();
+      throw new FormatError(this.path, 'a readable file', 'open', 'it is a folder');
+    }
+    this.sizeBytes = st.size;
     this.handle = h;
     return h;
   }

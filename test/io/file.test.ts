@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferPool, PositionalFile } from '../../src/io/file.js';
+import { FormatError } from '../../src/io/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,5 +44,17 @@ test('PositionalFile serves concurrent first reads through one open', async () =
   assert.equal(size, 4096);
   await f.close();
   await f.close();
+  assert.equal(fds(), before);
+});
+
+test('PositionalFile refuses a missing file and a folder with a FormatError naming the path, and leaves no descriptor open', async () => {
+  const fds = (): number => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+  const before = fds();
+  const cases: [path: string, detail: string][] = [[join(dir, 'missing.bin'), 'file not found'], [dir, 'it is a folder']];
+  for (const [path, detail] of cases) {
+    const f = new PositionalFile(path);
+    await assert.rejects(f.read(0, 1), (e: unknown) => e instanceof FormatError && e.file === path && e.message === `${path}: expected a readable file at open (${detail})`, detail);
+    await f.close();
+  }
   assert.equal(fds(), before);
 });
