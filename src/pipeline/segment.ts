@@ -22,7 +22,8 @@ export function segmentSeconds(type: SignalType, cfg: Config): number {
 
 /**
  * Segments of one channel. A trailing piece shorter than half a segment is dropped (too short for
- * the segment's features); windows are matched by overlap in time.
+ * the segment's features), and none starts after one that reached the record's end; windows are
+ * matched by overlap in time.
  */
 export function segmentChannel(ch: ChannelPlan, windows: Windows, cfg: Config): Segment[] {
   const { start: ws, end: we, score, mode } = windows, n = windowCount(windows);
@@ -47,6 +48,9 @@ export function segmentChannel(ch: ChannelPlan, windows: Windows, cfg: Config): 
     }
     const quality = weight > 0 ? scoreSum / weight : 0;
     out.push({ channel: ch.name, type: ch.type, start, end, quality, coverage: weight > 0 ? used / weight : 0, level: levelOf(quality) });
+    // With overlap, the next start still falls inside the record, but a segment from there would
+    // only repeat the end of this one.
+    if (end >= duration) break;
   }
   return out;
 }

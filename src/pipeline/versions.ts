@@ -8,7 +8,7 @@
 export const BLOCK_STAGE_VERSION = '5';
 
 /** Stages 5-7: features and summaries. */
-export const FEATURE_STAGE_VERSION = '1';
+export const FEATURE_STAGE_VERSION = '2';
 
 /** The index of a record's block entries (bumped with BLOCK_STAGE_VERSION). */
 export const RECORD_BLOCKS_VERSION = '2';

@@ -45,7 +45,9 @@ test('segmentChannel cuts a record at multiples of the step and drops a trailing
     { what: 'a tail of exactly half is kept', seconds: 750, overlap: 0, expected: [[0, 300], [300, 600], [600, 750]] },
     { what: 'a 160 s tail is kept, short', seconds: 760, overlap: 0, expected: [[0, 300], [300, 600], [600, 760]] },
     { what: 'a record shorter than half a segment still has one', seconds: 100, overlap: 0, expected: [[0, 100]] },
-    { what: 'half overlap', seconds: 600, overlap: 0.5, expected: [[0, 300], [150, 450], [300, 600], [450, 600]] },
+    // [450, 600) would lie inside [300, 600).
+    { what: 'half overlap', seconds: 600, overlap: 0.5, expected: [[0, 300], [150, 450], [300, 600]] },
+    { what: 'half overlap with a tail past the last whole segment', seconds: 620, overlap: 0.5, expected: [[0, 300], [150, 450], [300, 600], [450, 620]] },
     { what: 'half overlap, a 50 s tail dropped', seconds: 500, overlap: 0.5, expected: [[0, 300], [150, 450], [300, 500]] },
     { what: 'a quarter overlap', seconds: 700, overlap: 0.25, expected: [[0, 300], [225, 525], [450, 700]] },
   ];
