@@ -6,6 +6,7 @@ import { type Case, golden, relErr } from '../helpers/filter-golden.js';
 import { filtfilt, sosfiltfilt, type PadType } from '../../src/dsp/filtfilt.js';
 import { sosfilt } from '../../src/dsp/sosfilt.js';
 import { butter } from '../../src/dsp/iir-design.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 
 // Made by test/golden/dsp/make_filter_extra.py (scipy.signal.sosfiltfilt / filtfilt with every padtype,
 // signals of padlen + 1 samples and more, explicit padlen).
@@ -75,4 +76,30 @@ test('sosfiltfilt writes into a caller-owned output, even the input itself, with
   const inPlace = Float64Array.from(x);
   assert.deepEqual(sosfiltfilt(sos, inPlace, { out: inPlace }), want);
   assert.throws(() => sosfiltfilt(sos, x, { out: new Float64Array(10) }), /out must have the signal's length/);
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.sosfiltfilt / filtfilt, SciPy 1.17):
+// signals of exactly the default padlen (27, valid only with padtype None or a shorter padlen) and one
+// sample more, padlen 0, 1 and len(x) - 1 for every padtype; transfer functions on 1-13 samples,
+// including a pure gain, an FIR (a = [1]) and a denominator longer than b with a0 = 2 and trailing
+// zeros. Cases SciPy rejects (x not longer than padlen) are not in the file. Tolerance 1e-10.
+test('sosfiltfilt matches SciPy on signals of padlen and padlen + 1 samples with every padtype and padlen 0, 1, n - 1', () => {
+  for (const c of edgeCases<{ sos: number[][]; x: number[]; padtype: PadType; padlen: number | null }, number[]>('sosfiltfilt')) {
+    const got = sosfiltfilt(c.args.sos, c.args.x, { padtype: c.args.padtype, ...(c.args.padlen === null ? {} : { padlen: c.args.padlen }) });
+    assertAllClose(got, c.expected, 1e-10, c.name);
+  }
+});
+
+test('filtfilt matches SciPy on 1-13 samples for gains, FIR and longer denominators with every padtype', () => {
+  for (const c of edgeCases<{ b: number[]; a: number[]; x: number[]; padtype: PadType; padlen: number | null }, number[]>('filtfilt')) {
+    const got = filtfilt(c.args.b, c.args.a, c.args.x, { padtype: c.args.padtype, ...(c.args.padlen === null ? {} : { padlen: c.args.padlen }) });
+    assertAllClose(got, c.expected, 1e-10, c.name);
+  }
+});
+
+test('a signal no longer than padlen is rejected as SciPy rejects it, and padtype null needs no length', () => {
+  const sos = butter(4, [0.1, 0.4], { btype: 'bandpass' }); // default padlen 27
+  assert.throws(() => sosfiltfilt(sos, new Float64Array(27)), /padlen \(27\)/);
+  assert.equal(sosfiltfilt(sos, new Float64Array(27), { padtype: null }).length, 27);
+  assert.throws(() => filtfilt([1, 2, 1], [1], [1, 2, 3], { padlen: 3 }), RangeError);
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envelope, hilbert } from '../../src/dsp/hilbert.js';
 import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 
 // Extra expected values: test/golden/dsp/make_spectral_extra.py (scipy.signal.hilbert(x, N=n), SciPy 1.17).
 interface Case { x: number[]; n: number | null; expectedRe: number[]; expectedIm: number[] }
@@ -54,4 +55,14 @@ test('invalid arguments give a RangeError or TypeError naming the argument', () 
   assert.throws(() => hilbert([1, 2, 3], 0), (e: unknown) => e instanceof RangeError && /\bn must be/.test(e.message));
   assert.throws(() => hilbert([], undefined), (e: unknown) => e instanceof RangeError && /\bn must be/.test(e.message));
   assert.throws(() => hilbert(null as unknown as number[]), (e: unknown) => e instanceof TypeError && /\bx\b/.test(e.message));
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.hilbert, SciPy 1.17): 1-4 samples
+// with N truncating (1, 2) or zero-padding (5, 8) the input. Tolerance 1e-13 relative to max(1, |z|).
+test('hilbert matches SciPy on 1 to 4 samples with N truncating or zero-padding, odd and even', () => {
+  for (const c of edgeCases<{ x: number[]; N: number | null }, { re: number[]; im: number[] }>('hilbert')) {
+    const z = hilbert(c.args.x, c.args.N ?? undefined);
+    assertAllClose(z.re, c.expected.re, 1e-13, `${c.name}: re`);
+    assertAllClose(z.im, c.expected.im, 1e-13, `${c.name}: im`);
+  }
 });

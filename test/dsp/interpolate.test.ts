@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arange, arangeLength, CubicSpline, interpLinear } from '../../src/dsp/interpolate.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -88,5 +89,14 @@ test('CubicSpline.evaluateGrid computes a piece of a longer grid as the whole gr
   const whole = s.evaluateGrid(0, 0.25, n);
   for (const [from, count] of [[0, 10], [1, 1], [137, 300], [n - 5, 5]] as const) {
     assert.deepEqual(s.evaluateGrid(0, 0.25, count, new Float64Array(count), from), whole.subarray(from, from + count), `from ${from}`);
+  }
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.interpolate.CubicSpline, default
+// not-a-knot, SciPy 1.17): 4 knots (one cubic through all) and 5 uneven knots, evaluated from one
+// unit before the first knot to one after the last. Tolerance 1e-12 relative to max(1, |y|).
+test('CubicSpline with 4 and 5 uneven knots matches SciPy inside and when extrapolating', () => {
+  for (const c of edgeCases<{ x: number[]; y: number[]; xq: number[] }, number[]>('cubicSpline')) {
+    assertAllClose(new CubicSpline(c.args.x, c.args.y).evaluate(c.args.xq), c.expected, 1e-12, c.name);
   }
 });

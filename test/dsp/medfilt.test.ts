@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { needShared, shared } from '../helpers/shared.js';
 import { type Case, golden, relErr, throwsNaming } from '../helpers/filter-golden.js';
 import { medfilt } from '../../src/dsp/medfilt.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 // Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.medfilt).
 
 test('medfilt matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
@@ -39,4 +40,12 @@ test('medfilt defaults to kernel 3 and refuses even kernels and NaN naming the a
   throwsNaming(() => medfilt([1, 2, 3], 4), /^kernelSize must be a positive odd integer, got 4/);
   throwsNaming(() => medfilt([1, 2, 3], 0), /^kernelSize/);
   throwsNaming(() => medfilt([1, NaN, 3]), /^x must be finite/);
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.medfilt, SciPy 1.17): 1, 2, 3 and
+// 7 samples with kernels 1 to 9 (longer than the signal: zero padded), ties and zeros. Exact.
+test('medfilt matches SciPy for kernels longer than the signal and for ties', () => {
+  for (const c of edgeCases<{ x: number[]; k: number }, number[]>('medfilt')) {
+    assertAllClose(medfilt(c.args.x, c.args.k), c.expected, 0, c.name);
+  }
 });

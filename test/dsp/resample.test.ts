@@ -5,6 +5,7 @@ import { needShared, shared } from '../helpers/shared.js';
 import { type Case, golden, relErr, throwsNaming } from '../helpers/filter-golden.js';
 import { resamplePoly, upfirdn } from '../../src/dsp/resample.js';
 import type { WindowSpec } from '../../src/dsp/windows.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 // Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.resample_poly, upfirdn).
 
 test('resamplePoly matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
@@ -50,4 +51,16 @@ test('resamplePoly and upfirdn refuse bad factors, filters and NaN naming the ar
   throwsNaming(() => resamplePoly([1, 2, 3], 2, 1, { window: [] }), /^window/);
   throwsNaming(() => upfirdn([], [1, 2]), /^h/);
   throwsNaming(() => upfirdn([1], [1, 2], 1, 0), /^down/);
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.resample_poly / upfirdn, SciPy 1.17):
+// 1-3 samples, ratios 1/3, 3, 2/3, 7/5, 6/4 (reduced by the gcd), an even-length filter given as
+// values, filters longer than the signal. Tolerance 1e-12 relative to max(1, |y|).
+test('resamplePoly and upfirdn match SciPy on signals of 1 to 3 samples with long and even-length filters', () => {
+  for (const c of edgeCases<{ x: number[]; up: number; down: number; opts: { window?: number[] } }, number[]>('resamplePoly')) {
+    assertAllClose(resamplePoly(c.args.x, c.args.up, c.args.down, c.args.opts), c.expected, 1e-12, c.name);
+  }
+  for (const c of edgeCases<{ h: number[]; x: number[]; up: number; down: number }, number[]>('upfirdn')) {
+    assertAllClose(upfirdn(c.args.h, c.args.x, c.args.up, c.args.down), c.expected, 1e-12, c.name);
+  }
 });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { needShared, shared } from '../helpers/shared.js';
 import { type Case, golden, relErr, throwsNaming } from '../helpers/filter-golden.js';
 import { savgolCoeffs, savgolFilter, type SavgolOptions } from '../../src/dsp/savgol.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 // Golden cases made by test/golden/dsp/make_filter_extra.py (scipy.signal.savgol_filter).
 
 test('savgolFilter matches SciPy on every vector case', { skip: needShared('vectors/smooth_resample.json') }, () => {
@@ -48,4 +49,14 @@ test('savgolFilter refuses bad window, order, mode and NaN naming the argument',
   throwsNaming(() => savgolFilter(x, 5, 2, { delta: 0 }), /^delta/);
   throwsNaming(() => savgolFilter(x, 5, 2, { mode: 'reflect' as 'mirror' }), /^mode/);
   throwsNaming(() => savgolFilter([1, 2, NaN, 4, 5, 6], 5, 2), /^x must be finite/);
+});
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.savgol_filter, SciPy 1.17): even
+// windows in every mode, windows of 1 and 2, a window as long as the signal in mode 'interp',
+// derivatives up to order 3 with delta, windows longer than the signal in mirror/wrap/nearest.
+// Tolerance 1e-9 relative to max(1, |y|).
+test('savgolFilter matches SciPy for even windows, windows of 1, 2 and len(x), derivatives and long windows in every mode', () => {
+  for (const c of edgeCases<{ x: number[]; w: number; p: number; opts: SavgolOptions }, number[]>('savgol')) {
+    assertAllClose(savgolFilter(c.args.x, c.args.w, c.args.p, c.args.opts), c.expected, 1e-9, c.name);
+  }
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { medianBias, periodogram, welch, type PeriodogramOptions, type WelchOptions } from '../../src/dsp/spectral.js';
 import type { WindowSpec } from '../../src/dsp/windows.js';
 import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { assertAllClose, edgeCases } from '../helpers/edge-cases.js';
 
 // Extra expected values: test/golden/dsp/make_spectral_extra.py (scipy.signal.welch / periodogram, SciPy 1.17).
 interface Case { args: Record<string, unknown>; x: number[]; expectedF: number[]; expectedP: number[] }
@@ -161,3 +162,28 @@ for (const c of shortSegments) {
     for (let k = 0; k < mean.length; k++) assert.ok(Math.abs(got.p[k]! - mean[k]!) <= 1e-13 * peak, `bin ${k}: ${got.p[k]} vs ${mean[k]}`);
   });
 }
+
+// Edge cases from test/golden/dsp/make_edge_cases.py (scipy.signal.welch / periodogram, SciPy 1.17):
+// nperseg above len(x), noverlap = nperseg - 1, odd nfft, median of an even number of segments,
+// two-sided output, 1- and 2-sample signals, constant input. Tolerance 1e-10 relative to max(1, |p|).
+type ScipySpectralOpts = { nperseg?: number; noverlap?: number; nfft?: number; window?: string | [string, number]; detrend?: 'constant' | 'linear' | false; scaling?: 'density' | 'spectrum'; average?: 'mean' | 'median'; return_onesided?: boolean };
+function fromScipy(o: ScipySpectralOpts): WelchOptions {
+  const { return_onesided, window, ...rest } = o;
+  return { ...rest, ...(window === undefined ? {} : { window: window as WindowSpec }), ...(return_onesided === undefined ? {} : { returnOnesided: return_onesided }) };
+}
+
+test('welch matches SciPy on short signals, clipped nperseg, maximal overlap, odd nfft, median and two-sided edge cases', () => {
+  for (const c of edgeCases<{ x: number[]; opts: ScipySpectralOpts }, { f: number[]; p: number[] }>('welch')) {
+    const got = welch(c.args.x, fromScipy(c.args.opts));
+    assertAllClose(got.f, c.expected.f, 1e-12, `${c.name}: f`);
+    assertAllClose(got.p, c.expected.p, 1e-10, `${c.name}: p`);
+  }
+});
+
+test('periodogram matches SciPy on 1- and 2-sample signals, truncating and odd padding nfft, and two-sided output', () => {
+  for (const c of edgeCases<{ x: number[]; opts: ScipySpectralOpts }, { f: number[]; p: number[] }>('periodogram')) {
+    const got = periodogram(c.args.x, fromScipy(c.args.opts) as PeriodogramOptions);
+    assertAllClose(got.f, c.expected.f, 1e-12, `${c.name}: f`);
+    assertAllClose(got.p, c.expected.p, 1e-10, `${c.name}: p`);
+  }
+});

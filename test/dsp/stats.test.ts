@@ -80,3 +80,22 @@ test('Welford agrees with the two-pass mean and variance, and merged chunks equa
   assert.ok(Number.isNaN(empty.mean));
   assert.ok(Number.isNaN(empty.variance()));
 });
+
+// NumPy 2.4: np.sqrt(np.mean(np.array(x)**2)) is inf for [inf, 1], [-inf], [1e200, 1e200] (the squares
+// overflow), and np.var / np.std of [1e200, -1e200] are inf. The compensated sums of rms and variance
+// add a compensation term inf - inf = NaN as soon as a term is infinite, so NaN comes out instead
+// (mean's sum guards that case; these loops do not).
+const overflowing: { name: string; x: number[] }[] = [
+  { name: 'an infinite sample', x: [Infinity, 1] },
+  { name: 'a negative infinite sample', x: [-Infinity] },
+  { name: 'squares beyond the float range', x: [1e200, 1e200] },
+];
+test('rms is Infinity when a sample is infinite or the squares overflow, as NumPy', { todo: 'rms: Neumaier compensation turns an infinite sum of squares into NaN' }, () => {
+  for (const c of overflowing) assert.equal(rms(c.x), Infinity, c.name);
+});
+
+test('variance and std are Infinity when the squared deviations overflow, as NumPy', { todo: 'variance: Neumaier compensation turns an overflowing sum of squares into NaN' }, () => {
+  assert.equal(variance([1e200, -1e200]), Infinity);
+  assert.equal(variance([3e200, 1e200, 2e200], 1), Infinity);
+  assert.equal(std([1e200, -1e200]), Infinity);
+});
