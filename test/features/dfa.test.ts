@@ -59,3 +59,24 @@ test('DFA rejects scales that are not integers >= 2 below the length', () => {
   ];
   for (const [fn, re] of cases) assert.throws(fn, (e: unknown) => e instanceof RangeError && re.test(e.message));
 });
+
+// Digits of pi, scales 4..8: F(n) and alpha from numpy (cumsum of x - mean, polyfit per window).
+const PI = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5];
+const piCases = [
+  { fluctuation: 'window-mean', alpha: 0.9167110031702326, f: [1.0670141697655187, 0.989380950641319, 1.544226366751501, 1.7606580768892912, 1.772085295616301] },
+  { fluctuation: 'rms', alpha: 0.8940916859308271, f: [1.0968705484240153, 1.058300524425836, 1.6676187756655838, 1.803483024707514, 1.8131669544644542] },
+] as const;
+for (const c of piCases) {
+  test(`DFA with ${c.fluctuation} fluctuations matches numpy on a short series (32 values, scales 4..8)`, () => {
+    const r = dfa(PI, scaleRange(4, 8), { fluctuation: c.fluctuation });
+    assert.ok(Math.abs(r.alpha - c.alpha) < 1e-12, `alpha ${r.alpha}`);
+    for (let i = 0; i < 5; i++) assert.ok(Math.abs(r.fluctuations[i]! - c.f[i]!) < 1e-12, `F(${i + 4}) ${r.fluctuations[i]}`);
+  });
+}
+
+test('DFA accepts a largest scale of N - 1 (one window) and rejects N', () => {
+  const r = dfa(PI, [4, 31]);
+  assert.equal(r.scales.length, 2);
+  assert.ok(Number.isFinite(r.alpha));
+  assert.throws(() => dfa(PI, [4, 32]), /below the series length 32/);
+});

@@ -128,3 +128,39 @@ test('lombDensity of a day of beats (fast sums) stays within 1e-8 of the exact s
   const peak = Math.max(...exact) * scale;
   for (let k = 0; k < 1024; k++) assert.ok(Math.abs(p[k]! - exact[k]! * scale) <= 1e-8 * peak, `frequency ${k}: ${p[k]} vs ${exact[k]! * scale}`);
 });
+
+// 200 beats with 0.125 and ~0.06 Hz modulation. nfft = 400 puts the band edges 0.04, 0.15 and 0.4
+// Hz exactly on the Welch grid at 4 Hz (df = 0.01) and 0.15 Hz on the 64-point Lomb-Scargle grid.
+// Reference values: scipy 1.17 (interp1d, welch, lombscargle floating_mean) with numpy band sums.
+const EDGE_NN = Array.from({ length: 200 }, (_, i) => 800 + 50 * Math.sin((2 * Math.PI * i) / 4) + 30 * Math.sin((2 * Math.PI * i) / 14) + 7 * Math.cos(i * 1.3));
+
+test('pyHRV band powers count a bin exactly on a band edge in both bands (closed bands)', () => {
+  const r = hrvFrequency(EDGE_NN, { nfft: 400, nperseg: 400, ulf: false, lombScargle: false });
+  relClose(r.vlf_power, 0.16522885801521958, 1e-6, 'vlf (5 bins: 0..0.04)');
+  relClose(r.lf_power, 448.30522339403643, 1e-6, 'lf (12 bins: 0.04..0.15)');
+  relClose(r.hf_power, 1237.9389267507465, 1e-6, 'hf (26 bins: 0.15..0.4)');
+  relClose(r.total_power, 0.16522885801521958 + 448.30522339403643 + 1237.9389267507465, 1e-6, 'total');
+});
+
+test('hrv-analysis band powers leave a bin exactly on the upper edge out (half-open bands)', () => {
+  const r = hrvFrequency(EDGE_NN, { conventions: 'hrvanalysis', resampleHz: 5, nfft: 400, nperseg: 200, bands: { vlf: [0, 0.04] }, lombScargle: false });
+  relClose(r.vlf_power, 5.965143925475701, 1e-6, 'vlf (4 bins)');
+  relClose(r.lf_power, 432.04545943437915, 1e-6, 'lf (8 bins)');
+  relClose(r.hf_power, 853.5176312472425, 1e-6, 'hf (20 bins)');
+});
+
+test('Lomb-Scargle band powers match scipy.signal.lombscargle scaled to 2 P T / N', () => {
+  const r = hrvFrequency(EDGE_NN, { lsPoints: 64, ulf: false });
+  relClose(r.ls_vlf_power, 2.1371356605922918, 1e-9, 'ls vlf');
+  relClose(r.ls_lf_power, 444.3748405980345, 1e-9, 'ls lf (17 bins, 0.15 included)');
+  relClose(r.ls_hf_power, 1282.3676860580622, 1e-9, 'ls hf (41 bins, 0.15 included)');
+  assert.equal(r.ls_hf_peak, 0.3125);
+});
+
+test('frequency features need 4 intervals: 0 to 3 give NaN everywhere with a reason', () => {
+  for (const nn of [[], [800], [800, 900], [800, 900, 850]]) {
+    const r = hrvFrequency(nn);
+    assert.ok(Number.isNaN(r.lf_power) && Number.isNaN(r.ls_hf_power) && Number.isNaN(r.lf_hf), `${nn.length} intervals`);
+    assert.ok(r.warnings.some((w) => /need at least 4/.test(w)));
+  }
+});

@@ -69,3 +69,29 @@ test('hrvNonlinear rejects invalid options', () => {
   assert.throws(() => hrvNonlinear([800, 810, 820], { sd2Method: 'x' as never }), /sd2Method/);
   assert.throws(() => hrvNonlinear([800, 810, 820], { poincareDdof: 0.5 }), /poincareDdof/);
 });
+
+test('hrvNonlinear of three intervals follows each convention\'s Poincaré definition', () => {
+  // Differences +100, -50; sums 1700, 1750.
+  const p = hrvNonlinear([800, 900, 850]);
+  relClose(p.sd1, 75 / Math.SQRT2, 1e-12, 'pyHRV sd1: std(diff / sqrt 2), ddof 0');
+  relClose(p.sd2, 25 / Math.SQRT2, 1e-12, 'pyHRV sd2: std(sum / sqrt 2), ddof 0');
+  const h = hrvNonlinear([800, 900, 850], { conventions: 'hrvanalysis' });
+  relClose(h.sd1, 75, 1e-12, 'hrv-analysis sd1: sqrt(var(diff, ddof 1) / 2)');
+  // 2 SDNN^2 - SD1^2 = 2 * 2500 - 5625 < 0: numpy.sqrt gives nan, and so must the ratios.
+  for (const k of ['sd2', 'sd2_sd1', 'csi', 'cvi', 'modified_csi'] as const) assert.ok(Number.isNaN(h[k]), k);
+});
+
+test('hrvNonlinear of 32 beats matches numpy for Poincaré, entropy and alpha1; alpha1 needs more than 16 beats', () => {
+  const nn = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5].map((d) => 700 + 10 * d);
+  const r = hrvNonlinear(nn);
+  relClose(r.sd1, 24.15911528174552, 1e-12, 'sd1');
+  relClose(r.sd2, 26.39450956687306, 1e-12, 'sd2');
+  relClose(r.apen, 0.14608686893441458, 1e-12, 'apen (r = 0.2 std ddof 1 = 5.0828)');
+  // r = 5.08 ms: 4 matches of length 2, none of length 3 -> undefined (nolds: inf).
+  assert.ok(Number.isNaN(r.sampen));
+  assert.ok(r.warnings.some((w) => /no template matches of length 3/.test(w)));
+  relClose(r.dfa_alpha1, 0.6630362907805307, 1e-9, 'alpha1 over 4..16 beats');
+  const sixteen = hrvNonlinear(nn.slice(0, 16));
+  assert.ok(Number.isNaN(sixteen.dfa_alpha1));
+  assert.ok(Number.isFinite(hrvNonlinear(nn.slice(0, 17)).dfa_alpha1));
+});

@@ -127,3 +127,60 @@ test('an empty or single-interval series gives NaN features and warnings, not an
   assert.equal(one.mean_nn, 800);
   assert.ok(Number.isNaN(one.rmssd));
 });
+
+// Expected values from the definitions, worked by hand and checked with numpy (np.std with the ddof
+// of each convention, np.diff, 60000 / nn).
+const shortCases: { name: string; nn: number[]; conventions: 'pyhrv' | 'hrvanalysis'; expected: Partial<Record<keyof HrvTimeResult, number>> }[] = [
+  // One difference: SDSD of a single value is undefined with ddof 1 and 0 with ddof 0.
+  { name: 'two intervals (pyHRV)', nn: [800, 900], conventions: 'pyhrv', expected: { sdnn: Math.sqrt(5000), rmssd: 100, sdsd: NaN, pnn50: 100, mean_hr: 212.5 / 3, std_hr: 25 / (3 * Math.SQRT2) } },
+  { name: 'two intervals (hrv-analysis)', nn: [800, 900], conventions: 'hrvanalysis', expected: { sdnn: Math.sqrt(5000), rmssd: 100, sdsd: 0, pnn50: 100, std_hr: 25 / 6 } },
+  // Differences +100, -50: |d| = 100, 50 (std ddof 1 = 25 sqrt 2); signed (std ddof 0 = 75).
+  { name: 'three intervals (pyHRV)', nn: [800, 900, 850], conventions: 'pyhrv', expected: { sdnn: 50, rmssd: Math.sqrt(6250), sdsd: 25 * Math.SQRT2, nn50: 1, pnn50: 50, nn20: 2, pnn20: 100, median_nn: 850 } },
+  { name: 'three intervals (hrv-analysis)', nn: [800, 900, 850], conventions: 'hrvanalysis', expected: { sdnn: 50, sdsd: 75, pnn50: 50 } },
+  // A single 1500 ms outlier among ~800 ms intervals (numpy reference values).
+  { name: 'one outlier (pyHRV)', nn: [800, 810, 790, 1500, 805, 795], conventions: 'pyhrv', expected: { mean_nn: 5500 / 6, sdnn: 285.86127171526164, rmssd: 444.4603469377218, sdsd: 377.5314556431027, nn50: 2, pnn50: 40, median_nn: 802.5, range_nn: 710, min_hr: 40, std_hr: 14.306454304521841 } },
+  { name: 'one outlier (hrv-analysis)', nn: [800, 810, 790, 1500, 805, 795], conventions: 'hrvanalysis', expected: { sdsd: 444.4592219765498, mean_hr: 69.17155012776207, std_hr: 13.059946234172491 } },
+  // Zero variance: every spread is 0 (not NaN) once it is defined.
+  { name: 'three equal intervals', nn: [800, 800, 800], conventions: 'pyhrv', expected: { sdnn: 0, cvnn: 0, rmssd: 0, sdsd: 0, pnn20: 0, range_nn: 0, std_hr: 0, hrv_triangular_index: 1 } },
+];
+for (const c of shortCases) {
+  test(`hrvTime of ${c.name} follows the definitions`, () => {
+    const r = hrvTime(c.nn, { conventions: c.conventions });
+    for (const [k, v] of Object.entries(c.expected) as [keyof HrvTimeResult, number][]) {
+      const got = r[k] as number;
+      if (Number.isNaN(v)) assert.ok(Number.isNaN(got), `${k}: ${got} should be NaN`);
+      else if (v === 0) assert.equal(got, 0, k);
+      else relClose(got, v, 1e-12, k);
+    }
+  });
+}
+
+test('a single interval has a defined mean and median but no spread in the pyHRV convention', () => {
+  const r = hrvTime([800]);
+  for (const k of ['sdnn', 'cvnn', 'rmssd', 'sdsd', 'pnn50', 'std_hr'] as const) assert.ok(Number.isNaN(r[k]), k);
+  assert.equal(r.range_nn, 0);
+  assert.equal(r.median_nn, 800);
+  assert.equal(r.mean_hr, 75);
+  // hrv-analysis takes std_hr with ddof 0: numpy.std of one value is 0.
+  assert.equal(hrvTime([800], { conventions: 'hrvanalysis' }).std_hr, 0);
+});
+
+test('hrvTime rejects infinite and zero intervals as it does NaN and negative ones', () => {
+  for (const bad of [Infinity, 0, -0]) {
+    assert.throws(() => hrvTime([800, bad, 810]), (e: unknown) => e instanceof RangeError && /nn\[1\]/.test(e.message), String(bad));
+  }
+});
+
+test('the hrv-analysis triangular index counts intervals outside its 300-1996 ms histogram in n', () => {
+  // np.histogram([250, 797, 800, 803, 2100], bins=range(300, 2000, 8)): peak 3 (bin 796-804), n = 5.
+  const r = hrvTime([250, 797, 800, 803, 2100], { conventions: 'hrvanalysis' });
+  assert.equal(r.hrv_triangular_index, 5 / 3);
+});
+
+test('SDANN leaves out a trailing segment of one interval (301 s of 1 s beats)', () => {
+  const r = hrvTime(new Float64Array(301).fill(1000));
+  // Segments: 300 intervals, then 1 interval (dropped): one usable segment, SDNN index = its SDNN.
+  assert.ok(Number.isNaN(r.sdann));
+  assert.equal(r.sdnn_index, 0);
+  assert.ok(r.warnings.some((w) => /1 segment\(s\) with fewer than 2/.test(w)));
+});

@@ -110,3 +110,56 @@ test('correctRR gives the same flags and NN series whatever the pass length on l
     assert.deepEqual(c.nn, one.nn, `chunk ${chunk}`);
   }
 });
+
+/** Plants one artefact at interval i of rr (in place). */
+const planters: Record<'missed' | 'extra' | 'long' | 'short' | 'ectopic', (rr: number[], i: number) => void> = {
+  missed: (rr, i) => { rr[i] = rr[i]! * 2; },
+  extra: (rr, i) => { const a = rr[i]!; rr.splice(i, 1, 0.4 * a, 0.6 * a); },
+  long: (rr, i) => { rr[i] = rr[i]! * 1.45; },
+  short: (rr, i) => { rr[i] = rr[i]! * 0.6; },
+  ectopic: (rr, i) => { rr[i + 1] = rr[i + 1]! + 0.4 * rr[i]!; rr[i] = 0.6 * rr[i]!; },
+};
+
+// [artefact, where, interval index in a 200-interval series (before the extra beat's split), todo]
+const placements: [keyof typeof planters, string, number, string?][] = [
+  ['missed', 'second', 1], ['missed', 'middle', 100],
+  ['missed', 'second-to-last', 198, 'the normal last interval after a missed beat at 198 is flagged ectopic (reflected dRR)'],
+  ['missed', 'first', 0, 'a missed beat in the first interval is flagged long and not split'],
+  ['missed', 'last', 199, 'a missed beat in the last interval is flagged long and not split'],
+  ['extra', 'second', 1], ['extra', 'middle', 100], ['extra', 'last', 199],
+  ['extra', 'first', 0, 'an extra beat splitting the first interval is flagged short and not merged'],
+  ['long', 'middle', 100], ['long', 'last', 199],
+  ['short', 'first', 0], ['short', 'middle', 100], ['short', 'last', 199],
+  ['ectopic', 'second', 1], ['ectopic', 'middle', 100],
+  ['ectopic', 'third-to-last', 197, 'the normal last interval after an ectopic pair is flagged ectopic too (reflected dRR)'],
+];
+
+for (const [kind, where, i, todo] of placements) {
+  test(`correctRR classifies a${kind === 'extra' || kind === 'ectopic' ? 'n' : ''} ${kind} beat in the ${where} interval and flags nothing else`, todo ? { todo } : {}, () => {
+    for (const seed of [1, 2, 3]) {
+      const rr = series(200, seed);
+      planters[kind](rr, i);
+      const r = correctRR(rr);
+      // The ectopic pair: either of its intervals may carry the flag, the other one too. A short
+      // interval and the normal one after it may fall in the ectopic region of the dRR/S12 plane.
+      const own = kind === 'ectopic' || kind === 'short' ? [i, i + 1] : [i];
+      const flagged = own.map((k) => r.flags[k]);
+      const accepted = kind === 'short' ? ['short', 'ectopic'] : [kind];
+      assert.ok(flagged.some((f) => accepted.includes(f)), `seed ${seed}: interval ${i} is ${flagged.join('/')}`);
+      const others = r.flags.map((f, k) => [k, f] as const).filter(([k, f]) => f !== 'normal' && !own.includes(k) && !(kind === 'extra' && k === i + 1));
+      assert.deepEqual(others, [], `seed ${seed}: other flags`);
+      // The corrected series has as many intervals as the truth: a missed beat adds one.
+      assert.equal(r.nn.length, kind === 'missed' ? 201 : 200, `seed ${seed}: NN length`);
+    }
+  });
+}
+
+test('correctRR leaves the two intervals after an extra beat near the end normal', { todo: 'the normal last interval after an extra beat at 198-199 is flagged long (reflected dRR)' }, () => {
+  for (const seed of [1, 2, 3]) {
+    const rr = series(200, seed);
+    planters.extra(rr, 198); // intervals 198, 199 are the split; 200 is the original last one
+    const r = correctRR(rr);
+    assert.equal(r.flags[198], 'extra', `seed ${seed}`);
+    assert.equal(r.flags[200], 'normal', `seed ${seed}`);
+  }
+});
