@@ -253,3 +253,43 @@ test('openText never fails with anything but FormatError/RangeError on mutated b
     }
   }
 });
+
+test('blank and comment lines between rows, CRLF and a last line without terminator do not shift random access or chunks', async () => {
+  // 9,001 rows of 'i,-i/2' (0 - i / 2: the file writes 0, not -0) with a blank line every 997 rows and
+  // a comment every 1,499: rows cross the sparse index stride between skipped lines.
+  const n = 9001, lines = ['# Sampling rate: 50 Hz', 'a,b'];
+  for (let i = 0; i < n; i++) {
+    if (i % 997 === 500) lines.push('');
+    if (i % 1499 === 7) lines.push('   # a note in the middle');
+    lines.push(`${i},${-i / 2}`);
+  }
+  const path = tmpFile(lines.join('\r\n'));
+  const want = [Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => 0 - i / 2)];
+  assert.deepEqual(naiveColumn(path, 0, ',', 1), want[0]);
+  const rec = await openText(path);
+  try {
+    assert.equal(rec.info.channels[0]!.fs, 50);
+    assert.deepEqual(rec.info.channels.map((c) => [c.name, c.samples]), [['a', n], ['b', n]]);
+    const r = rng(23);
+    for (let k = 0; k < 40; k++) {
+      const s = Math.floor(r() * n), e = Math.min(n, s + Math.floor(r() * 5000));
+      const got = await rec.read([0, 1], s, e);
+      got.forEach((g, c) => assert.deepEqual(Array.from(g), want[c]!.slice(s, e), `channel ${c} [${s}, ${e})`));
+    }
+    for (const samples of [1000, 4096, 4097]) {
+      const joined: number[] = [];
+      for await (const chunk of rec.chunks({ samples, overlap: 3, channels: ['b'] })) joined.push(...Array.from(chunk.data[0]!).slice(chunk.overlap));
+      assert.deepEqual(joined, want[1], `chunks of ${samples}`);
+    }
+  } finally {
+    await rec.close();
+  }
+});
+
+test('a UTF-8 byte order mark does not hide the leading comment header', { todo: 'a BOM before "# Sampling Rate..." makes the comment line a data line, so the rate is lost' }, async () => {
+  // Windows editors save UTF-8 with a BOM (EF BB BF); it is an encoding signature, not text.
+  const path = tmpFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Sampling Rate (Hz):= 100\n1\n2\n3\n')]), '.txt');
+  const r = await readAll(path);
+  assert.equal(r.fs, 100);
+  assert.deepEqual(Array.from(r.data[0]!), [1, 2, 3]);
+});

@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeField, readEdfHeader } from '../../../src/io/edf/header.js';
@@ -162,4 +162,20 @@ test('files that are not EDF at all are refused at byte 0', async () => {
     });
   }
   await assert.rejects(openEdf(join(dir, 'missing.edf')), (e: unknown) => e instanceof FormatError && /file not found/.test(e.message));
+});
+
+test('text fields are trimmed of padding, and Latin-1 or UTF-8 bytes decode to the characters they stand for', async () => {
+  const path = edfFile({ reserved: 'EDF+C   ', signals: [
+    { label: ' EEG Fpz-Cz     ', spr: 2, unit: '\xb0C' },
+    { label: 'Temp', spr: 2, unit: 'µV' },
+    { label: 'EDF Annotations ', spr: 4 },
+  ] });
+  // edfFile writes latin1: re-encode the second unit as its UTF-8 bytes (C2 B5 'V') in place.
+  const bytes = readFileSync(path);
+  const unitAt = 256 + 3 * 16 + 3 * 80 + 8;
+  bytes.set([0xc2, 0xb5, 0x56, 0x20], unitAt);
+  writeFileSync(path, bytes);
+  const h = await header(path);
+  assert.equal(h.variant, 'EDF+C');
+  assert.deepEqual(h.signals.map((s) => [s.label, s.unit, s.annotation]), [['EEG Fpz-Cz', '°C', false], ['Temp', 'µV', false], ['EDF Annotations', 'uV', true]]);
 });

@@ -235,3 +235,14 @@ test('EDF files in data/edf are rewritten with identical stored values, ranges a
     }
   }
 });
+
+test('the header written holds only printable US-ASCII (bytes 32..126), whatever the channel names and units', { todo: 'writeEdf copies non-ASCII names/units into the header as UTF-8 bytes, which the EDF spec forbids' }, async () => {
+  // EDF (Kemp 1992) and EDF+ (section 2.1.3): header fields hold printable US-ASCII characters only.
+  const path = join(dir, 'non-ascii.edf');
+  await writeEdf(new MemoryRecording([{ ...sig('SpO₂ – Finger', 10, ints(20, (i) => i)), unit: 'µV' }]), path);
+  const bytes = readFileSync(path);
+  const ns = Number(bytes.toString('latin1', 252, 256));
+  const outside: number[] = [];
+  for (let i = 0; i < 256 * (ns + 1); i++) if (bytes[i]! < 32 || bytes[i]! > 126) outside.push(i);
+  assert.deepEqual(outside, [], 'header bytes outside 32..126');
+});

@@ -79,3 +79,40 @@ test('parseWfdbHeader refuses malformed headers with a FormatError naming file a
     });
   }
 });
+
+test('parseWfdbHeader reads base time and date in the forms header(5) allows', () => {
+  // [time and date fields, baseTime, baseDate, startTime]. A time of two fields is MM:SS (WFDB strtim).
+  const cases: [string, string, string | undefined, string | undefined][] = [
+    ['12:30:15 25/12/2020', '12:30:15', '25/12/2020', '2020-12-25T12:30:15'],
+    ['9:05:03.5 01/02/1999', '9:05:03.5', '01/02/1999', '1999-02-01T09:05:03.5'],
+    ['30:15 25/12/2020', '30:15', '25/12/2020', '2020-12-25T00:30:15'],
+    ['0:0:0 1/1/2000', '0:0:0', '1/1/2000', '2000-01-01T00:00:00'],
+    ['23:59:59', '23:59:59', undefined, undefined],
+  ];
+  for (const [fields, time, date, start] of cases) {
+    const h = parseWfdbHeader(`r 1 360 100 ${fields}\nr.dat 16\n`, 'r.hea');
+    assert.deepEqual([h.baseTime, h.baseDate, h.startTime], [time, date, start], fields);
+  }
+});
+
+test('parseWfdbHeader reads the counter frequency and base counter, defaulting to the frame rate and 0', () => {
+  const cases: [string, number, number, number][] = [
+    ['128', 128, 128, 0],
+    ['128/1000', 128, 1000, 0],
+    ['128/1000(-5)', 128, 1000, -5],
+    ['0.5/2(100.25)', 0.5, 2, 100.25],
+  ];
+  for (const [field, fs, counter, base] of cases) {
+    const h = parseWfdbHeader(`r 1 ${field}\n# a comment between the lines\nr.dat 16 200 16 0 0 0 0 lead I\n`, 'r.hea');
+    assert.deepEqual([h.frameFrequency, h.counterFrequency, h.baseCounter], [fs, counter, base], field);
+    assert.deepEqual(h.comments, ['a comment between the lines']);
+    assert.equal(h.signals[0]!.description, 'lead I');
+  }
+});
+
+test('parseWfdbHeader gives no start time for a base date that does not exist', { todo: 'a base date such as 31/02/2020 yields the invalid ISO string 2020-02-31T12:00:00 as startTime' }, () => {
+  for (const date of ['31/02/2020', '29/02/2021', '31/04/2019']) {
+    const h = parseWfdbHeader(`r 1 360 100 12:00:00 ${date}\nr.dat 16\n`, 'r.hea');
+    assert.equal(h.startTime, undefined, date);
+  }
+});

@@ -380,3 +380,130 @@ test('physical reads of 16 and 212 records equal (stored - baseline) / gain exac
     await rec.close();
   }
 });
+
+/**
+ * Signal-file bytes written from signal(5), independently of the reader: 212 packs two 12-bit samples
+ * in 3 bytes (an odd last sample in 2); 310 packs three 10-bit samples in two little-endian 16-bit words
+ * (samples 0 and 1 in bits 1..10, sample 2 split over bits 11..15 of each word); 311 packs three 10-bit
+ * samples in one little-endian 32-bit word from the low bits up. A partial last group takes the bytes
+ * that hold its samples.
+ */
+const PACK: Record<'212' | '310' | '311', (v: number[]) => number[]> = {
+  '212': (v) => {
+    const out: number[] = [];
+    for (let i = 0; i < v.length; i += 2) {
+      const a = v[i]! & 0xfff, b = (v[i + 1] ?? 0) & 0xfff;
+      out.push(a & 0xff, (a >> 8) | ((b >> 8) << 4), b & 0xff);
+      if (i + 1 === v.length) out.pop();
+    }
+    return out;
+  },
+  '310': (v) => {
+    const out: number[] = [];
+    for (let i = 0; i < v.length; i += 3) {
+      const [a, b, c] = [v[i]! & 0x3ff, (v[i + 1] ?? 0) & 0x3ff, (v[i + 2] ?? 0) & 0x3ff];
+      const w0 = (a << 1) | ((c & 0x1f) << 11), w1 = (b << 1) | ((c >> 5) << 11);
+      out.push(w0 & 0xff, w0 >> 8);
+      if (i + 1 < v.length) out.push(w1 & 0xff, w1 >> 8);
+    }
+    return out;
+  },
+  '311': (v) => {
+    const out: number[] = [];
+    for (let i = 0; i < v.length; i += 3) {
+      const n = Math.min(3, v.length - i);
+      const w = ((v[i]! & 0x3ff) | (((v[i + 1] ?? 0) & 0x3ff) << 10) | (((v[i + 2] ?? 0) & 0x3ff) << 20)) >>> 0;
+      out.push(...[w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24].slice(0, n === 3 ? 4 : n + 1));
+    }
+    return out;
+  },
+};
+
+test('packed formats 212, 310 and 311 read every window of multiplexed files with odd sample counts behind a byte offset', async () => {
+  await withTmp(async (dir) => {
+    for (const format of ['212', '310', '311'] as const) {
+      const lo = format === '212' ? -2048 : -512, span = format === '212' ? 4096 : 1024;
+      for (const ns of [1, 2, 3]) {
+        for (const frames of [1, 2, 4, 5, 7]) {
+          // Sample f of signal s, spread over the format's whole range.
+          const value = (s: number, f: number): number => lo + ((s * 977 + f * 331 + 13) % span);
+          const flat: number[] = [];
+          for (let f = 0; f < frames; f++) for (let s = 0; s < ns; s++) flat.push(value(s, f));
+          const name = `p${format}_${ns}_${frames}`;
+          await writeFile(join(dir, `${name}.dat`), Uint8Array.from([0xaa, 0xbb, 0xcc, ...PACK[format](flat)]));
+          const lines = Array.from({ length: ns }, (_, s) => `${name}.dat ${format}+3 100 10 0 ${value(s, 0)} 0 0 s${s}`);
+          await writeFile(join(dir, `${name}.hea`), `${name} ${ns} 250 ${frames}\n${lines.join('\n')}\n`);
+          const rec = await openWfdb(join(dir, name));
+          try {
+            for (let s = 0; s < ns; s++) {
+              for (let a = 0; a <= frames; a++) {
+                for (let b = a; b <= frames; b++) {
+                  const [got] = await rec.read(s, a, b, { raw: true });
+                  assert.deepEqual(Array.from(got!), Array.from({ length: b - a }, (_, i) => value(s, a + i)), `${name} signal ${s} [${a}, ${b})`);
+                }
+              }
+            }
+          } finally { await rec.close(); }
+        }
+      }
+    }
+  });
+});
+
+/**
+ * One format-212 file behind a 7-byte preamble, F = 4 samples per frame: A (2 per frame, skew 1),
+ * B (1, no skew), C (1, skew 3). Stored values: A 100 + 10 f + sub-sample, B 300 + f, C 500 + f in frame f.
+ */
+async function skewed212(dir: string, frames: number): Promise<string> {
+  const flat: number[] = [];
+  for (let f = 0; f < frames; f++) flat.push(100 + 10 * f, 101 + 10 * f, 300 + f, 500 + f);
+  await writeFile(join(dir, 'k.dat'), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, ...PACK['212'](flat)]));
+  await writeFile(join(dir, 'k.hea'), `k 3 10 ${frames}\nk.dat 212x2:1+7 200 12 0 0 0 0 A\nk.dat 212+7 200 12 0 0 0 0 B\nk.dat 212:3+7 50(20) 12 0 0 0 0 C\n`);
+  return join(dir, 'k.hea');
+}
+
+test('skew, byte offset and several samples per frame combine in a packed format-212 file', async () => {
+  await withTmp(async (dir) => {
+    const frames = 11;
+    const rec = await openWfdb(await skewed212(dir, frames));
+    try {
+      assert.deepEqual(rec.info.channels.map((c) => [c.fs, c.samples]), [[20, 22], [10, 11], [10, 11]]);
+      // header(5): sample j of a signal with k per frame and skew sk is in frame floor(j / k) + sk.
+      const want = (c: number, j: number): number => {
+        if (c === 1) return 300 + j;
+        const f = c === 0 ? Math.floor(j / 2) + 1 : j + 3;
+        if (f >= frames) return -2048;
+        return c === 0 ? 100 + 10 * f + (j % 2) : 500 + f;
+      };
+      for (const c of [0, 1, 2]) {
+        const n = rec.info.channels[c]!.samples;
+        for (let a = 0; a <= n; a++) {
+          for (let b = a; b <= n; b++) {
+            const [got] = await rec.read(c, a, b, { raw: true });
+            assert.deepEqual(Array.from(got!), Array.from({ length: b - a }, (_, i) => want(c, a + i)), `signal ${c} [${a}, ${b})`);
+          }
+        }
+      }
+      // Physical: (stored - baseline) / gain with C's baseline 20 and gain 50, for the samples the file holds.
+      const [phys] = await rec.read(2, 0, 8);
+      assert.deepEqual(Array.from(phys!), Array.from({ length: 8 }, (_, j) => (503 + j - 20) / 50));
+      const [b, c] = await rec.read([1, 2], 2, 5, { raw: true });
+      assert.deepEqual([Array.from(b!), Array.from(c!)], [[302, 303, 304], [505, 506, 507]]);
+    } finally { await rec.close(); }
+  });
+});
+
+test('samples a skewed signal does not have read as NaN in physical units, not as a made-up amplitude', { todo: 'physical reads turn the invalid (missing) sample value into a number, e.g. (-2048 - 20) / 50 mV, instead of NaN' }, async () => {
+  // The last 3 frames of C (skew 3) lie past the end of the file: the reader itself marks them with
+  // WFDB's invalid value, which stands for "no sample" (rdsamp prints '-', wfdb-python gives NaN).
+  await withTmp(async (dir) => {
+    const rec = await openWfdb(await skewed212(dir, 11));
+    try {
+      const [raw] = await rec.read(2, 8, 11, { raw: true });
+      assert.deepEqual(Array.from(raw!), [-2048, -2048, -2048]);
+      const [phys] = await rec.read(2, 7, 11);
+      assert.equal(phys![0], (510 - 20) / 50);
+      assert.deepEqual(Array.from(phys!.subarray(1)), [NaN, NaN, NaN]);
+    } finally { await rec.close(); }
+  });
+});
