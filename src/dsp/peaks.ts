@@ -22,7 +22,7 @@ export interface FindPeaksOptions {
   prominence?: PeakCondition;
   /** Required width in samples, measured at relHeight of the prominence. default: no condition */
   width?: PeakCondition;
-  /** Window length in samples for the prominence search (rounded up; >= 3). default: whole signal */
+  /** Window length in samples for the prominence search (above 1, rounded up). default: whole signal */
   wlen?: number;
   /** Height of the width measurement as a fraction of the prominence. default: 0.5 */
   relHeight?: number;
@@ -81,10 +81,10 @@ function toPeaks(x: Float64Array, peaks: ArrayLike<number>): Int32Array {
   return out;
 }
 
-/** wlen as SciPy uses it: rounded up, -1 for "no window". */
+/** wlen as SciPy uses it: above 1, rounded up; -1 for "no window". */
 function checkWlen(wlen: number | undefined): number {
   if (wlen === undefined) return -1;
-  if (!(wlen >= 3)) throw new RangeError(`wlen must be at least 3, got ${wlen}`);
+  if (!(wlen > 1) || !Number.isFinite(wlen)) throw new RangeError(`wlen must be a finite number above 1, got ${wlen}`);
   return Math.ceil(wlen);
 }
 
@@ -178,8 +178,10 @@ function prominencesOf(x: Float64Array, peaks: Int32Array, wlen: number): Promin
     const peak = peaks[p]!, h = x[peak]!;
     let lo = 0, hi = x.length - 1;
     if (wlen >= 2) { // an even wlen acts as the next odd one
-      lo = Math.max(peak - (wlen >> 1), lo);
-      hi = Math.min(peak + (wlen >> 1), hi);
+      // Not wlen >> 1: a window of 2**31 samples or more would wrap to a negative half.
+      const half = Math.floor(wlen / 2);
+      lo = Math.max(peak - half, lo);
+      hi = Math.min(peak + half, hi);
     }
     // walk outwards until a higher sample or the window edge; the lowest point on the way is the
     // base, the closest one winning ties
@@ -221,7 +223,7 @@ function widthsOf(x: Float64Array, peaks: Int32Array, relHeight: number, prom: P
   return { widths, widthHeights, leftIps, rightIps };
 }
 
-/** scipy.signal.peak_prominences. wlen: window length in samples (rounded up, >= 3); default: whole signal. */
+/** scipy.signal.peak_prominences. wlen: window length in samples (above 1, rounded up); default: whole signal. */
 export function peakProminences(x: ArrayLike<number>, peaks: ArrayLike<number>, wlen?: number): ProminenceData {
   const sig = toSignal(x);
   return prominencesOf(sig, toPeaks(sig, peaks), checkWlen(wlen));

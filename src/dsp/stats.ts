@@ -64,7 +64,8 @@ export function variance(x: ArrayLike<number>, ddof = 0): number {
     c += s >= v ? s - t + v : v - t + s;
     s = t;
   }
-  return (s + c) / (n - ddof);
+  // Once the sum overflows, its correction is Infinity - Infinity: NumPy gives Infinity.
+  return (Number.isFinite(s) ? s + c : s) / (n - ddof);
 }
 
 /** numpy.std(x, ddof). */
@@ -148,7 +149,7 @@ export function rms(x: ArrayLike<number>): number {
     c += s >= v ? s - t + v : v - t + s;
     s = t;
   }
-  return Math.sqrt((s + c) / x.length);
+  return Math.sqrt((Number.isFinite(s) ? s + c : s) / x.length);
 }
 
 /**
