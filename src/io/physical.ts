@@ -26,6 +26,15 @@ export function physicalInt16(src: DataView, n: number, i: number, stride: numbe
 }
 
 /**
+ * NaN in `out` wherever the int16 sample of `physicalInt16`'s layout is -32768, the value WFDB format
+ * 16 reserves for a missing sample: a second pass, so that EDF's loop (where -32768 is a sample like
+ * any other) and this one share the first.
+ */
+export function markMissingInt16(src: DataView, n: number, i: number, stride: number, out: PhysicalBlock, o: number): void {
+  for (let k = 0; k < n; k++, i += stride) if (src.getInt16(i, true) === -32768) out[o + k] = NaN;
+}
+
+/**
  * The physical value of every 16-bit pattern, indexed by the pattern as stored (two's complement,
  * 0..65535): (stored - baseline) / gain, the expression of `toPhysical`, so a lookup gives the
  * identical double without a division. 512 KB; a signal's values stay near its baseline, so the part

@@ -24,6 +24,11 @@ export interface ChannelInfo {
   storage: string;
   /** True for EDF+ annotation signals: listed, never decoded as samples. */
   annotation?: boolean;
+  /**
+   * Stored value that marks a missing sample (WFDB's invalid value of the format): NaN in physical
+   * units, as wfdb-python reads it. Absent where every stored value is a sample.
+   */
+  missing?: number;
   /** Format-specific extras (ADC resolution, checksum, EDF transducer, ...), kept for `info`. */
   extra?: Record<string, string | number>;
 }
@@ -319,13 +324,18 @@ function checkOut(path: string, out: SampleBlock[], length: number, opts: ReadOp
  * physical = (stored - baseline) / gain, computed once per block into `out` (a fresh array of the
  * requested precision when omitted; when given it must be as long as `stored`).
  */
+function markMissing(stored: StoredBlock, missing: number, dst: PhysicalBlock): void {
+  for (let i = 0; i < stored.length; i++) if (stored[i] === missing) dst[i] = NaN;
+}
+
 export function toPhysical(stored: StoredBlock, ch: ChannelInfo, dtype: 'float64' | 'float32', out?: PhysicalBlock): PhysicalBlock {
   const dst = out ?? (dtype === 'float32' ? new Float32Array(stored.length) : new Float64Array(stored.length));
   if (ch.gain === 1 && ch.baseline === 0) {
     dst.set(stored);
-    return dst;
+  } else {
+    const g = ch.gain, b = ch.baseline;
+    for (let i = 0; i < stored.length; i++) dst[i] = (stored[i]! - b) / g;
   }
-  const g = ch.gain, b = ch.baseline;
-  for (let i = 0; i < stored.length; i++) dst[i] = (stored[i]! - b) / g;
+  if (ch.missing !== undefined) markMissing(stored, ch.missing, dst);
   return dst;
 }

@@ -25,7 +25,8 @@ const CR = 0x0d;
  * Walks the lines of a file from a byte offset, reading bounded blocks by position, so that memory is one
  * block plus the longest line however large the file is. '\n' and '\r\n' end lines; a last line without
  * terminator is still reported. Lines are decoded as UTF-8 one at a time, which keeps byte offsets exact
- * for the caller's sparse index even when a header holds non-ASCII names.
+ * for the caller's sparse index even when a header holds non-ASCII names; a byte order mark at the
+ * start of the file is not part of the first line.
  */
 export async function forEachLine(file: PositionalFile, sink: LineSink, opts: LineScanOptions = {}): Promise<void> {
   const size = await file.size();
@@ -54,7 +55,7 @@ export async function forEachLine(file: PositionalFile, sink: LineSink, opts: Li
       const nl = buf.indexOf(NL, start);
       if (nl < 0 || nl >= have) break;
       const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-      if (sink(buf.toString('utf8', start, end), bufPos + start, line++) === false) {
+      if (sink(decode(buf, start, end, bufPos + start), bufPos + start, line++) === false) {
         stop = true;
         break;
       }
@@ -67,6 +68,12 @@ export async function forEachLine(file: PositionalFile, sink: LineSink, opts: Li
   }
   if (have > 0) {
     const end = buf[have - 1] === CR ? have - 1 : have;
-    sink(buf.toString('utf8', 0, end), bufPos, line);
+    sink(decode(buf, 0, end, bufPos), bufPos, line);
   }
+}
+
+/** A line as UTF-8 text, without the byte order mark that may open the file (EF BB BF). */
+function decode(buf: Buffer, start: number, end: number, fileOffset: number): string {
+  if (fileOffset === 0 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+  return buf.toString('utf8', start, end);
 }

@@ -5,7 +5,7 @@
  */
 
 /** Stages 2-4 on a block (pipeline/block.ts), and the shape of their result. */
-export const BLOCK_STAGE_VERSION = '5';
+export const BLOCK_STAGE_VERSION = '6';
 
 /** Stages 5-7: features and summaries. */
 export const FEATURE_STAGE_VERSION = '2';

@@ -316,15 +316,26 @@ function buildHeader(t: Target, plans: Plan[], annSpr: number, records: number, 
   return h;
 }
 
-/** Writes `text` left-aligned into a space-filled field, cut at a UTF-8 character boundary. */
-function put(h: Uint8Array, offset: number, width: number, text: string): void {
-  let b = encoder.encode(text);
-  if (b.length > width) {
-    let end = width;
-    while (end > 0 && (b[end]! & 0xc0) === 0x80) end--;
-    b = b.subarray(0, end);
+/** Spellings of the symbols physiological units use, for a header that allows US-ASCII only. */
+const ASCII_SPELLING: Record<string, string> = { 'µ': 'u', 'μ': 'u', '°': 'deg', 'Ω': 'Ohm', '–': '-', '—': '-', '‘': "'", '’': "'", '“': '"', '”': '"' };
+
+/**
+ * `text` in printable US-ASCII, the only characters EDF and EDF+ headers may hold (EDF+ 2.1.3):
+ * unit symbols spelt out ('µV' as 'uV', as EDF+ itself writes it), accents and sub- or superscripts
+ * reduced to their base character (NFKD), anything else as '_'.
+ */
+function asciiField(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const spelt = ASCII_SPELLING[ch];
+    out += spelt ?? ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   }
-  h.set(b, offset);
+  return out.replace(/[^\x20-\x7e]/g, '_');
+}
+
+/** Writes `text` in US-ASCII, left-aligned into a space-filled field and cut at its width. */
+function put(h: Uint8Array, offset: number, width: number, text: string): void {
+  h.set(encoder.encode(asciiField(text).slice(0, width)), offset);
 }
 
 /** Shortest decimal text of at most `width` characters for `x` (exact when possible), else undefined. */

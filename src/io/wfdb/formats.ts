@@ -7,7 +7,7 @@
  * so a block must start on such a group boundary; `formatLayout` says where they are. Each decoder is
  * one plain loop chosen once per block.
  */
-import { physicalInt16 } from '../physical.js';
+import { markMissingInt16, physicalInt16 } from '../physical.js';
 import type { PhysicalBlock } from '../recording.js';
 
 export type WfdbFormat = '8' | '16' | '24' | '32' | '61' | '80' | '160' | '212' | '310' | '311';
@@ -231,6 +231,8 @@ export interface PhysicalScale {
 export function table212(baseline: number, gain: number): Float64Array {
   const t = new Float64Array(4096);
   for (let u = 0; u < 4096; u++) t[u] = (((u << 20) >> 20) - baseline) / gain;
+  // -2048, WFDB's missing sample, as toPhysical reads it.
+  t[0x800] = NaN;
   return t;
 }
 
@@ -247,7 +249,10 @@ export function decodeChannelsPhysical(f: WfdbFormat, src: Uint8Array, n: number
   // Little-endian 16- and 32-bit loads through a DataView: one load where byte loads take two or four.
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   if (f === '16') {
-    for (let k = 0; k < slots.length; k++) physicalInt16(view, n, 2 * slots[k]!, 2 * F, scales[k]!.baseline, scales[k]!.gain, outs[k]!, outOffset);
+    for (let k = 0; k < slots.length; k++) {
+      physicalInt16(view, n, 2 * slots[k]!, 2 * F, scales[k]!.baseline, scales[k]!.gain, outs[k]!, outOffset);
+      markMissingInt16(view, n, 2 * slots[k]!, 2 * F, outs[k]!, outOffset);
+    }
     return true;
   }
   const stride = (F >> 1) * 3;

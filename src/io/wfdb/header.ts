@@ -186,7 +186,10 @@ function isoStart(t: RegExpExecArray, d: RegExpExecArray): string | undefined {
   // With two fields WFDB reads MM:SS (strtim), so hours are zero.
   const [h, mi, s] = t[3] === undefined ? [0, Number(t[1]), Number(t[2])] : [Number(t[1]), Number(t[2]), Number(t[3])];
   const day = Number(d[1]), mon = Number(d[2]), yr = Number(d[3]);
-  if (h > 23 || mi > 59 || s > 60 || day < 1 || day > 31 || mon < 1 || mon > 12) return undefined;
+  // Days past the end of their month (31/02) too: the ISO text must name a real date.
+  const leap = yr % 4 === 0 && (yr % 100 !== 0 || yr % 400 === 0);
+  const monthDays = mon === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mon) ? 30 : 31;
+  if (h > 23 || mi > 59 || s > 60 || mon < 1 || mon > 12 || day < 1 || day > monthDays) return undefined;
   const p2 = (x: number): string => String(x).padStart(2, '0');
   const frac = t[4] ?? '';
   return `${String(yr).padStart(4, '0')}-${p2(mon)}-${p2(day)}T${p2(h)}:${p2(mi)}:${p2(s)}${frac}`;

@@ -108,7 +108,7 @@ export class WfdbRecording extends Recording {
       };
       if (s.checksum !== undefined) extra['checksum'] = s.checksum;
       if (s.uncalibrated) extra['uncalibrated'] = 1;
-      return { name: s.description, unit: s.units, fs: ff * s.samplesPerFrame, samples, gain: s.gain, baseline: s.baseline, storage: s.format, extra };
+      return { name: s.description, unit: s.units, fs: ff * s.samplesPerFrame, samples, gain: s.gain, baseline: s.baseline, storage: s.format, missing: invalidSample(this.where[i]!.group.format), extra };
     });
     this.info = {
       path: header.path,

@@ -152,11 +152,12 @@ test('decodeChannelsPhysical equals toPhysical of the decoded samples, for every
   assert.equal(decodeChannelsPhysical('24', bytes, 2, 1, [0], [scale(0, '24')], out), false, 'only 16 and 212 decode directly');
 });
 
-test('table212 holds (stored - baseline) / gain for every 12-bit pattern', () => {
+test('table212 holds (stored - baseline) / gain for every 12-bit pattern, and NaN for -2048, the missing sample', () => {
   const t = table212(1024, 200);
   assert.equal(t.length, 4096);
   assert.equal(t[0], (0 - 1024) / 200);
   assert.equal(t[2047], (2047 - 1024) / 200);
-  assert.equal(t[2048], (-2048 - 1024) / 200);
+  assert.ok(Number.isNaN(t[2048]));
+  assert.equal(t[2049], (-2047 - 1024) / 200);
   assert.equal(t[4095], (-1 - 1024) / 200);
 });
