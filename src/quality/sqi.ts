@@ -150,7 +150,9 @@ export function computeSqis(x: Float64Array, fs: number, type: SignalType): Sqis
   const sc = scratchFor(x.length);
   const tails = sc.tails;
   const { sum, min, max } = scanWindow(x, tails);
-  const mean = sum / x.length;
+  // A constant window's mean exactly, not sum / n: its round-off would leave deviations of 1e-16
+  // that the shape and spectral ratios then read as a signal (kurtosis -2, all power in the QRS band).
+  const mean = min === max ? min : sum / x.length;
   // The pass and the percentiles are separate calls: with both in one function, V8 left that
   // function unoptimised in about one process in four (code after the loop had not run yet when
   // the loop was first compiled), which left that part slower than before instead of 2x faster.
