@@ -33,7 +33,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import type { Sos } from '../dsp/types.js';
 import { refinePeaks, type RefineOptions } from './peak-refine.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
-import { checkBand } from './band.js';
+import { checkBand, onlyRoundOff } from './band.js';
 
 export interface DetectRPeaksOptions {
   /** Passband of the detection signal in Hz (upper edge limited to 0.45 fs). default: [5, 20] */
@@ -141,6 +141,7 @@ export class RPeakDetector implements BlockDetector {
       if (this.band.length < m) this.band = new Float64Array(m);
       y = sosfiltfilt(this.bandSos(fs), x, { out: this.band.subarray(0, m) });
     }
+    if (onlyRoundOff(x, y)) return new Int32Array(0);
 
     // Energy, zero-padded by hb + 1 on both sides so that the window sums below need no edge tests.
     const off = hb + 1;

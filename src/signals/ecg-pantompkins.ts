@@ -17,7 +17,7 @@ import { butter } from '../dsp/iir-design.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { refinePeaks, type RefineOptions } from './peak-refine.js';
 import type { BlockDetector } from './beat-stream.js';
-import { checkFs } from './band.js';
+import { checkFs, onlyRoundOff } from './band.js';
 
 /** Largest value of |v| over [a, b]. */
 function absMax(v: Float64Array, a: number, b: number): number {
@@ -43,6 +43,7 @@ export function panTompkins(x: ArrayLike<number>, fs: number, opts: PanTompkinsO
   if (n < Math.round(0.5 * fs)) return new Int32Array(0);
 
   const bp = sosfiltfilt(butter(2, [5, 15], { btype: 'bandpass', fs }), input);
+  if (onlyRoundOff(input, bp)) return new Int32Array(0);
   // Five-point derivative (1/8T)(-x[n-2] - 2x[n-1] + 2x[n+1] + x[n+2]), centred; step h scales it
   // to the paper's 200 Hz spacing so its frequency response is the same at any fs.
   const h = Math.max(1, Math.round(fs / 200));

@@ -12,7 +12,9 @@
  * adds up to the median is an extra beat. Correction: an extra beat is removed (its two intervals
  * merge), a missed beat is inserted (the interval splits in two), ectopic, long and short intervals are
  * replaced by the mean of the nearest normal intervals on each side. Nothing is changed silently:
- * every input interval carries its flag.
+ * every input interval carries its flag. The paper leaves the series' ends open; here a neighbour
+ * past either end counts as no jump (0), and the first interval, which has no jump of its own, is
+ * judged by its distance from the median.
  */
 
 /** The flags an interval can get; a flag code is an index into this list. */
@@ -217,8 +219,10 @@ function classifyRange(x: Float64Array, flags: Uint8Array, lo: number, hi: numbe
   const th2 = rolling(abs, win, quartileDeviation, th);
   divideByScaled(m, th2, alpha);
   const dn = d, mn = m;
-  // Neighbouring normalised differences, reflected at the series' ends (indices are global).
-  const at = (i: number): number => dn[(i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i) - lo]!;
+  // Neighbouring normalised differences (indices are global); past the series' ends there is no
+  // jump, 0. Reflecting them there would mirror a jump near the end onto the normal interval after
+  // it, which then looks like the other half of an ectopic pair.
+  const at = (i: number): number => (i < 0 || i >= n ? 0 : dn[i - lo]!);
 
   for (let i = a; i < b; i++) {
     const di = dn[i - lo]!;
@@ -232,10 +236,12 @@ function classifyRange(x: Float64Array, flags: Uint8Array, lo: number, hi: numbe
       const k = j - lo;
       const dj = dn[k]!;
       const s22 = dj >= 0 ? Math.min(at(j + 1), at(j + 2)) : Math.max(at(j + 1), at(j + 2));
-      const long = dj > 1 && s22 < -1;
-      const short = dj < -1 && s22 > 1;
+      // Long or short by the jump and its neighbours, or by the distance from the median alone:
+      // the first interval has no jump of its own (its dRR is the mean), so only the median can say.
       const outlier = Math.abs(mn[k]!) > 3;
-      if (!long && !short && !outlier) continue;
+      const long = (dj > 1 && s22 < -1) || (outlier && x[j]! > medRR[k]!);
+      const short = (dj < -1 && s22 > 1) || (outlier && x[j]! <= medRR[k]!);
+      if (!long && !short) continue;
       const missed = Math.abs(x[j]! / 2 - medRR[k]!) < th2[k]!;
       const extra = j + 1 < n && Math.abs(x[j]! + x[j + 1]! - medRR[k]!) < th2[k]!;
       if (short && extra) flags[j] = EXTRA;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandpassSos, checkFs } from '../../src/signals/band.js';
+import { bandpassSos, checkFs, onlyRoundOff } from '../../src/signals/band.js';
 import { butter } from '../../src/dsp/iir-design.js';
 
 test('bandpassSos is the Butterworth band-pass, its top edge lowered to 0.45 fs when fs is low', () => {
@@ -15,3 +15,14 @@ const bad: [string, () => unknown, RegExp][] = [
   ['a non-positive fs', () => checkFs(0), /fs must be a positive number/],
 ];
 for (const [name, fn, re] of bad) test(`band checks refuse ${name}`, () => assert.throws(fn, re));
+
+test('onlyRoundOff tells the round-off of filtering a constant from a signal, whatever its offset', () => {
+  const cases: [what: string, x: number[], band: number[], want: boolean][] = [
+    ['a constant level and its filter round-off', [1.5, 1.5, 1.5], [2e-16, -1e-16, 0], true],
+    ['all zeros', [0, 0, 0], [0, 0, 0], true],
+    ['a 1 mV wave on a 30,000 unit offset', [30_000, 30_001, 29_999], [0.5, -0.5, 0.2], false],
+    ['a band at the threshold', [1, 1, 1], [1e-9, 0, 0], true],
+    ['a band just above it', [1, 1, 1], [1.1e-9, 0, 0], false],
+  ];
+  for (const [what, x, band, want] of cases) assert.equal(onlyRoundOff(x, band), want, what);
+});
