@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { processBatch, sessionsRoot, type RecordOutcome } from '../../src/pipeline/batch.js';
@@ -9,6 +9,7 @@ import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
 const fs = 250;
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-batch-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 /** Three 4-minute ECG records of their own (the cache would serve copies of one record). */
 const inputs = [1, 2, 3].map((seed) => {
   const path = join(dir, `rec${seed}.csv`);
@@ -60,4 +61,39 @@ test('a resumed batch skips the records its session noted done and runs the rest
   const [after] = await listSessions(sessionsRoot(out));
   assert.equal(after!.status, 'complete');
   assert.deepEqual([...after!.done].sort(), inputs.map((i) => resolve(i)).sort());
+});
+
+test('a batch goes on past a record that fails, ends its session failed, and a resume redoes only that record', async () => {
+  const out = join(dir, 'bad');
+  const missing = join(dir, 'missing.csv');
+  const list = [inputs[0]!, missing, inputs[1]!];
+  const seen: string[] = [];
+  const first = await processBatch(list, { ...opts, out, keepResults: false, onRecord: (i, o) => seen.push(`${i}:${o.status}`) });
+  assert.deepEqual(list.map((i) => first.outcomes.get(i)?.status), ['done', 'failed', 'done']);
+  assert.deepEqual(first.failed.map((f) => f.input), [missing]);
+  assert.deepEqual(seen, list.map((i, k) => `${i}:${k === 1 ? 'failed' : 'done'}`));
+  const [meta] = await listSessions(sessionsRoot(out));
+  assert.equal(meta!.status, 'failed');
+  assert.deepEqual([...meta!.done].sort(), [resolve(inputs[0]!), resolve(inputs[1]!)].sort());
+
+  const again = await processBatch(list, { ...opts, out, resume: true });
+  assert.equal(again.session, first.session, 'a failed session is resumed');
+  assert.deepEqual(list.map((i) => again.outcomes.get(i)?.status), ['resumed', 'failed', 'resumed']);
+});
+
+test('resuming a session that does not exist is refused, and resume: true with no unfinished session starts a new one', async () => {
+  const out = join(dir, 'noresume');
+  await assert.rejects(processBatch([inputs[0]!], { ...opts, out, resume: '20200101T000000Z-000000' }), RangeError);
+  const first = await processBatch([inputs[0]!], { ...opts, out });
+  const next = await processBatch([inputs[0]!], { ...opts, out, resume: true });
+  assert.notEqual(next.session, first.session, 'the complete session is not resumed');
+  assert.equal(next.outcomes.get(inputs[0]!)?.status, 'done');
+});
+
+test('a batch completes when its sessions folder holds a stray file', { todo: 'listSessions throws ENOTDIR on a stray file in the sessions root, so the cleanup at the end of processBatch rejects the whole batch' }, async () => {
+  const out = join(dir, 'stray');
+  mkdirSync(sessionsRoot(out), { recursive: true });
+  writeFileSync(join(sessionsRoot(out), 'notes.txt'), 'kept by hand');
+  const r = await processBatch([inputs[0]!], { ...opts, out });
+  assert.equal(r.outcomes.get(inputs[0]!)?.status, 'done');
 });

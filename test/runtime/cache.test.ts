@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { serialize } from 'node:v8';
+import { writeAtomic } from '../../src/runtime/atomic.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addCacheStats, cacheKey, emptyStats, hitRate, ProcessingCache, ttlFactor } from '../../src/runtime/cache.js';
@@ -96,4 +99,98 @@ test('updates of the cumulative statistics made side by side are all counted', a
   const sum = await addCacheStats(dir, emptyStats());
   assert.equal(sum.misses, 20);
   assert.equal(sum.writes, 40);
+});
+
+/** A fresh folder removed when the test ends. */
+const tempDir = (t: { after: (fn: () => void) => void }) => {
+  const dir = fresh();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
+const entryKey = 'cd' + '1'.repeat(62);
+const entryPath = (dir: string) => join(dir, 'cd', `${entryKey}.gz`);
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+
+for (const blocking of [false, true]) {
+  const suffix = blocking ? ' (blocking calls)' : '';
+
+  test(`an entry file truncated at any byte length is a corrupt miss, removed and never a hit${suffix}`, async (t) => {
+    const dir = tempDir(t);
+    const c = new ProcessingCache({ dir, blocking });
+    await c.set(entryKey, Float64Array.of(1, 2, 3), 5);
+    const whole = readFileSync(entryPath(dir));
+    for (let n = 0; n < whole.length; n++) {
+      writeFileSync(entryPath(dir), whole.subarray(0, n));
+      assert.equal(await c.get(entryKey), undefined, `${n} of ${whole.length} bytes`);
+      assert.equal(existsSync(entryPath(dir)), false, `${n} bytes: removed`);
+    }
+    assert.deepEqual([c.stats.corrupt, c.stats.misses, c.stats.hits, c.stats.bytesRead], [whole.length, whole.length, 0, 0]);
+    assert.equal(hitRate(c.stats), 0);
+  });
+
+  const undecodable: [string, Buffer][] = [
+    ['bytes that are no gzip stream', Buffer.from('plain bytes, not compressed')],
+    ['a gzip stream cut short', gzipSync(serialize({ expires: Infinity, costMs: 1, value: 'x'.repeat(100) })).subarray(0, 20)],
+    ['an empty gzip stream', gzipSync(Buffer.alloc(0))],
+    ['gzip of bytes that are no serialised value', gzipSync(Buffer.from([0xff, 0x0f, 0x99, 0x99]))],
+  ];
+  for (const [what, payload] of undecodable) {
+    test(`an entry whose checksum matches but which holds ${what} is a corrupt miss and is removed${suffix}`, async (t) => {
+      const dir = tempDir(t);
+      const c = new ProcessingCache({ dir, blocking });
+      await writeAtomic(entryPath(dir), payload);
+      assert.equal(await c.get(entryKey), undefined);
+      assert.deepEqual([c.stats.corrupt, c.stats.misses, c.stats.hits, c.stats.expired, c.stats.bytesRead], [1, 1, 0, 0, 0]);
+      assert.equal(existsSync(entryPath(dir)), false);
+      // The key is usable again afterwards.
+      await c.set(entryKey, 'again', 1);
+      assert.equal(await c.get(entryKey), 'again');
+    });
+  }
+
+  // With a value of a few bytes the cost per KiB is the cost itself: the factor is log2(1 + costMs), within [0.5, 4].
+  const lifetimes: [number, number][] = [[0, 0.5], [1, 1], [3, 2], [15, 4], [1e9, 4]];
+  for (const [costMs, factor] of lifetimes) {
+    test(`an entry that cost ${costMs} ms lives ${factor} TTL: a hit up to its expiry instant, a miss a millisecond later${suffix}`, async (t) => {
+      const c = new ProcessingCache({ dir: tempDir(t), ttlHours: 2, blocking });
+      await c.set(entryKey, 'v', costMs, T0);
+      const expiry = T0 + factor * 2 * 3600e3;
+      assert.equal(await c.get(entryKey, expiry - 1), 'v');
+      assert.equal(await c.get(entryKey, expiry), 'v');
+      assert.equal(await c.get(entryKey, expiry + 1), undefined);
+      assert.deepEqual([c.stats.hits, c.stats.expired, c.stats.misses, c.stats.corrupt], [2, 1, 1, 0]);
+      assert.equal((await c.usage()).entries, 0, 'the expired entry is removed');
+    });
+  }
+
+  test(`an entry larger than the whole size limit is not kept and the folder ends within its limit${suffix}`, async (t) => {
+    const c = new ProcessingCache({ dir: tempDir(t), maxBytes: 500, blocking });
+    await c.set(entryKey, Float64Array.from({ length: 2000 }, (_, i) => Math.sin(i * 0.37)), 1);
+    assert.equal(c.stats.writes, 1);
+    assert.equal(c.stats.evictions, 1);
+    assert.deepEqual(await c.usage(), { entries: 0, bytes: 0 });
+    assert.equal(await c.get(entryKey), undefined);
+  });
+
+  test(`two caches writing the same key at once leave one whole entry, holding one of the two values${suffix}`, async (t) => {
+    const dir = tempDir(t);
+    const a = new ProcessingCache({ dir, blocking }), b = new ProcessingCache({ dir, blocking });
+    const va = Float64Array.from({ length: 5000 }, (_, i) => i), vb = Float64Array.from({ length: 5000 }, (_, i) => -i);
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.set(entryKey, va, 1), b.set(entryKey, vb, 1)]);
+      const got = await new ProcessingCache({ dir }).get<Float64Array>(entryKey);
+      assert.ok(got && (got[1] === 1 || got[1] === -1) && got[4999] === got[1] * 4999, `round ${round}`);
+      assert.deepEqual(readdirSync(join(dir, 'cd')), [`${entryKey}.gz`], 'no temporary file is left');
+    }
+    assert.deepEqual([a.stats.writes, b.stats.writes], [5, 5]);
+  });
+}
+
+test('the folder statistics file and temporary files are not counted as cache entries', async (t) => {
+  const dir = tempDir(t);
+  const c = new ProcessingCache({ dir });
+  await c.set(entryKey, [1, 2], 1);
+  await addCacheStats(dir, { ...emptyStats(), writes: 1 });
+  writeFileSync(join(dir, 'cd', `.${entryKey}.gz.123.abcd.tmp`), 'half');
+  assert.equal((await c.usage()).entries, 1);
 });

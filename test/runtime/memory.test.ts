@@ -44,3 +44,27 @@ test('rssHighWaterMark sees a peak that came and went between samples', { skip: 
   const m = new MemoryMonitor(Number.MAX_SAFE_INTEGER);
   assert.ok(m.peakRss >= peakRss * 0.99, 'the monitor reports it too');
 });
+
+test('MemoryMonitor never reports a peak below an RSS it has sampled', () => {
+  const m = new MemoryMonitor(Number.MAX_SAFE_INTEGER, 0);
+  const held: Float64Array[] = [];
+  let most = 0;
+  for (let i = 0; i < 8; i++) {
+    if (i % 3 === 2) held.pop();
+    else held.push(new Float64Array(1 << 20).fill(i));
+    most = Math.max(most, m.sample());
+    assert.ok(m.peakRss >= most, `step ${i}: peak ${m.peakRss} below sample ${most}`);
+  }
+  m.stop();
+  assert.ok(m.peakRss >= most);
+  assert.ok(held.length > 0);
+});
+
+test('MemoryMonitor reuses a reading younger than a fifth of its interval', () => {
+  const m = new MemoryMonitor(Number.MAX_SAFE_INTEGER, 1e12);
+  const first = m.sample();
+  const held = new Float64Array(4 << 20).fill(1);
+  assert.equal(m.sample(), first);
+  assert.equal(m.overBudget(), false);
+  assert.equal(held[1], 1);
+});
