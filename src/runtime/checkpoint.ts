@@ -110,11 +110,12 @@ export class CheckpointStore {
   /**
    * Notes a record of the session done: a line appended to its done log. Rewriting `session.json`
    * for each record would write the whole input list again each time, which a batch of thousands of
-   * records pays quadratically. A line torn by a kill matches no input: that record is redone.
+   * records pays quadratically. A line torn by a kill matches no input: that record is redone. Each
+   * line is also preceded by a line break, so that the next record does not continue a torn line.
    */
   async markDone(key: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await appendFile(join(this.dir, DONE_LOG), `${key}\n`);
+    await appendFile(join(this.dir, DONE_LOG), `\n${key}\n`);
   }
 
   async readMeta(): Promise<SessionMeta | undefined> {
@@ -155,7 +156,8 @@ export class CheckpointBatch<T> {
     this.pending = [];
     this.last = performance.now();
     const name = `${this.run}.${String(this.seq++).padStart(6, '0')}`;
-    this.writing = this.writing.then(() => this.store.saveBatch(this.prefix, this.fingerprint, name, entries));
+    // A failed write rejects its own flush; the entries added after it still get theirs.
+    this.writing = this.writing.catch(() => undefined).then(() => this.store.saveBatch(this.prefix, this.fingerprint, name, entries));
     return this.writing;
   }
 }
@@ -167,10 +169,11 @@ async function readMeta(path: string): Promise<SessionMeta | undefined> {
   const meta = JSON.parse(r.payload.toString('utf8')) as SessionMeta;
   const log = join(dirname(path), DONE_LOG);
   const text = await readFile(log, 'utf8').catch(() => '');
-  const done = new Set(meta.done);
-  // Only whole lines: the last one may have been cut short by a kill.
+  const done = new Set(meta.done), inputs = new Set(meta.inputs);
+  // Only whole lines naming an input: the last one may have been cut short by a kill, and a line
+  // torn earlier ends at the break that opens the next.
   for (const key of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
-    if (key && !done.has(key)) { done.add(key); meta.done.push(key); }
+    if (key && inputs.has(key) && !done.has(key)) { done.add(key); meta.done.push(key); }
   }
   const st = text ? await stat(log).catch(() => undefined) : undefined;
   if (st && st.mtimeMs > Date.parse(meta.updated || '0')) meta.updated = new Date(st.mtimeMs).toISOString();
@@ -193,7 +196,10 @@ export interface SessionEntry extends SessionMeta { bytes: number }
 /** Sessions under `root`, newest first. */
 export async function listSessions(root: string): Promise<SessionEntry[]> {
   const out: SessionEntry[] = [];
-  for (const id of await readdir(root).catch(() => [] as string[])) {
+  for (const e of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    // Anything else in the folder (a note, an editor's backup) is no session.
+    if (!e.isDirectory()) continue;
+    const id = e.name;
     const meta = await readMeta(join(root, id, 'session.json'));
     if (meta) out.push({ ...meta, bytes: await dirSize(join(root, id)) });
   }
@@ -202,17 +208,24 @@ export async function listSessions(root: string): Promise<SessionEntry[]> {
 
 /** Removes sessions older than `maxAgeHours`, then the oldest ones until the total fits in `maxTotalMB`. */
 export async function cleanupSessions(root: string, opts: { maxAgeHours: number; maxTotalMB: number; keep?: string }, now = Date.now()): Promise<string[]> {
-  const sessions = await listSessions(root);
+  const all = await listSessions(root);
+  let total = all.reduce((a, s) => a + s.bytes, 0);
+  // Least recently updated first: a session resumed lately is kept over one untouched for longer.
+  const sessions = all.filter((s) => s.id !== opts.keep)
+    .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || (a.id < b.id ? -1 : 1));
   const removed: string[] = [];
-  let total = sessions.reduce((a, s) => a + s.bytes, 0);
-  for (const s of [...sessions].reverse()) {
-    if (s.id === opts.keep) continue;
-    const old = now - Date.parse(s.updated) > opts.maxAgeHours * 3600e3;
-    if (old || total > opts.maxTotalMB * 2 ** 20) {
-      await rm(join(root, s.id), { recursive: true, force: true });
-      total -= s.bytes;
-      removed.push(s.id);
-    }
+  const remove = async (s: SessionEntry) => {
+    await rm(join(root, s.id), { recursive: true, force: true });
+    total -= s.bytes;
+    removed.push(s.id);
+  };
+  // Every session past the age limit first, and only then the size limit, so that age alone never
+  // costs a recent session its place.
+  const left: SessionEntry[] = [];
+  for (const s of sessions) {
+    if (now - Date.parse(s.updated) > opts.maxAgeHours * 3600e3) await remove(s);
+    else left.push(s);
   }
+  for (const s of left) if (total > opts.maxTotalMB * 2 ** 20) await remove(s);
   return removed;
 }

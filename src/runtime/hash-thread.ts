@@ -27,6 +27,8 @@ export async function hashFilesHere(files: readonly string[]): Promise<FileDiges
  */
 export function hashFilesInThread(files: readonly string[], signal?: AbortSignal): Promise<FileDigest> {
   return new Promise((resolve, reject) => {
+    // A listener added to a signal already aborted would never run.
+    if (signal?.aborted) { reject(new Error(`hashing ${files.join(', ')} stopped`)); return; }
     const w = new Worker(new URL(import.meta.url), { workerData: { hashFiles: [...files] } });
     let result: FileDigest | undefined;
     const stop = () => void w.terminate();

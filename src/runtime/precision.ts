@@ -20,13 +20,15 @@ export function choosePrecision(x: Float64Array | Float32Array, bound: number): 
   const f = new Float32Array(1);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
+    // NaN and the infinities are exact in float32; the range is that of the finite samples.
+    if (!Number.isFinite(v)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     f[0] = v;
     const e = Math.abs(f[0] - v);
     if (e > err) err = e;
   }
-  const range = hi - lo;
+  const range = hi > lo ? hi - lo : 0;
   const rel = range > 0 ? err / range : err > 0 ? Infinity : 0;
   return rel <= bound ? { precision: 'float32', relError: rel } : { precision: 'float64', relError: 0 };
 }

@@ -33,7 +33,7 @@ export function classifyError(e: unknown): Classified {
   if (err instanceof FormatError || INPUT_CODES.has(code) || err.name === 'ConfigError') category = 'input';
   else if (code === 'ERR_WORKER_OUT_OF_MEMORY' || /allocation failed|Invalid (typed )?array length|out of memory|heap limit/i.test(msg)) category = 'memory';
   else if (err instanceof TaskTimeoutError || err.name === 'TimeoutError' || code === 'ETIMEDOUT' || /timed? ?out/i.test(msg)) category = 'timeout';
-  else if (err instanceof NumericalError || /NaN|non-finite|singular/i.test(msg)) category = 'numerical';
+  else if (err instanceof NumericalError || /\bNaN\b/.test(msg) || /non-finite|singular/i.test(msg)) category = 'numerical';
   else if (/worker|terminat|exited/i.test(msg) || code.startsWith('ERR_WORKER')) category = 'worker';
   const severity: Severity = category === 'input' ? 'fatal' : category === 'numerical' || category === 'memory' ? 'degrading' : 'transient';
   return { category, severity, message: msg };

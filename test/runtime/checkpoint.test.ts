@@ -158,7 +158,7 @@ test('listSessions and cleanupSessions pass over folders of the sessions root th
   assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 1e6, maxTotalMB: 1000 }, NOW), []);
 });
 
-test('listSessions and cleanupSessions pass over stray files in the sessions root', { todo: 'a stray file in the sessions root makes readMeta throw ENOTDIR, so listSessions, cleanupSessions and processBatch reject' }, async (t) => {
+test('listSessions and cleanupSessions pass over stray files in the sessions root', async (t) => {
   const root = tempDir(t);
   await makeSession(root, '20260531T000000Z-aaaaaa', NOW - DAY);
   writeFileSync(join(root, 'README.txt'), 'notes');
@@ -189,7 +189,7 @@ for (const c of newestAlone) {
   });
 }
 
-test('cleanupSessions removes the sessions past their age first, and older ones only if the rest still exceeds the limit', { todo: 'one pass in id order removes an early-created session (resumed recently) for size before the stale sessions after it, which would have freed enough' }, async (t) => {
+test('cleanupSessions removes the sessions past their age first, and older ones only if the rest still exceeds the limit', async (t) => {
   const root = tempDir(t);
   // Created first but resumed an hour ago; created later but untouched for 100 days; the newest.
   await makeSession(root, '20260101T000000Z-aaaaaa', NOW - 3600e3);
@@ -206,7 +206,7 @@ test('cleanupSessions keeps a session updated exactly at the age limit and remov
   assert.deepEqual(await cleanupSessions(root, { maxAgeHours: 240, maxTotalMB: 1000 }, NOW), ['20260501T000000Z-aaaaaa']);
 });
 
-test('a record noted done after a line torn by a kill is read back as done', { todo: 'markDone appends after the torn line without a newline first, so the next record\'s line merges into it and is lost' }, async (t) => {
+test('a record noted done after a line torn by a kill is read back as done', async (t) => {
   const s = new CheckpointStore(tempDir(t), newSessionId());
   await s.writeMeta({ id: s.sessionId, created: '', updated: '', status: 'running', inputs: ['/a', '/b', '/c'], outDir: '', done: [] });
   await s.markDone('/a');
@@ -230,7 +230,7 @@ test('newSessionId gives ids that sort by their time, to the second', () => {
   assert.match(ids[0]!, /^20260101T000000Z-[0-9a-f]{6}$/);
 });
 
-test('CheckpointBatch writes the entries added after a failed write once the fault is gone', { todo: 'a failed batch write leaves its promise chain rejected: every later flush rejects with the old error and writes nothing' }, async (t) => {
+test('CheckpointBatch writes the entries added after a failed write once the fault is gone', async (t) => {
   const s = new CheckpointStore(tempDir(t, 'vitaldsp-ckpt-'), 'S');
   const b = new CheckpointBatch<number>(s, 'blocks', 'fp', 0);
   // A file where the batch folder goes makes the first write fail.

@@ -40,6 +40,6 @@ test('hashFilesHere depends on the order of the files', async () => {
   assert.notEqual((await hashFilesHere([b, a])).sha256, expected.sha256);
 });
 
-test('hashFilesInThread stops at once when its signal has already aborted', { todo: "an 'abort' listener added to a signal already aborted never fires: the thread hashes to the end and the promise resolves" }, async () => {
+test('hashFilesInThread stops at once when its signal has already aborted', async () => {
   await assert.rejects(hashFilesInThread([a, b], AbortSignal.abort()), /stopped/);
 });
