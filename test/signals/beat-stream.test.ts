@@ -88,3 +88,55 @@ test('BeatStream rejects gaps, pushes after finish, and a block shorter than the
   assert.throws(() => new BeatStream(new RPeakDetector(), 100, { blockSeconds: 2 }), /blockSeconds/);
   assert.throws(() => new BeatStream(new RPeakDetector(), 0), /fs/);
 });
+
+/** A toy detector reporting every sample equal to 1 in its slice (fs 10: context 10 samples, refractory 5). */
+const ones: BlockDetector = {
+  contextSeconds: 1,
+  refractorySeconds: 0.5,
+  detect: (x) => Int32Array.from([...x.keys()].filter((i) => x[i] === 1)),
+};
+
+const seams: { name: string; n: number; at: number[]; want: number[] }[] = [
+  { name: 'beats on the first and last samples of the signal are kept', n: 57, at: [0, 56], want: [0, 56] },
+  { name: 'beats on the first and last samples of every block are kept', n: 60, at: [0, 19, 20, 39, 40, 59], want: [0, 19, 39, 59] },
+  { name: 'a beat closer than the refractory period after a kept one is dropped, across a seam or not', n: 60, at: [3, 7, 18, 22, 30], want: [3, 18, 30] },
+  { name: 'a beat exactly one refractory period after a kept one is kept', n: 60, at: [17, 22, 27], want: [17, 22, 27] },
+  { name: 'a signal shorter than one block is one block', n: 13, at: [2, 12], want: [2, 12] },
+  { name: 'an empty signal has no beats', n: 0, at: [], want: [] },
+];
+for (const c of seams) {
+  test(`detectInBlocks and BeatStream: ${c.name}`, () => {
+    const x = new Float64Array(c.n);
+    for (const i of c.at) x[i] = 1;
+    const want = Int32Array.from(c.want);
+    assert.deepEqual(detectInBlocks(x, 10, ones, { blockSeconds: 2 }), want);
+    for (const [size, overlap] of [[1, 0], [10, 0], [20, 0], [30, 0], [7, 5], [3, 11]] as const) {
+      assert.deepEqual(chunked(x, 10, ones, size, overlap, 2), want, `chunk ${size}, overlap ${overlap}`);
+    }
+  });
+}
+
+test('BeatStream ignores empty chunks and chunks it has wholly seen, and finish twice returns nothing more', () => {
+  const x = new Float64Array(100);
+  for (const i of [5, 25, 45, 65, 85]) x[i] = 1;
+  const s = new BeatStream(ones, 10, { blockSeconds: 2 });
+  const got: number[] = [];
+  got.push(...s.push(new Float64Array(0)));
+  got.push(...s.push(x.subarray(0, 60)));
+  got.push(...s.push(x.subarray(10, 40), 10));
+  got.push(...s.push(new Float64Array(0)));
+  assert.equal(s.position, 60);
+  got.push(...s.push(x.subarray(55), 55));
+  got.push(...s.finish());
+  assert.deepEqual(got, [5, 25, 45, 65, 85]);
+  assert.equal(s.finish().length, 0);
+});
+
+test('BeatStream decides a block only once its right context has arrived', () => {
+  const x = new Float64Array(100);
+  x[5] = 1;
+  const s = new BeatStream(ones, 10, { blockSeconds: 2 });
+  // Block [0, 20) needs samples up to 30 (its 10-sample context).
+  assert.deepEqual(Array.from(s.push(x.subarray(0, 29))), []);
+  assert.deepEqual(Array.from(s.push(x.subarray(29, 30))), [5]);
+});

@@ -63,3 +63,37 @@ test('cleanEcg rejects invalid settings by name', () => {
   assert.throws(() => ecgCleaningSos(100, { powerline: 55 as 50 }), /powerline/);
   assert.throws(() => ecgCleaningSos(100, { lowHz: 40, highHz: 30 }), /highHz/);
 });
+
+// SciPy: sosfiltfilt(vstack([butter(2, [0.5, 40], 'bandpass', fs=250, output='sos'), iirnotch(50, 30, fs=250)]), x)
+// for x = sin(2 pi 1.3 t) + 0.4 sin(2 pi 50 t) + 0.8 sin(2 pi 12 t) + 0.6 t + 3, 1000 samples (SciPy 1.17).
+const cleanRef: { powerline: 0 | 50; at: [number, number][] }[] = [
+  { powerline: 50, at: [[0, 0.251026326500431], [1, 0.5468321902693316], [137, -1.3288320580607764], [500, -0.5822780332670553], [862, 0.7836237662222497], [998, 0.3090635255395225], [999, 0.2409650030955292]] },
+  { powerline: 0, at: [[0, -0.32236904965330576], [1, 0.04181737603589597], [137, -1.3031278052957336], [500, -0.5702040757316379], [862, 0.5909031050134469], [998, 1.131534897855949], [999, 1.0753827739911164]] },
+];
+for (const c of cleanRef) {
+  test(`cleanEcg at 250 Hz with powerline ${c.powerline} matches SciPy sosfiltfilt, the first and last samples included`, () => {
+    const fs = 250;
+    const x = Float64Array.from({ length: 1000 }, (_, i) => {
+      const t = i / fs;
+      return Math.sin(2 * Math.PI * 1.3 * t) + 0.4 * Math.sin(2 * Math.PI * 50 * t) + 0.8 * Math.sin(2 * Math.PI * 12 * t) + 0.6 * t + 3;
+    });
+    const y = cleanEcg(x, fs, { powerline: c.powerline });
+    for (const [i, v] of c.at) assert.ok(Math.abs(y[i]! - v) <= 1e-9, `[${i}]: ${y[i]} vs ${v}`);
+  });
+}
+
+test('cleanEcg of a flat line at any level is zero up to round-off, and EcgCleaner settles to it', () => {
+  for (const level of [1, -500, 30000]) {
+    const y = cleanEcg(new Float64Array(2000).fill(level), 250);
+    assert.ok(y.every((v) => Math.abs(v) <= 1e-9 * Math.abs(level)), `level ${level}: max ${Math.max(...y.map(Math.abs))}`);
+  }
+});
+
+test('EcgCleaner gives the same output for chunks of one sample as for the whole signal', () => {
+  const fs = 128;
+  const x = syntheticEcg({ fs, seconds: 5, seed: 2 }).signal;
+  const whole = new EcgCleaner(fs, { powerline: 50 }).process(x);
+  const c = new EcgCleaner(fs, { powerline: 50 });
+  const parts = Float64Array.from(x, (_, i) => c.process(x.subarray(i, i + 1))[0]!);
+  assert.deepEqual(parts, whole);
+});

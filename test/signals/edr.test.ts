@@ -70,3 +70,44 @@ test('edr returns empty arrays with fewer than two R peaks and rejects bad argum
   assert.throws(() => edr(x, 100, [10, 20], { outFs: 0 }), /outFs/);
   assert.throws(() => edr(x, 0, [10, 20]), /fs/);
 });
+
+// Six beats of heights h over a level of 2.5 at 100 Hz; SciPy CubicSpline (not-a-knot) of (r / fs, h)
+// evaluated every 0.5 s from 0 to 9.5 s (SciPy 1.17).
+const splineRef = [1, 1.3737882542890778, 1.3971759017843337, 1.2071432333019874, 0.9406705396582592, 0.7347381116693684, 0.716472546718296, 0.8655599922980715, 1.0481866456151543, 1.1338642718240155, 1.0855510453427057, 0.9381403714827733, 0.7283760795015803, 0.4930019986564889, 0.26876195820486093, 0.09239978740405858, 0.0006593155114438254, 0.030284371784378372, 0.21801878548022469, 0.6006063858563446];
+
+test('edr matches SciPy CubicSpline through the per-beat amplitudes, with R peaks on the first and last samples', () => {
+  const fs = 100;
+  const x = new Float64Array(1000).fill(2.5);
+  const r = [0, 130, 270, 420, 560, 999], h = [1, 1.3, 0.7, 1.1, 0.9, 1.2];
+  r.forEach((p, k) => { x[p]! += h[k]!; });
+  const e = edr(x, fs, r, { outFs: 2 });
+  assert.equal(e.t.length, splineRef.length);
+  splineRef.forEach((v, i) => assert.ok(Math.abs(e.x[i]! - v) < 1e-12, `t ${e.t[i]}: ${e.x[i]} vs ${v}`));
+  // The same beats inverted give the same peak-to-peak amplitudes and the same areas.
+  const neg = x.map((v) => -v);
+  assert.deepEqual(edr(neg, fs, r, { outFs: 2 }).x, e.x);
+  const area = edr(x, fs, r, { outFs: 2, method: 'area' }).x;
+  const areaNeg = edr(neg, fs, r, { outFs: 2, method: 'area' }).x;
+  area.forEach((v, i) => assert.ok(Math.abs(v - areaNeg[i]!) < 1e-15, `area ${i}`));
+});
+
+test('edr through two beats is the straight line between them, through three the parabola (SciPy not-a-knot)', () => {
+  const fs = 100;
+  const x = new Float64Array(300);
+  x[0] = 1; x[130] = 1.3; x[270] = 0.7;
+  const two = edr(x, fs, [0, 130], { outFs: 4 });
+  assert.deepEqual(Array.from(two.t), [0, 0.25, 0.5, 0.75, 1, 1.25]);
+  two.t.forEach((t, i) => assert.ok(Math.abs(two.x[i]! - (1 + (0.3 * t) / 1.3)) < 1e-12, `line at ${t}`));
+  // CubicSpline([0, 1.3, 2.7], [1, 1.3, 0.7]) at 0, 0.25, ..., 2.5.
+  const parabola = [1, 1.12179487, 1.21306471, 1.27380952, 1.3040293, 1.30372405, 1.27289377, 1.21153846, 1.11965812, 0.99725275, 0.84432234];
+  const three = edr(x, fs, [0, 130, 270], { outFs: 4 });
+  parabola.forEach((v, i) => assert.ok(Math.abs(three.x[i]! - v) < 1e-8, `parabola ${i}: ${three.x[i]}`));
+});
+
+test('edr of a flat ECG at a non-zero level is zero in both measures', () => {
+  const x = new Float64Array(500).fill(-42.5);
+  for (const method of ['amplitude', 'area'] as const) {
+    const e = edr(x, 100, [10, 200, 490], { method });
+    assert.ok(e.x.every((v) => v === 0), `${method}: ${Array.from(e.x)}`);
+  }
+});

@@ -72,3 +72,45 @@ test('ppgPulseFeatures rejects mismatched or misplaced onsets by name', () => {
   assert.throws(() => ppgPulseFeatures(x, 100, [20, 10], [5, 8]), /strictly increasing/);
   assert.throws(() => ppgPulseFeatures(x, 100, [10], [5], { widthLevel: 1 }), /widthLevel/);
 });
+
+for (const fs of [25, 100, 1000]) {
+  test(`ppgPulseFeatures at ${fs} Hz measures the same triangular pulses in s as at any other rate`, () => {
+    // Foot at 0.2 s (level 1), linear rise over 0.2 s to 3, linear fall over 0.4 s back to 1, then flat:
+    // half amplitude (2) is crossed 0.1 s before and 0.2 s after the peak, whatever fs.
+    const x = Float64Array.from({ length: fs }, (_, i) => {
+      const t = i / fs;
+      return t < 0.2 ? 1 : t < 0.4 ? 1 + 10 * (t - 0.2) : t < 0.8 ? 3 - 5 * (t - 0.4) : 1;
+    });
+    const f = ppgPulseFeatures(x, fs, [Math.round(0.4 * fs)], [Math.round(0.2 * fs)]);
+    close(f.amplitude[0]!, 2, 1e-9, 'amplitude');
+    close(f.riseTime[0]!, 0.2, 1e-12, 'rise time');
+    close(f.width[0]!, 0.3, 1e-9, 'width');
+  });
+}
+
+const edgeCases: { name: string; x: number[]; peaks: number[]; onsets: number[]; amplitude: number[]; rise: number[]; width: number[] }[] = [
+  // fs = 10. Width at half amplitude with linear interpolation, worked by hand.
+  { name: 'a crossing exactly on a sample counts from that sample', x: [0, 1, 2, 1, 0], peaks: [2], onsets: [0], amplitude: [2], rise: [0.2], width: [0.2] },
+  { name: 'a pulse whose peak is the last sample has no width', x: [0, 0, 1, 2, 4], peaks: [4], onsets: [1], amplitude: [4], rise: [0.3], width: [NaN] },
+  { name: 'an onset on the peak (a pulse on the first sample) has zero amplitude and no width', x: [5, 3, 1, 0], peaks: [0], onsets: [0], amplitude: [0], rise: [0], width: [NaN] },
+  { name: 'an inverted pulse has a negative amplitude and no width', x: [0, -1, -2, -1, 0], peaks: [2], onsets: [0], amplitude: [-2], rise: [0.2], width: [NaN] },
+  { name: 'a flat line at a non-zero level has zero amplitude and no width', x: [7, 7, 7, 7, 7, 7], peaks: [3, 5], onsets: [1, 4], amplitude: [0, 0], rise: [0.2, 0.1], width: [NaN, NaN] },
+  { name: 'the right crossing is searched up to the next onset, inclusive', x: [0, 4, 3, 2, 1, 4, 0], peaks: [1, 5], onsets: [0, 4], amplitude: [4, 3], rise: [0.1, 0.1], width: [0.25, 0.0875] },
+];
+for (const c of edgeCases) {
+  test(`ppgPulseFeatures: ${c.name}`, () => {
+    const f = ppgPulseFeatures(c.x, 10, c.peaks, c.onsets);
+    const same = (a: number, b: number): boolean => (Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) < 1e-12);
+    c.amplitude.forEach((v, k) => assert.ok(same(f.amplitude[k]!, v), `amplitude ${k}: ${f.amplitude[k]}`));
+    c.rise.forEach((v, k) => assert.ok(same(f.riseTime[k]!, v), `rise ${k}: ${f.riseTime[k]}`));
+    c.width.forEach((v, k) => assert.ok(same(f.width[k]!, v), `width ${k}: ${f.width[k]}`));
+  });
+}
+
+test('pulseRate at very low and very high rates, and with unevenly sampled beats', () => {
+  // 30 bpm at 25 Hz: 50 samples apart; 240 bpm at 1000 Hz: 250 samples apart.
+  assert.equal(pulseRate([0, 50, 100, 150], 25), 30);
+  assert.equal(pulseRate([10, 260, 510], 1000), 240);
+  // Median of 0.5, 1 and 2 s is 1 s.
+  assert.equal(pulseRate([0, 50, 150, 350], 100), 60);
+});

@@ -47,3 +47,23 @@ test('syntheticEcg rejects a non-positive fs by name', () => {
   assert.throws(() => syntheticEcg({ fs: 0 }), /fs/);
   assert.throws(() => syntheticEcg({ seconds: -1 }), /seconds/);
 });
+
+test('syntheticEcg places the same beats, in s, at any sampling rate from one seed (within half a sample)', () => {
+  const ref = syntheticEcg({ fs: 1000, seconds: 60, seed: 3 });
+  for (const fs of [25, 100, 360, 500]) {
+    const s = syntheticEcg({ fs, seconds: 60, seed: 3 });
+    assert.equal(s.beats.length, ref.beats.length, `${fs} Hz`);
+    assert.deepEqual(s.labels, ref.labels);
+    s.beats.forEach((b, k) => assert.ok(Math.abs(b / fs - ref.beats[k]! / 1000) <= 0.5 / fs + 0.5 / 1000, `${fs} Hz beat ${k}`));
+  }
+});
+
+for (const heartRate of [30, 200]) {
+  test(`syntheticEcg at ${heartRate} bpm has about ${heartRate} beats per minute`, () => {
+    const s = syntheticEcg({ fs: 250, seconds: 120, heartRate, rrStd: 0.02, seed: 4 });
+    const n = s.beats.length;
+    const rate = (60 * (n - 1)) / ((s.beats[n - 1]! - s.beats[0]!) / 250);
+    assert.ok(Math.abs(rate - heartRate) <= 0.03 * heartRate, `rate ${rate}`);
+    for (let k = 1; k < n; k++) assert.ok(s.beats[k]! > s.beats[k - 1]!);
+  });
+}

@@ -54,3 +54,23 @@ test('syntheticPpg rejects invalid options by name', () => {
   assert.throws(() => syntheticPpg({ noise: -1 }), /noise/);
   assert.throws(() => syntheticPpg({ rrStd: Number.NaN }), /rrStd/);
 });
+
+for (const heartRate of [30, 200]) {
+  test(`syntheticPpg at ${heartRate} bpm runs at that rate with one foot per pulse`, () => {
+    const fs = 100;
+    const s = syntheticPpg({ fs, seconds: 120, heartRate, rrStd: 0, noise: 0, seed: 6 });
+    const n = s.peaks.length;
+    const rate = (60 * (n - 1)) / ((s.peaks[n - 1]! - s.peaks[0]!) / fs);
+    assert.ok(Math.abs(rate - heartRate) <= 0.02 * heartRate, `rate ${rate}`);
+    for (let k = 1; k < n; k++) assert.ok(s.onsets[k]! > s.peaks[k - 1]! && s.onsets[k]! < s.peaks[k]!, `onset ${k}`);
+  });
+}
+
+test('syntheticPpg gives the same signal twice for a seed at any rate, and the pulse count does not depend on the rate', () => {
+  for (const fs of [25, 1000]) {
+    const a = syntheticPpg({ fs, seconds: 30, seed: 21 });
+    assert.deepEqual(syntheticPpg({ fs, seconds: 30, seed: 21 }), a);
+  }
+  const counts = [25, 100, 1000].map((fs) => syntheticPpg({ fs, seconds: 60, seed: 21, rrStd: 0 }).peaks.length);
+  assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `counts ${counts}`);
+});

@@ -33,3 +33,27 @@ test('syntheticResp is reproducible from its seed and rejects invalid options by
   assert.throws(() => syntheticResp({ rateStd: -1 }), /rateStd/);
   assert.throws(() => syntheticResp({ fs: Number.POSITIVE_INFINITY }), /fs/);
 });
+
+test('syntheticResp places the same breaths, in s, at any sampling rate from one seed (within half a sample)', () => {
+  const ref = syntheticResp({ fs: 1000, seconds: 300, seed: 3 });
+  for (const fs of [4, 25, 100]) {
+    const s = syntheticResp({ fs, seconds: 300, seed: 3 });
+    for (const [what, got, want] of [['peaks', s.peaks, ref.peaks], ['troughs', s.troughs, ref.troughs]] as const) {
+      // An extremum within half a sample of either end may fall outside the coarser signal.
+      const inner = Array.from(want).filter((p) => p / 1000 > 1 / fs && p / 1000 < 300 - 1 / fs);
+      const g = Array.from(got).filter((p) => p / fs > 1 / fs && p / fs < 300 - 1 / fs);
+      assert.equal(g.length, inner.length, `${fs} Hz ${what}`);
+      g.forEach((p, k) => assert.ok(Math.abs(p / fs - inner[k]! / 1000) <= 0.5 / fs + 0.5 / 1000, `${fs} Hz ${what} ${k}`));
+    }
+  }
+});
+
+for (const rate of [3, 50]) {
+  test(`syntheticResp at ${rate} breaths/min keeps its rate and alternation`, () => {
+    const s = syntheticResp({ fs: 25, seconds: 600, rate, rateStd: 0, noise: 0, seed: 5 });
+    const np = s.peaks.length;
+    const measured = (60 * (np - 1)) / ((s.peaks[np - 1]! - s.peaks[0]!) / 25);
+    assert.ok(Math.abs(measured - rate) <= 0.02 * rate, `rate ${measured}`);
+    assert.ok(Math.abs(s.troughs.length - np) <= 1);
+  });
+}
