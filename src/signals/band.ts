@@ -28,7 +28,7 @@ const ROUND_OFF = 1e-9;
  * True when `band` (the input band-passed) holds only the round-off of filtering: no sample above
  * 1e-9 of the input's largest magnitude. A constant input, a lead off at a non-zero level, filters
  * to values about 1e-16 of its level, which detectors whose thresholds are relative to the signal
- * would read as beats. Real signals stay far above: an ECG of 1 mV on an offset of 30,000 ADC units
+ * would read as beats (ECG, PPG) or breaths. Real signals stay far above: an ECG of 1 mV on an offset of 30,000 ADC units
  * is at about 1e-2.
  */
 export function onlyRoundOff(x: ArrayLike<number>, band: ArrayLike<number>): boolean {

@@ -63,10 +63,19 @@ export function eegBandPowers(x: ArrayLike<number>, fs: number, opts: EegBandOpt
     fs, window: 'hann', nperseg: r.npersegSamples, noverlap: Math.floor(r.npersegSamples / 2),
     nfft: r.npersegSamples, detrend: 'constant', scaling: 'density', average: 'mean',
   });
-  return fromSpectrum(f, p, r);
+  let big = 0;
+  for (let i = 0; i < data.length; i++) big = Math.max(big, Math.abs(data[i]!));
+  return fromSpectrum(f, p, r, big);
 }
 
-function fromSpectrum(f: Float64Array, p: Float64Array, r: Resolved): EegBandPowers {
+/**
+ * Power at or below this, relative to the square of the input's largest magnitude, is the
+ * round-off of removing a constant's mean (about 1e-32 of it), not a spectrum: its shares, edges
+ * and entropy would describe nothing. As `onlyRoundOff` for the beat detectors.
+ */
+const ROUND_OFF_POWER = 1e-18;
+
+function fromSpectrum(f: Float64Array, p: Float64Array, r: Resolved, big: number): EegBandPowers {
   const df = f[1]! - f[0]!;
   const absolute: Record<string, number> = {};
   const relative: Record<string, number> = {};
@@ -83,7 +92,8 @@ function fromSpectrum(f: Float64Array, p: Float64Array, r: Resolved): EegBandPow
   let sum = 0;
   for (let i = i0; i < i1; i++) sum += p[i]!;
   const totalPower = sum * df;
-  for (const [k] of r.bands) relative[k] = totalPower > 0 ? absolute[k]! / totalPower : NaN;
+  if (totalPower <= ROUND_OFF_POWER * big * big) sum = 0;
+  for (const [k] of r.bands) relative[k] = sum > 0 ? absolute[k]! / totalPower : NaN;
 
   const sef: Record<string, number> = {};
   for (const q of r.sef) {

@@ -49,17 +49,27 @@ function sortedWithin(v: ArrayLike<number>, lo: number, hi: number, name: string
   return Float64Array.from(out).sort();
 }
 
+/**
+ * `seconds` in samples at `fs`, a product within round-off of a whole number taken as that number:
+ * 0.29 s at 100 Hz is 29 samples, not 28.999999999999996, so that a bound given in seconds includes
+ * or excludes the sample on it as documented.
+ */
+function samplesOf(seconds: number, fs: number): number {
+  const v = seconds * fs, r = Math.round(v);
+  return Math.abs(v - r) <= 1e-9 * Math.max(1, Math.abs(v)) ? r : v;
+}
+
 /** Matches detections `test` to reference beats `ref` (both in samples at rate `fs`), one to one. */
 export function matchBeats(ref: ArrayLike<number>, test: ArrayLike<number>, fs: number, opts: MatchOptions = {}): MatchResult {
   if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
   const winS = opts.windowSeconds ?? 0.15;
   if (!(winS >= 0) || !Number.isFinite(winS)) throw new RangeError(`windowSeconds must be a non-negative number, got ${winS}`);
-  const lo = (opts.startSeconds ?? 0) * fs;
-  const hi = (opts.endSeconds ?? Infinity) * fs;
+  const lo = samplesOf(opts.startSeconds ?? 0, fs);
+  const hi = samplesOf(opts.endSeconds ?? Infinity, fs);
   if (!(hi > lo)) throw new RangeError(`endSeconds must be after startSeconds, got ${opts.startSeconds ?? 0}..${opts.endSeconds}`);
   const r = sortedWithin(ref, lo, hi, 'ref');
   const t = sortedWithin(test, lo, hi, 'test');
-  const win = winS * fs;
+  const win = samplesOf(winS, fs);
 
   // Every pair within the window (few per beat because both lists are sorted), closest first; ties
   // go to the earlier reference beat, then the earlier detection, so the result is deterministic.

@@ -39,7 +39,7 @@ import { sosfiltfilt } from '../dsp/filtfilt.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
-import { checkBand, checkFs, bandpassSos } from './band.js';
+import { checkBand, checkFs, bandpassSos, onlyRoundOff } from './band.js';
 
 export interface CleanPpgOptions {
   /** Passband in Hz; the upper edge is lowered to 0.45 fs when fs is too low for it. default: [0.5, 8] */
@@ -201,6 +201,7 @@ export class PpgDetector implements BlockDetector {
     if (m < Math.round(fs)) return new Int32Array(0);
     const o = this.o;
     const { y, negated } = this.upright(x, fs);
+    if (onlyRoundOff(x, y)) return new Int32Array(0);
     const hp = Math.max(1, Math.round((o.peakSeconds * fs - 1) / 2));
     const hb = Math.max(hp + 1, Math.round((o.beatSeconds * fs - 1) / 2));
 

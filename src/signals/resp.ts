@@ -26,7 +26,7 @@ import { median, std } from '../dsp/stats.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
-import { checkFs, bandpassSos } from './band.js';
+import { checkFs, bandpassSos, onlyRoundOff } from './band.js';
 
 export interface CleanRespOptions {
   /** Passband in Hz; the upper edge is lowered to 0.45 fs when fs is too low for it. default: [0.05, 1] */
@@ -157,6 +157,7 @@ export class BreathDetector implements BlockDetector {
     // Shorter than two refractory periods there is no breath to find (and nothing to filter).
     if (x.length < 2 * this.refractorySeconds * fs) return new Int32Array(0);
     const y = this.clean(x, fs);
+    if (y !== x && onlyRoundOff(x, y)) return new Int32Array(0);
     const e = zeroCrossingExtrema(y);
     // An extremum on the slice edge belongs to a run cut by the signal end, not to a breath.
     if (e.pos.length > 0 && e.pos[0] === 0) { e.pos.shift(); e.val.shift(); e.peak.shift(); }

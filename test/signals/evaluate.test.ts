@@ -102,13 +102,13 @@ test('matchBeats with no detections has sensitivity 0 and PPV 1; with no referen
   assert.deepEqual([b.sensitivity, b.ppv, b.f1], [1, 0, 0]);
 });
 
-test('matchBeats matches a detection exactly windowSeconds away whatever the product windowSeconds * fs rounds to', { todo: 'evaluate.ts:62,71 compares sample distances with windowSeconds * fs, which rounds below the integer (0.29 * 100 = 28.999999999999996), so a pair exactly at the window is missed' }, () => {
+test('matchBeats matches a detection exactly windowSeconds away whatever the product windowSeconds * fs rounds to', () => {
   // 0.29 s at 100 Hz is 29 samples; 0.175 s at 360 Hz is 63 samples.
   assert.equal(matchBeats([0], [29], 100, { windowSeconds: 0.29 }).tp, 1);
   assert.equal(matchBeats([0], [63], 360, { windowSeconds: 0.175 }).tp, 1);
 });
 
-test('matchBeats scores a beat exactly at startSeconds and not one exactly at endSeconds, whatever the product with fs rounds to', { todo: 'evaluate.ts:57-58 scale startSeconds/endSeconds by fs in floating point: 1.1 * 100 = 110.00000000000001 drops the beat at 1.1 s, 0.07 * 100 = 7.000000000000001 keeps the beat at 0.07 s' }, () => {
+test('matchBeats scores a beat exactly at startSeconds and not one exactly at endSeconds, whatever the product with fs rounds to', () => {
   // Beat 110 at 100 Hz is at 1.1 s: at or after startSeconds 1.1.
   assert.equal(matchBeats([110], [110], 100, { startSeconds: 1.1 }).tp, 1);
   assert.equal(matchBeats([7], [7], 100, { startSeconds: 0.07 }).tp, 1);
