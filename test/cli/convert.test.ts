@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecording } from '../../src/io/open.js';
@@ -106,4 +106,186 @@ for (const [what, [input, output, ...rest], re] of REFUSED) {
     assert.match(r.stderr, re);
     assert.ok(!existsSync(out));
   });
+}
+
+// A folder whose path holds a space and non-ASCII letters, as users' folders do.
+const wdir = mkdtempSync(join(tmpdir(), 'vitaldsp convert é ü-'));
+process.on('exit', () => rmSync(wdir, { recursive: true, force: true }));
+
+/**
+ * Largest absolute difference between two channels read over [0, n). A missing (NaN) sample must be
+ * missing in both (Infinity otherwise), unless `skipMissing`: formats without NaN (EDF) store a value.
+ */
+async function maxDiff(a: Recording, ca: string | number, b: Recording, cb: string | number, n: number, skipMissing = false): Promise<number> {
+  const [x] = await a.read(ca, 0, n);
+  const [y] = await b.read(cb, 0, n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const u = x![i]!, v = y![i]!;
+    if (Number.isNaN(u) || Number.isNaN(v)) {
+      if (!(skipMissing && Number.isNaN(u)) && !(Number.isNaN(u) && Number.isNaN(v))) return Infinity;
+      continue;
+    }
+    m = Math.max(m, Math.abs(u - v));
+  }
+  return m;
+}
+
+test('convert WFDB -> EDF -> CSV -> WFDB keeps names, rates, start time and samples within half an ADC step', { skip: needShared('data/wfdb/03700181.hea') }, async () => {
+  const src = shared('data/wfdb/03700181.hea');
+  const edf = join(wdir, 'abp resp.edf'), csv = join(wdir, 'abp resp.csv'), hea = join(wdir, 'abp_resp.hea');
+  for (const args of [[src, edf, '-c', 'ABP', '-c', 'RESP'], [edf, csv], [csv, hea, '--fs', '125']]) {
+    const r = cli('convert', ...args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2 channels, 75000 samples/);
+  }
+  assert.equal(readFileSync(csv, 'utf8').split('\n', 1)[0], 'ABP,RESP');
+  // Each stage against the one before: EDF keeps the stored integers (its physical range fields round
+  // to 8 characters, a tiny share of a step), CSV prints the EDF's values exactly, and the last WFDB
+  // re-quantises those floats to 16 bits, within half of its own step and of the source's.
+  const stages = [[src, {}, undefined, '1994-08-15T17:27:45'], [edf, {}, ['mmHg', 'mV'], '1994-08-15T17:27:45'], [csv, { fs: 125 }, ['', ''], undefined], [hea, {}, undefined, undefined]] as const;
+  for (let s = 1; s < stages.length; s++) {
+    const [prevPath, prevOpts] = stages[s - 1]!;
+    const [path, opts, units, start] = stages[s]!;
+    const prev = await openRecording(prevPath, prevOpts);
+    const rec = await openRecording(path, opts);
+    try {
+      const sig = rec.signalChannels().map((i) => rec.info.channels[i]!);
+      assert.deepEqual(sig.map((c) => [c.name, c.fs, c.samples]), [['ABP', 125, 75000], ['RESP', 125, 75000]], path);
+      if (units) assert.deepEqual(sig.map((c) => c.unit), units, path);
+      if (start) assert.equal(rec.info.startTime, start, path);
+      for (const name of ['ABP', 'RESP']) {
+        const srcStep = 1 / Math.abs(prev.info.channels[prev.channelIndex(name)]!.gain);
+        const ownStep = 1 / Math.abs(rec.info.channels[rec.channelIndex(name)]!.gain);
+        const tol = path === edf ? 0.01 * srcStep : path === csv ? 0 : 0.5 * ownStep + 1e-12;
+        // RESP is skewed by 4 frames: its last 4 samples are missing in the source; EDF has no NaN.
+        const d = await maxDiff(prev, name, rec, name, path === edf ? 75000 : 74996, path === edf);
+        assert.ok(d <= tol, `${path} ${name}: max difference ${d} > ${tol}`);
+      }
+    } finally {
+      await prev.close();
+      await rec.close();
+    }
+  }
+  const [a, b] = [await openRecording(src), await openRecording(hea)];
+  try {
+    for (const name of ['ABP', 'RESP']) {
+      assert.ok(await maxDiff(a, name, b, name, 74996) < 0.5 / a.info.channels[a.channelIndex(name)]!.gain, `${name} within half a step of the source`);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('convert WFDB 212 -> WFDB 16 keeps missing samples missing', {
+  skip: needShared('data/wfdb/03700181.hea'),
+  todo: "the 212 invalid value -2048 is copied as a stored integer into format 16, where it is a valid sample (-1.024 mV) instead of the invalid -32768",
+}, async () => {
+  const out = join(wdir, 'resp16.hea');
+  const r = cli('convert', shared('data/wfdb/03700181.hea'), out, '-c', 'RESP', '--format', '16');
+  assert.equal(r.status, 0, r.stderr);
+  await withRecs([shared('data/wfdb/03700181.hea'), out], async (a, b) => {
+    const [x] = await a.read('RESP', 74990, 75000);
+    const [y] = await b.read('RESP', 74990, 75000);
+    // The source's own last 4 samples are missing (skew 4 beyond the last frame).
+    assert.deepEqual(Array.from(x!, Number.isNaN), [false, false, false, false, false, false, true, true, true, true]);
+    assert.deepEqual(Array.from(y!, Number.isNaN), Array.from(x!, Number.isNaN));
+    assert.equal(await maxDiff(a, 'RESP', b, 'RESP', 75000), 0);
+  });
+});
+
+test('convert EDF+ -> EDF+ keeps the annotations (UTF-8 text, sub-second onsets) and the start time', { skip: needShared('data/edf/test_utf8.edf') }, async () => {
+  const out = join(wdir, 'utf8 copy.edf');
+  const r = cli('convert', shared('data/edf/test_utf8.edf'), out);
+  assert.equal(r.status, 0, r.stderr);
+  await withRecs([shared('data/edf/test_utf8.edf'), out], async (a, b) => {
+    assert.equal(b.info.startTime, '2020-01-24T04:05:56.3945312');
+    assert.equal(b.info.annotations.length, 5);
+    assert.deepEqual(b.info.annotations.map((x) => x.text), ['XLSpike', 'Clip Note', '中文测试八个字', 'XLEvent', 'XLSpike']);
+    assert.deepEqual(b.info.annotations, a.info.annotations);
+    assert.equal(await maxDiff(a, 'Fp1', b, 'Fp1', 89344), 0);
+  });
+});
+
+test('convert EDF -> BDF -> EDF gives back the physical values of every signal channel', { skip: needShared('data/edf/test_generator_2.edf') }, async () => {
+  const bdf = join(wdir, 'gen2.bdf'), edf = join(wdir, 'gen2 back.edf');
+  assert.equal(cli('convert', shared('data/edf/test_generator_2.edf'), bdf).status, 0);
+  const r = cli('convert', bdf, edf);
+  assert.equal(r.status, 0, r.stderr);
+  await withRecs([shared('data/edf/test_generator_2.edf'), edf], async (a, b) => {
+    const names = a.signalChannels().map((i) => a.info.channels[i]!.name);
+    assert.deepEqual(b.signalChannels().map((i) => b.info.channels[i]!.name), names);
+    for (const name of names) {
+      const ch = a.info.channels[a.channelIndex(name)]!;
+      const back = b.info.channels[b.channelIndex(name)]!;
+      assert.equal(back.fs, ch.fs, name);
+      // EDF/BDF headers are US-ASCII: '°' is written as 'deg'.
+      assert.equal(back.unit, ch.unit.replace('°', 'deg'), name);
+      // Within the 8-character rounding of the physical range fields: a small share of one step.
+      assert.ok(await maxDiff(a, name, b, name, ch.samples) <= 0.5 / Math.abs(ch.gain), name);
+    }
+  });
+});
+
+test('convert reads and writes paths with spaces and non-ASCII letters', { skip: needShared('data/wfdb/100s.hea') }, async () => {
+  const csv = join(wdir, 'récord 100s.csv');
+  const r = cli('convert', shared('data/wfdb/100s.hea'), csv);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.startsWith(`${csv}: 2 channels, 21600 samples`), r.stdout);
+  const edf = join(wdir, 'récord 100s.edf');
+  assert.equal(cli('convert', csv, edf, '--fs', '360').status, 0);
+  await withRecs([shared('data/wfdb/100s.hea'), edf], async (a, b) => {
+    // From CSV floats, EDF quantises over its full 16-bit range: within half of its step.
+    assert.ok(await maxDiff(a, 'V5', b, 'V5', 21600) <= 0.5 / b.info.channels[b.channelIndex('V5')]!.gain + 1e-12);
+  });
+});
+
+test('convert to a WFDB record whose name holds a space writes a record that reads back', {
+  skip: needShared('data/wfdb/100s.hea'),
+  todo: 'the header names the record and its .dat with a space, which splits the fields: info then fails on line 1',
+}, () => {
+  const out = join(wdir, 'two words.hea');
+  const r = cli('convert', shared('data/wfdb/100s.hea'), out);
+  if (r.status === 0) {
+    const back = cli('info', '--json', out);
+    assert.equal(back.status, 0, back.stderr);
+    assert.deepEqual((JSON.parse(back.stdout) as { channels: { samples: number }[] }).channels.map((c) => c.samples), [21600, 21600]);
+  } else {
+    // Refusing the name up front, naming it, would do as well.
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /two words/);
+    assert.ok(!existsSync(out));
+  }
+});
+
+test('convert EDF -> EDF works for a valid EDF whose 12.8 Hz channel needs longer data records', {
+  skip: needShared('data/edf/mne_test_uneven_samp.edf'),
+  todo: 'the writer always uses 1 s data records, so 12.8 Hz cannot be written (the source uses 10 s records) and there is no option to change it',
+}, async () => {
+  const out = join(wdir, 'uneven.edf');
+  const r = cli('convert', shared('data/edf/mne_test_uneven_samp.edf'), out);
+  assert.equal(r.status, 0, r.stderr);
+  await withRecs([shared('data/edf/mne_test_uneven_samp.edf'), out], async (a, b) => {
+    assert.deepEqual(b.signalChannels().map((i) => [b.info.channels[i]!.name, b.info.channels[i]!.fs]), [['3Hz +5/-5 V', 100], ['0.2Hz Blk 1/0uV', 12.8]]);
+    assert.ok(await maxDiff(a, 1, b, 1, 1408) <= 0.5 / Math.abs(a.info.channels[1]!.gain));
+  });
+});
+
+const UNWRITABLE: [string, string][] = [['a missing folder', join('no such folder', 'x')], ['a path below a file', join('plain file', 'x')]];
+for (const [where, rel] of UNWRITABLE) {
+  for (const ext of ['.csv', '.edf', '.hea']) {
+    test(`convert to ${ext} in ${where} exits with a message naming the output, not a stack trace`, {
+      skip: needShared('data/wfdb/100s.hea'),
+      todo: 'the ENOENT/ENOTDIR of the writer escapes main.ts: a Node stack trace and exit 1',
+    }, () => {
+      writeFileSync(join(wdir, 'plain file'), '');
+      const out = join(wdir, rel + ext);
+      const r = cli('convert', shared('data/wfdb/100s.hea'), out);
+      assert.notEqual(r.status, 0);
+      assert.doesNotMatch(r.stderr, /^\s+at /m);
+      assert.match(r.stderr, /^vitaldsp: /);
+      assert.ok(r.stderr.includes(join(wdir, rel.split('/')[0]!)), r.stderr);
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,3 +73,90 @@ test('parseNnText skips comments and blank lines and names the bad line', () => 
   assert.deepEqual([...parseNnText('# h\n 800 \r\n\n900#x\n', 'f.txt')], [800, 900]);
   assert.throws(() => parseNnText('800\n\nabc\n', 'f.txt'), (e: unknown) => e instanceof FormatError && e.where === 'line 3');
 });
+
+/** Runs `fn` with a fresh folder (space and non-ASCII in its path), removed afterwards. */
+function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitaldsp hrv é-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+// pyHRV's own report on the long series (data/README.md), to its printed precision.
+const PYHRV_REPORT: [string, number, number][] = [
+  ['mean_nn', 768.438, 5e-4], ['sdnn', 85.357, 5e-4], ['sdnn_index', 82.555, 5e-4], ['sdann', 21.466, 5e-4],
+  ['sdsd', 43.391, 5e-4], ['rmssd', 60.523, 5e-4], ['nn50', 1338, 0], ['pnn50', 28.571, 5e-4], ['nn20', 3008, 0],
+  ['pnn20', 64.232, 5e-4], ['mean_hr', 78.990, 5e-4], ['hrv_triangular_index', 11.509, 5e-4],
+  ['lf_hf', 1.785, 5e-4], ['total_power', 6641.378, 5e-4],
+];
+
+test('vitaldsp hrv --json on the pyHRV long series gives every value of pyHRV\'s report', { skip: needShared(LONG) }, async () => {
+  const r = await cli(['hrv', shared(LONG), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as Record<string, number>;
+  assert.equal(o.n_nn, 4684);
+  for (const [key, want, tol] of PYHRV_REPORT) assert.ok(Math.abs(o[key]! - want) <= tol, `${key}: ${o[key]} vs ${want}`);
+});
+
+test('vitaldsp hrv prints in its table the values --json gives, to 6 significant digits', { skip: needShared(HRVA) }, async () => {
+  const [text, json] = await Promise.all([cli(['hrv', shared(HRVA)]), cli(['hrv', shared(HRVA), '--json'])]);
+  assert.equal(text.code, 0, text.stderr);
+  const o = JSON.parse(json.stdout) as Record<string, number | null>;
+  const rows = new Map(text.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim().split(/ +/) as [string, string]));
+  const keys = Object.keys(o).filter((k) => k !== 'warnings');
+  assert.deepEqual([...rows.keys()].sort(), keys.sort(), 'the same keys');
+  for (const k of keys) {
+    const v = o[k]!;
+    assert.equal(rows.get(k), v === null ? 'n/a' : String(Number(v.toPrecision(6))), k);
+  }
+  // Warnings go to stderr with the table, into the JSON with --json.
+  assert.deepEqual(text.stderr.trim().split('\n').map((l) => l.replace(/^vitaldsp: warning: /, '')), (o as unknown as { warnings: string[] }).warnings);
+});
+
+test('vitaldsp hrv computes the features of NN intervals with artefacts as given', inDir(async (dir) => {
+  // A missed beat (1600), an ectopic pair (400, 1200) and ordinary beats.
+  const nn = [800, 810, 1600, 790, 805, 400, 1200, 820, 815, 800];
+  const file = join(dir, 'nn artefacts.txt');
+  writeFileSync(file, nn.join('\n') + '\n');
+  const r = await cli(['hrv', file, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as Record<string, number>;
+  // Worked by hand: sum 8840, mean 884; squared deviations from 884 sum to 890,290 -> SDNN (n-1) = sqrt(890290/9).
+  // Successive differences 10, 790, -810, 15, -405, 800, -380, -5, -15: squares sum to 2,229,200 -> RMSSD = sqrt(2229200/9).
+  assert.equal(o.n_nn, 10);
+  assert.equal(o.mean_nn, 884);
+  assert.ok(Math.abs(o.sdnn! - Math.sqrt(890290 / 9)) < 1e-9, `sdnn ${o.sdnn}`);
+  assert.ok(Math.abs(o.rmssd! - Math.sqrt(2229200 / 9)) < 1e-9, `rmssd ${o.rmssd}`);
+  assert.equal(o.nn50, 5);
+  assert.equal(o.range_nn, 1200);
+  assert.equal(o.duration_s, 8.84);
+}));
+
+test('vitaldsp hrv refuses a zero or negative interval naming the file and line', {
+  todo: "exit 2 with 'nn must hold positive finite intervals in ms, got nn[2] = 0': no file name, an array index instead of the line",
+}, inDir(async (dir) => {
+  for (const [body, line] of [['800\n810\n0\n805\n', 3], ['# NN\n800\n\n-790\n820\n', 4]] as const) {
+    const file = join(dir, 'nn.txt');
+    writeFileSync(file, body);
+    const r = await cli(['hrv', file]);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.startsWith(`vitaldsp: ${file}: `), r.stderr);
+    assert.match(r.stderr, new RegExp(`line ${line}\\b`));
+  }
+}));
+
+test('vitaldsp hrv on a missing file or a folder exits 2 naming it, like the other commands', {
+  todo: 'readFile errors escape main.ts: a Node stack trace and exit 1 (info, peaks, convert, eval say "expected a readable file" and exit 2)',
+}, inDir(async (dir) => {
+  mkdirSync(join(dir, 'a folder'));
+  for (const path of [join(dir, 'absent ü.txt'), join(dir, 'a folder'), join(dir, 'absent.npy')]) {
+    const r = await cli(['hrv', path]);
+    assert.equal(r.code, 2, `${path}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+    assert.ok(r.stderr.startsWith(`vitaldsp: ${path}: `), r.stderr);
+  }
+}));

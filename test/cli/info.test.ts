@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { alignTable, formatInfo, infoJson } from '../../src/cli/info.js';
 import { MemoryRecording } from '../../src/io/memory.js';
-import { cliPath, needShared, shared } from '../helpers/shared.js';
+import { cliPath, needShared, shared, sharedDir } from '../helpers/shared.js';
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
@@ -63,4 +66,88 @@ test('infoJson counts annotations and formatInfo aligns numeric columns right', 
   const text = formatInfo(rec.info);
   assert.match(text, /duration {5}2 s \(0:00:02\)/);
   assert.equal(alignTable(['n', 'v'], [['a', '1'], ['bb', '100']], [false, true]), 'n     v\na     1\nbb  100');
+});
+
+interface CatalogChannel { name: string; unit?: string | null; fs: number; samples: number }
+interface CatalogEntry { format: string; variant?: string | null; channels?: CatalogChannel[]; rows?: number; shape?: number[] }
+interface InfoJson { path: string; format: string; variant?: string; startTime?: string; duration: number; annotations: number; channels: { name: string; unit: string; fs: number; samples: number; storage: string; gain: number; baseline: number; annotation?: boolean }[] }
+
+const catalogPath = sharedDir ? join(sharedDir, 'data', 'catalog.json') : '';
+const catalog: Record<string, CatalogEntry> = existsSync(catalogPath) ? JSON.parse(readFileSync(catalogPath, 'utf8')) as Record<string, CatalogEntry> : {};
+
+for (const [rel, want] of Object.entries(catalog)) {
+  test(`info --json on ${rel} reports what catalog.json says the file holds`, { skip: needShared(`data/${rel}`) }, () => {
+    // Text and NPY files state no rate (or one --fs overrides): the catalog gives their rows only.
+    const r = cli('info', '--json', ...(want.format === 'text' || want.format === 'npy' ? ['--fs', '100'] : []), shared(`data/${rel}`));
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as InfoJson;
+    assert.equal(j.format, want.format);
+    if (want.variant) assert.equal(j.variant, want.variant);
+    if (want.channels) {
+      assert.deepEqual(j.channels.map((c) => [c.name, c.fs, c.samples]), want.channels.map((c) => [c.name, c.fs, c.samples]));
+      want.channels.forEach((c, k) => { if (c.unit != null) assert.equal(j.channels[k]!.unit, c.unit, c.name); });
+    }
+    const n = want.rows ?? want.shape?.[0];
+    if (n !== undefined) assert.ok(j.channels.every((c) => c.samples === n), `every column has ${n} samples`);
+  });
+}
+
+/** A regular expression that matches the table row of channel `i` as formatInfo prints it from the JSON. */
+function rowPattern(i: number, c: InfoJson['channels'][number]): RegExp {
+  const cells = [String(i), c.name, c.unit, String(c.fs), String(c.samples), c.storage, String(c.gain), String(c.baseline), c.annotation ? 'annotations' : '']
+    .filter((x) => x !== '').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${cells.join(' +')}$`, 'm');
+}
+
+const AGREE: [string, string[]][] = [
+  ['data/wfdb/03700181.hea', []],
+  ['data/edf/test_utf8.edf', []],
+  ['data/edf/test_generator.bdf', []],
+  ['data/ppg/systole_ppg_75hz.npy', ['--fs', '75']],
+  ['data/ecg/vitaldsp_ECG_short.csv', []],
+];
+for (const [rel, extra] of AGREE) {
+  test(`info's table and info --json say the same of ${rel}`, { skip: needShared(rel) }, () => {
+    const text = cli('info', ...extra, shared(rel));
+    const json = cli('info', '--json', ...extra, shared(rel));
+    assert.equal(text.status, 0, text.stderr);
+    assert.equal(json.status, 0, json.stderr);
+    const j = JSON.parse(json.stdout) as InfoJson;
+    assert.match(text.stdout, new RegExp(`^file +${j.path.replace(/[.]/g, '\\.')}$`, 'm'));
+    assert.match(text.stdout, new RegExp(`^format +${j.format}${j.variant ? ` \\(${j.variant.replace(/[+]/g, '\\+')}\\)` : ''}$`, 'm'));
+    assert.match(text.stdout, new RegExp(`^duration +${+j.duration.toFixed(6)} s `, 'm'));
+    assert.match(text.stdout, new RegExp(`^channels +${j.channels.length}$`, 'm'));
+    assert.match(text.stdout, new RegExp(`^annotations +${j.annotations}$`, 'm'));
+    if (j.startTime) assert.ok(text.stdout.includes(`start        ${j.startTime}\n`), text.stdout);
+    else assert.doesNotMatch(text.stdout, /^start /m);
+    j.channels.forEach((c, i) => assert.match(text.stdout, rowPattern(i, c), `row ${i} '${c.name}'`));
+  });
+}
+
+test('info reads WFDB, EDF and CSV files whose paths hold spaces and non-ASCII letters', { skip: needShared('data/wfdb/100s.hea') || needShared('data/edf/test_utf8.edf') }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp info é ü-'));
+  try {
+    for (const f of ['100s.hea', '100s.dat', '100s.atr']) copyFileSync(shared(`data/wfdb/${f}`), join(dir, f));
+    copyFileSync(shared('data/edf/test_utf8.edf'), join(dir, 'nuit ü.edf'));
+    copyFileSync(shared('data/ecg/heartpy_e0103_250hz.csv'), join(dir, 'électro cardio.csv'));
+    const cases: [string, string[], number, number][] = [
+      [join(dir, '100s.hea'), [], 2, 21600],
+      [join(dir, '100s'), [], 2, 21600],
+      [join(dir, 'nuit ü.edf'), [], 2, 89344],
+      [join(dir, 'électro cardio.csv'), ['--fs', '250'], 1, 30000],
+    ];
+    for (const [path, extra, n, samples] of cases) {
+      const r = cli('info', '--json', ...extra, path);
+      assert.equal(r.status, 0, r.stderr);
+      const j = JSON.parse(r.stdout) as InfoJson;
+      assert.equal(j.channels.length, n, path);
+      assert.equal(j.channels[0]!.samples, samples, path);
+      assert.ok(j.path.startsWith(dir), j.path);
+    }
+    const missing = cli('info', join(dir, 'absent ü.edf'));
+    assert.equal(missing.status, 2);
+    assert.ok(missing.stderr.startsWith(`vitaldsp: ${join(dir, 'absent ü.edf')}: `), missing.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

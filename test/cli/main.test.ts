@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cliPath } from '../helpers/shared.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
@@ -28,3 +31,86 @@ test('an unknown command is refused with the list of commands to hand', () => {
   assert.match(r.stderr, /unknown command 'procss'/);
   assert.match(r.stderr, /process/);
 });
+
+// What each command accepts, from its source and the README: its help must list every one.
+const OPTIONS: [string, string[]][] = [
+  ['info', ['--json', '--format', '--fs']],
+  ['convert', ['-c, --channel', '--raw', '--format', '--fs', '--from']],
+  ['peaks', ['--signal', '--channel', '--fs', '--detector', '--fiducial', '--block', '--out']],
+  ['eval', ['--ref', '--test', '--fs', '--window', '--start', '--end', '--json']],
+  ['hrv', ['--json', '--ddof', '--conventions']],
+  ['synth', ['--fs', '--seconds', '--rate', '--noise', '--seed']],
+  ['process', ['--signal', '--channel', '--fs', '--column', '--format', '--out', '--resume', '--quiet', '--config', '--set', '--engine', '--redis', '--queue']],
+  ['config', ['--explain', '--json', '--fs', '--channels', '--config', '--set']],
+  ['sessions', ['--out', '--cleanup', '--json', '--config', '--set']],
+  ['cache stats', ['--out', '--dir', '--json', '--config', '--set']],
+  ['cache clear', ['--out', '--dir', '--config', '--set']],
+];
+for (const [command, options] of OPTIONS) {
+  test(`'${command} --help' lists every option it accepts`, () => {
+    const r = cli([...command.split(' '), '--help']);
+    assert.equal(r.status, 0, r.stderr);
+    for (const o of options) assert.match(r.stdout, new RegExp(`^ {2}${o}\\b`, 'm'), `${command}: ${o}`);
+  });
+}
+
+test("'cache --help' lists its stats and clear subcommands", () => {
+  const r = cli(['cache', '--help']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}stats\b/m);
+  assert.match(r.stdout, /^ {2}clear\b/m);
+});
+
+// Usage errors: main.ts gives exit code 2 to the commands' own checks (RangeError, ConfigError), and
+// 1 means a record failed. Errors that Commander finds while parsing should get 2 as well.
+const PARSE_TODO = "Commander's own parse errors (missing argument or option, bad choice, unknown option, --fs parser) exit 1, the commands' own usage errors exit 2";
+const USAGE: [string, string[], boolean][] = [
+  ['info without a file', ['info'], true],
+  ['info with an unknown option', ['info', '--bogus', 'x.edf'], true],
+  ['info with --fs that is not a number', ['info', '--fs', 'fast', 'x.csv'], true],
+  ['info with an unknown --format', ['info', '--format', 'xls', 'x.csv'], true],
+  ['hrv with --ddof 2', ['hrv', '--ddof', '2', 'nn.txt'], true],
+  ['peaks with an unknown --fiducial', ['peaks', 'x.hea', '--fiducial', 'top'], true],
+  ['peaks with --block that is not a number', ['peaks', 'x.hea', '--block', 'long'], false],
+  ['peaks with an unknown --detector', ['peaks', 'x.hea', '--detector', 'magic'], false],
+  ['eval without --test', ['eval', '--ref', 'r.txt'], true],
+  ['eval with --fs that is not a number', ['eval', '--ref', 'r.txt', '--test', 'r.txt', '--fs', 'abc'], false],
+  ['convert to an unknown extension', ['convert', 'x.hea', 'x.xlsx'], false],
+  ['process without --out', ['process', 'x.hea'], true],
+  ['process with an unknown --signal', ['process', 'x.hea', '--out', 'o', '--signal', 'emg'], true],
+  ['synth of an unknown signal', ['synth', 'emg', 'x.csv'], true],
+  ['synth with a negative --seconds', ['synth', 'ecg', 'x.csv', '--seconds', '-5'], false],
+  ['config with an invalid --set', ['config', '--set', 'runtime.workers=0'], false],
+  ['sessions without --out', ['sessions'], true],
+];
+for (const [what, args, fromParser] of USAGE) {
+  test(`${what} is a usage error: exit code 2 and a message, no stack`, fromParser ? { todo: PARSE_TODO } : {}, () => {
+    const r = cli(args);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+    assert.notEqual(r.stderr.trim(), '');
+    assert.equal(r.status, 2, r.stderr);
+  });
+}
+
+// A missing input: every command names the file. `process` counts it as a failed record (exit 1).
+const MISSING: [string, (f: string) => string[], number, string | undefined][] = [
+  ['info', (f) => ['info', f], 2, undefined],
+  ['convert', (f) => ['convert', f, f + '.csv'], 2, undefined],
+  ['peaks', (f) => ['peaks', f], 2, undefined],
+  ['eval', (f) => ['eval', '--ref', f, '--test', f, '--fs', '360'], 2, undefined],
+  ['hrv', (f) => ['hrv', f], 2, 'the ENOENT of readFile escapes main.ts: a Node stack trace and exit 1'],
+  ['process', (f) => ['process', f, '--out', join(tmpdir(), `vitaldsp-missing-${process.pid}`), '--quiet'], 1, undefined],
+];
+for (const [command, args, code, todo] of MISSING) {
+  test(`${command} on a missing input names it and exits ${code}`, todo ? { todo } : {}, () => {
+    const file = join(tmpdir(), `vitaldsp no such ü ${process.pid}.txt`);
+    try {
+      const r = cli(args(file));
+      assert.equal(r.status, code, r.stderr);
+      assert.doesNotMatch(r.stderr, /^\s+at /m);
+      assert.ok(r.stderr.includes(`${file}: expected a readable`), r.stderr);
+    } finally {
+      rmSync(join(tmpdir(), `vitaldsp-missing-${process.pid}`), { recursive: true, force: true });
+    }
+  });
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
@@ -80,3 +80,130 @@ test('peaks --signal ppg and --signal resp write pulses and breaths at plausible
     assert.ok(rate > lo && rate < hi, `${signal} rate ${rate}`);
   }
 });
+
+/** Runs `fn` with a fresh folder whose path holds a space and non-ASCII letters, removed afterwards. */
+function inDir(fn: (dir: string) => void): () => void {
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitaldsp peaks é-'));
+    try {
+      fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test('peaks on record 800 (SVDB, 128 Hz, 30 min) finds its 1,883 reference beats', { skip: needShared('data/wfdb/800.atr') }, inDir((dir) => {
+  const out = join(dir, 'beats 800.csv');
+  const p = run(['peaks', shared('data/wfdb/800.hea'), '--out', out]);
+  assert.equal(p.status, 0, p.stderr);
+  const e = run(['eval', '--ref', shared('data/wfdb/800.atr'), '--test', out, '--json']);
+  assert.equal(e.status, 0, e.stderr);
+  const r = JSON.parse(e.stdout) as { fs: number; reference: number; sensitivity: number; ppv: number };
+  assert.equal(r.fs, 128);
+  assert.equal(r.reference, 1883);
+  assert.ok(r.sensitivity >= 0.995 && r.ppv >= 0.995, JSON.stringify(r));
+}));
+
+test('peaks finds the same beats in a WFDB record and in its lossless EDF and CSV conversions', { skip: needShared('data/wfdb/100s.hea') }, inDir((dir) => {
+  const want = run(['peaks', shared('data/wfdb/100s.hea')]);
+  assert.equal(want.status, 0, want.stderr);
+  assert.equal(want.stdout.trim().split('\n').length - 1, 74);
+  for (const [file, extra] of [['100s ü.edf', []], ['100s ü.csv', ['--fs', '360']]] as const) {
+    const conv = join(dir, file);
+    assert.equal(run(['convert', shared('data/wfdb/100s.hea'), conv]).status, 0);
+    const got = run(['peaks', conv, ...extra]);
+    assert.equal(got.status, 0, got.stderr);
+    assert.equal(got.stdout, want.stdout, file);
+  }
+}));
+
+test('peaks finds the same beats in the WFDB and EDF copies of test_generator_2, one per second', { skip: needShared('data/wfdb/test_generator_2.hea') || needShared('data/edf/test_generator_2.edf') }, () => {
+  const w = run(['peaks', shared('data/wfdb/test_generator_2.hea'), '--channel', 'ECG']);
+  const e = run(['peaks', shared('data/edf/test_generator_2.edf'), '--channel', 'ECG']);
+  assert.equal(w.status, 0, w.stderr);
+  assert.equal(e.status, 0, e.stderr);
+  assert.equal(w.stdout, e.stdout);
+  const rr = w.stdout.trim().split('\n').slice(2).map((l) => Number(l.split(',')[2]));
+  assert.equal(rr.length + 1, 600);
+  assert.ok(rr.every((x) => Math.abs(x - 1) <= 0.01), 'a 60 bpm test signal');
+});
+
+test('peaks reads text with a stated rate, a timestamp column and NPY with --fs', { skip: needShared('data/ecg/biosppy_ecg.txt') || needShared('data/ppg/systole_ppg_75hz.npy') }, () => {
+  const cases: [string, string[], number, number][] = [
+    ['data/ecg/biosppy_ecg.txt', [], 1000, 15],
+    ['data/ecg/vitaldsp_ECG_short.csv', [], 127, 75.37],
+    ['data/ppg/systole_ppg_75hz.npy', ['--signal', 'ppg', '--fs', '75'], 75, 24847 / 75],
+  ];
+  for (const [rel, extra, fs, seconds] of cases) {
+    const r = run(['peaks', shared(rel), ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    rows.forEach(([s, t]) => assert.ok(Math.abs(t! - s! / fs) < 1e-6, `${rel}: time_s = sample / ${fs}`));
+    const bpm = (60 * rows.length) / seconds;
+    assert.ok(bpm > 40 && bpm < 120, `${rel}: ${bpm} per min`);
+  }
+});
+
+test('peaks gives the same beats whatever --block length', { skip: needShared('data/wfdb/100s.hea') }, () => {
+  const outs = ['5', '60', '1000'].map((b) => run(['peaks', shared('data/wfdb/100s.hea'), '--block', b]));
+  for (const o of outs) assert.equal(o.status, 0, o.stderr);
+  assert.equal(outs[1]!.stdout, outs[0]!.stdout);
+  assert.equal(outs[2]!.stdout, outs[0]!.stdout);
+});
+
+test('peaks --fiducial marks the upstroke before the midpoint before the R extremum of each beat', { skip: needShared('data/wfdb/100s.hea') }, () => {
+  const cols = (f: string) => {
+    const r = run(['peaks', shared('data/wfdb/100s.hea'), '--fiducial', f]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+  };
+  const [up, mid, peak] = [cols('upstroke'), cols('midpoint'), cols('peak')];
+  assert.equal(up.length, 74);
+  assert.deepEqual([mid.length, peak.length], [74, 74]);
+  up.forEach((u, i) => assert.ok(u <= mid[i]! && mid[i]! <= peak[i]! && peak[i]! - u <= 0.1 * 360, `beat ${i}: ${u} ${mid[i]} ${peak[i]}`));
+});
+
+test('peaks on NPY without --fs names the file and asks for --fs', {
+  skip: needShared('data/ppg/systole_ppg_75hz.npy'),
+  todo: "exit 2 with 'fs (1 Hz) is too low for the band [0.5, 8] Hz': no file, no hint that NPY defaults to 1 Hz without --fs",
+}, () => {
+  const r = run(['peaks', shared('data/ppg/systole_ppg_75hz.npy'), '--signal', 'ppg']);
+  assert.equal(r.status, 2);
+  assert.ok(r.stderr.includes(shared('data/ppg/systole_ppg_75hz.npy')), r.stderr);
+  assert.match(r.stderr, /--fs/);
+});
+
+const FAILING: [string, string, string[]][] = [
+  ['an out-of-range channel', 'data/wfdb/100s.hea', ['--channel', '5']],
+  ['an annotation channel', 'data/edf/test_utf8.edf', ['--channel', 'EDF Annotations']],
+  ['NPY at its default 1 Hz', 'data/ppg/systole_ppg_75hz.npy', ['--signal', 'ppg']],
+];
+for (const [what, rel, extra] of FAILING) {
+  test(`peaks that fails on ${what} exits 2 and leaves no beats file behind`, {
+    skip: needShared(rel),
+    todo: '--out is created before the channel and rate are checked: an empty or header-only beats CSV remains, which eval reads as zero detections',
+  }, inDir((dir) => {
+    const out = join(dir, 'beats.csv');
+    const r = run(['peaks', shared(rel), ...extra, '--out', out]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.ok(!existsSync(out), `${out} exists`);
+  }));
+}
+
+const BAD_OUT: [string, (dir: string) => string][] = [
+  ['in a missing folder', (dir) => join(dir, 'no such folder', 'beats.csv')],
+  ['that is a folder', (dir) => { mkdirSync(join(dir, 'a folder')); return join(dir, 'a folder'); }],
+];
+for (const [what, make] of BAD_OUT) {
+  test(`peaks --out ${what} exits with a message naming it, not a stack trace`, {
+    skip: needShared('data/wfdb/100s.hea'),
+    todo: "the write stream's ENOENT/EISDIR is an unhandled 'error' event: a Node stack trace and exit 1",
+  }, inDir((dir) => {
+    const out = make(dir);
+    const r = run(['peaks', shared('data/wfdb/100s.hea'), '--out', out]);
+    assert.notEqual(r.status, 0);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+    assert.ok(r.stderr.startsWith('vitaldsp: ') && r.stderr.includes(out), r.stderr);
+  }));
+}

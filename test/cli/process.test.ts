@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
@@ -51,3 +51,64 @@ test('process on record 100 gives the detector\'s own beats: eval against 100.at
   assert.equal(f1(viaProcess.stdout), f1(viaPeaks.stdout));
   assert.ok(f1(viaProcess.stdout) >= 0.9995);
 });
+
+/** Runs `fn` with a fresh folder (space and non-ASCII in its path), removed afterwards. */
+function inDir(fn: (dir: string) => void): () => void {
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitaldsp process é ü-'));
+    try {
+      fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test('process reads inputs and writes outputs under paths with spaces and non-ASCII letters', { skip: needShared('data/wfdb/100s.hea') }, inDir((dir) => {
+  mkdirSync(join(dir, 'données brutes'));
+  for (const f of ['100s.hea', '100s.dat']) copyFileSync(shared(`data/wfdb/${f}`), join(dir, 'données brutes', f));
+  const out = join(dir, 'résultats de nuit');
+  const r = cli(['process', join(dir, 'données brutes', '100s.hea'), '--out', out, '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readdirSync(join(out, '100s')).sort(), outputs);
+  assert.equal(readFileSync(join(out, '100s', 'beats.csv'), 'utf8').trim().split('\n').length - 1, 74);
+  assert.match(r.stdout, /: 1 done, 0 failed$/m);
+}));
+
+test('process keeps apart the outputs of two inputs with the same file stem', {
+  skip: needShared('data/wfdb/100s.hea') || needShared('data/ppg/heartpy_ppg_100hz.csv'),
+  todo: 'both go to <out>/100s: the second overwrites the first and both lines report "-> <out>/100s"',
+}, inDir((dir) => {
+  mkdirSync(join(dir, 'b'));
+  // A PPG saved under the name of the ECG record: a different recording with the same stem.
+  copyFileSync(shared('data/ppg/heartpy_ppg_100hz.csv'), join(dir, 'b', '100s.csv'));
+  const out = join(dir, 'out');
+  const r = cli(['process', shared('data/wfdb/100s.hea'), join(dir, 'b', '100s.csv'), '--fs', '100', '--out', out, '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  const dirs = [...r.stdout.matchAll(/-> (.*) \(/g)].map((m) => m[1]);
+  assert.equal(dirs.length, 2);
+  assert.notEqual(dirs[0], dirs[1], r.stdout);
+  assert.equal(readdirSync(out).filter((d) => !d.startsWith('.')).length, 2);
+}));
+
+test('process with --out naming a file exits with a message naming it, not a stack trace', {
+  skip: needShared('data/wfdb/100s.hea'),
+  todo: "the ENOTDIR of the session folder escapes main.ts: a Node stack trace and exit 1",
+}, inDir((dir) => {
+  const out = join(dir, 'a file');
+  writeFileSync(out, '');
+  const r = cli(['process', shared('data/wfdb/100s.hea'), '--out', out, '--quiet']);
+  assert.notEqual(r.status, 0);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  assert.ok(r.stderr.startsWith('vitaldsp: ') && r.stderr.includes(out), r.stderr);
+}));
+
+test('process refuses an unknown --format as a usage error before reading any input', {
+  skip: needShared('data/wfdb/100s.hea'),
+  todo: '--format takes any word: each input then fails with "format must be one of ...", exit 1 as for a bad record',
+}, inDir((dir) => {
+  const r = cli(['process', shared('data/wfdb/100s.hea'), '--format', 'xls', '--out', join(dir, 'out'), '--quiet']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--format|xls/);
+  assert.ok(!existsSync(join(dir, 'out')));
+}));
