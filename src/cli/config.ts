@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { explainConfig } from '../config/resolve.js';
 import { configFromFlags, withConfigOptions, type ConfigFlags } from './config-options.js';
+import { numberOption, parseFs } from './input-options.js';
 
 /** `vitaldsp config --explain`: every resolved setting with the tier it came from. */
 export function registerConfig(program: Command): void {
@@ -8,8 +9,8 @@ export function registerConfig(program: Command): void {
     .description('show the resolved configuration')
     .option('--explain', 'list every setting with its value, tier and source (the default)')
     .option('--json', 'print JSON')
-    .option('--fs <hz>', 'sampling rate of the data, for the adaptive tier', Number)
-    .option('--channels <n>', 'channel count of the data, for the adaptive tier', Number)
+    .option('--fs <hz>', 'sampling rate of the data, for the adaptive tier', parseFs)
+    .option('--channels <n>', 'channel count of the data, for the adaptive tier', numberOption('a whole number of channels >= 1', (v) => Number.isSafeInteger(v) && v >= 1))
     .action((opts: ConfigFlags & { json?: boolean; fs?: number; channels?: number }) => {
       const data = opts.fs ? { fs: opts.fs, channels: opts.channels ?? 1, samples: 0 } : undefined;
       const rows = explainConfig(configFromFlags(opts, data));

@@ -7,8 +7,7 @@ import { extname, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
-import { FORMATS } from './info.js';
-import { parseFs } from './input-options.js';
+import { FORMATS, parseFs } from './input-options.js';
 
 interface ConvertOptions {
   channel: string[];

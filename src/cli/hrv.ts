@@ -19,7 +19,7 @@ export function parseNnText(text: string, file: string): Float64Array {
     const cell = (hash >= 0 ? lines[i]!.slice(0, hash) : lines[i]!).trim();
     if (cell === '') continue;
     const v = Number(cell);
-    if (!Number.isFinite(v)) throw new FormatError(file, 'one NN interval in ms per line', `line ${i + 1}`, `got '${cell}'`);
+    if (!(v > 0) || !Number.isFinite(v)) throw new FormatError(file, 'one positive NN interval in ms per line', `line ${i + 1}`, `got '${cell}'`);
     out.push(v);
   }
   return Float64Array.from(out);
@@ -33,12 +33,22 @@ export async function readNn(path: string): Promise<Float64Array> {
       const chans = rec.info.channels;
       if (chans.length !== 1) throw new FormatError(path, 'a 1-D array of NN intervals', 'header', `shape has ${chans.length} columns`);
       const [x] = await rec.read(0, 0, chans[0]!.samples);
-      return Float64Array.from(x!);
+      const nn = Float64Array.from(x!);
+      const bad = nn.findIndex((v) => !(v > 0) || !Number.isFinite(v));
+      if (bad >= 0) throw new FormatError(path, 'positive NN intervals in ms', `element ${bad}`, `got ${nn[bad]}`);
+      return nn;
     } finally {
       await rec.close();
     }
   }
-  return parseNnText(await readFile(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FormatError(path, 'a readable file', 'open', code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e), { cause: e });
+  }
+  return parseNnText(text, path);
 }
 
 /** 64.0987113... -> '64.0987'; integers as they are; NaN -> 'n/a'. */

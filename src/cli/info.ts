@@ -3,11 +3,10 @@
  * as an aligned table or, with --json, one JSON object for scripts.
  */
 import { Command, Option } from 'commander';
-import { parseFs } from './input-options.js';
+import { FORMATS, parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
 
-export const FORMATS: readonly Format[] = ['wfdb', 'edf', 'bdf', 'text', 'npy'];
 
 /** The JSON shape of `info --json`: RecordingInfo with annotations counted rather than listed. */
 export function infoJson(info: RecordingInfo): Record<string, unknown> {

@@ -13,7 +13,19 @@ export interface InputFlags {
   format?: string;
 }
 
+/** The readers a command can be told to use. */
+export const FORMATS: readonly Format[] = ['wfdb', 'edf', 'bdf', 'text', 'npy'];
+
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** A Commander parser for a number option that `ok` accepts; anything else is a usage error. */
+export function numberOption(expected: string, ok: (v: number) => boolean): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (value.trim() === '' || !ok(v)) throw new InvalidArgumentError(`expected ${expected}, got '${value}'`);
+    return v;
+  };
+}
 
 /** Commander parser for --fs: a positive, finite number of Hz. */
 export function parseFs(value: string): number {
@@ -28,7 +40,7 @@ export function withInputOptions(cmd: Command): Command {
     .option('--channel <ref>', 'channel to process, by index or name (repeatable; "all" for every channel)', collect)
     .option('--fs <hz>', 'sampling rate for text/NPY inputs without one', parseFs)
     .option('--column <name>', 'text inputs: signal column (repeatable)', collect)
-    .option('--format <fmt>', 'force the reader: wfdb, edf, bdf, text, npy');
+    .addOption(new Option('--format <fmt>', 'force the reader (default: detected)').choices(FORMATS));
 }
 
 /** The pipeline's channel choice and reader options from the flags. */

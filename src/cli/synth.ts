@@ -8,6 +8,9 @@ import { writeCsv } from '../io/csv-writer.js';
 import { syntheticEcg } from '../signals/synthetic-ecg.js';
 import { syntheticPpg } from '../signals/synthetic-ppg.js';
 import { syntheticResp } from '../signals/synthetic-resp.js';
+import { numberOption, parseFs } from './input-options.js';
+
+const positive = (v: number) => v > 0 && Number.isFinite(v);
 
 interface SynthFlags { fs: number; seconds: number; rate?: number; noise?: number; seed: number }
 
@@ -20,11 +23,11 @@ export function registerSynth(program: Command): void {
     .description('write a synthetic recording with known beat times (for trying the pipeline and for tests)')
     .addArgument(new Argument('<signal>', 'signal type').choices(['ecg', 'ppg', 'resp']))
     .argument('<out>', 'output file: .hea (WFDB 16), .edf or .csv; true beats go to <out>.beats.txt')
-    .option('--fs <hz>', 'sampling rate', Number, 250)
-    .option('--seconds <s>', 'duration', Number, 600)
-    .option('--rate <per-min>', 'mean heart rate (ecg, ppg) or breathing rate (resp)', Number)
-    .option('--noise <sd>', 'white noise standard deviation in signal units', Number)
-    .option('--seed <n>', 'random seed', Number, 1)
+    .option('--fs <hz>', 'sampling rate', parseFs, 250)
+    .option('--seconds <s>', 'duration', numberOption('a positive number of seconds', positive), 600)
+    .option('--rate <per-min>', 'mean heart rate (ecg, ppg) or breathing rate (resp)', numberOption('a positive rate per minute', positive))
+    .option('--noise <sd>', 'white noise standard deviation in signal units', numberOption('a standard deviation >= 0', (v) => v >= 0 && Number.isFinite(v)))
+    .option('--seed <n>', 'random seed', numberOption('an integer seed', Number.isSafeInteger), 1)
     .action(async (signal: 'ecg' | 'ppg' | 'resp', out: string, f: SynthFlags) => {
       const base = { fs: f.fs, seconds: f.seconds, seed: f.seed, ...(f.noise !== undefined ? { noise: f.noise } : {}) };
       const made = signal === 'ecg' ? (() => { const s = syntheticEcg({ ...base, ...(f.rate ? { heartRate: f.rate } : {}) }); return { x: s.signal, beats: s.beats, name: 'ECG', unit: 'mV' }; })()

@@ -54,7 +54,14 @@ export async function writeCsvTable(path: string, rows: Iterable<Row>, columns: 
  */
 export async function writeCsvLines(path: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
   const out = createWriteStream(path);
-  const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
+  // An error (a missing folder, a folder where the file goes) can come while no write waits for it:
+  // kept here and thrown at the next write or the end, instead of left to crash the process.
+  let failure: Error | undefined;
+  out.on('error', (e) => { failure ??= e; });
+  const write = async (text: string) => {
+    if (failure) throw failure;
+    if (!out.write(text)) await once(out, 'drain');
+  };
   await write(columns.join(',') + '\n');
   let batch = '';
   for (const line of lines) {
@@ -64,4 +71,5 @@ export async function writeCsvLines(path: string, columns: readonly string[], li
   if (batch) await write(batch);
   out.end();
   await once(out, 'close');
+  if (failure) throw failure;
 }

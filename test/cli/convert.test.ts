@@ -180,7 +180,6 @@ test('convert WFDB -> EDF -> CSV -> WFDB keeps names, rates, start time and samp
 
 test('convert WFDB 212 -> WFDB 16 keeps missing samples missing', {
   skip: needShared('data/wfdb/03700181.hea'),
-  todo: "the 212 invalid value -2048 is copied as a stored integer into format 16, where it is a valid sample (-1.024 mV) instead of the invalid -32768",
 }, async () => {
   const out = join(wdir, 'resp16.hea');
   const r = cli('convert', shared('data/wfdb/03700181.hea'), out, '-c', 'RESP', '--format', '16');
@@ -243,7 +242,6 @@ test('convert reads and writes paths with spaces and non-ASCII letters', { skip:
 
 test('convert to a WFDB record whose name holds a space writes a record that reads back', {
   skip: needShared('data/wfdb/100s.hea'),
-  todo: 'the header names the record and its .dat with a space, which splits the fields: info then fails on line 1',
 }, () => {
   const out = join(wdir, 'two words.hea');
   const r = cli('convert', shared('data/wfdb/100s.hea'), out);
@@ -261,7 +259,6 @@ test('convert to a WFDB record whose name holds a space writes a record that rea
 
 test('convert EDF -> EDF works for a valid EDF whose 12.8 Hz channel needs longer data records', {
   skip: needShared('data/edf/mne_test_uneven_samp.edf'),
-  todo: 'the writer always uses 1 s data records, so 12.8 Hz cannot be written (the source uses 10 s records) and there is no option to change it',
 }, async () => {
   const out = join(wdir, 'uneven.edf');
   const r = cli('convert', shared('data/edf/mne_test_uneven_samp.edf'), out);
@@ -277,7 +274,6 @@ for (const [where, rel] of UNWRITABLE) {
   for (const ext of ['.csv', '.edf', '.hea']) {
     test(`convert to ${ext} in ${where} exits with a message naming the output, not a stack trace`, {
       skip: needShared('data/wfdb/100s.hea'),
-      todo: 'the ENOENT/ENOTDIR of the writer escapes main.ts: a Node stack trace and exit 1',
     }, () => {
       writeFileSync(join(wdir, 'plain file'), '');
       const out = join(wdir, rel + ext);

@@ -136,9 +136,7 @@ test('vitaldsp hrv computes the features of NN intervals with artefacts as given
   assert.equal(o.duration_s, 8.84);
 }));
 
-test('vitaldsp hrv refuses a zero or negative interval naming the file and line', {
-  todo: "exit 2 with 'nn must hold positive finite intervals in ms, got nn[2] = 0': no file name, an array index instead of the line",
-}, inDir(async (dir) => {
+test('vitaldsp hrv refuses a zero or negative interval naming the file and line', {}, inDir(async (dir) => {
   for (const [body, line] of [['800\n810\n0\n805\n', 3], ['# NN\n800\n\n-790\n820\n', 4]] as const) {
     const file = join(dir, 'nn.txt');
     writeFileSync(file, body);
@@ -149,9 +147,7 @@ test('vitaldsp hrv refuses a zero or negative interval naming the file and line'
   }
 }));
 
-test('vitaldsp hrv on a missing file or a folder exits 2 naming it, like the other commands', {
-  todo: 'readFile errors escape main.ts: a Node stack trace and exit 1 (info, peaks, convert, eval say "expected a readable file" and exit 2)',
-}, inDir(async (dir) => {
+test('vitaldsp hrv on a missing file or a folder exits 2 naming it, like the other commands', {}, inDir(async (dir) => {
   mkdirSync(join(dir, 'a folder'));
   for (const path of [join(dir, 'absent ü.txt'), join(dir, 'a folder'), join(dir, 'absent.npy')]) {
     const r = await cli(['hrv', path]);

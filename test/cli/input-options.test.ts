@@ -46,8 +46,8 @@ for (const c of choices) {
   });
 }
 
-test('process exits with status 1 and lists the choices when --signal is not one of them', () => {
+test('process exits with status 2, a usage error, and lists the choices when --signal is not one of them', () => {
   const r = spawnSync(process.execPath, [cliPath, 'process', 'x.csv', '--out', 'unused', '--signal', 'emg'], { encoding: 'utf8', cwd: tmpdir() });
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, /option '--signal <type>' argument 'emg' is invalid\. Allowed choices are ecg, ppg, eeg, resp, auto\./);
 });

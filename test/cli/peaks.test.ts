@@ -166,7 +166,6 @@ test('peaks --fiducial marks the upstroke before the midpoint before the R extre
 
 test('peaks on NPY without --fs names the file and asks for --fs', {
   skip: needShared('data/ppg/systole_ppg_75hz.npy'),
-  todo: "exit 2 with 'fs (1 Hz) is too low for the band [0.5, 8] Hz': no file, no hint that NPY defaults to 1 Hz without --fs",
 }, () => {
   const r = run(['peaks', shared('data/ppg/systole_ppg_75hz.npy'), '--signal', 'ppg']);
   assert.equal(r.status, 2);
@@ -182,7 +181,6 @@ const FAILING: [string, string, string[]][] = [
 for (const [what, rel, extra] of FAILING) {
   test(`peaks that fails on ${what} exits 2 and leaves no beats file behind`, {
     skip: needShared(rel),
-    todo: '--out is created before the channel and rate are checked: an empty or header-only beats CSV remains, which eval reads as zero detections',
   }, inDir((dir) => {
     const out = join(dir, 'beats.csv');
     const r = run(['peaks', shared(rel), ...extra, '--out', out]);
@@ -198,7 +196,6 @@ const BAD_OUT: [string, (dir: string) => string][] = [
 for (const [what, make] of BAD_OUT) {
   test(`peaks --out ${what} exits with a message naming it, not a stack trace`, {
     skip: needShared('data/wfdb/100s.hea'),
-    todo: "the write stream's ENOENT/EISDIR is an unhandled 'error' event: a Node stack trace and exit 1",
   }, inDir((dir) => {
     const out = make(dir);
     const r = run(['peaks', shared('data/wfdb/100s.hea'), '--out', out]);

@@ -77,7 +77,6 @@ test('process reads inputs and writes outputs under paths with spaces and non-AS
 
 test('process keeps apart the outputs of two inputs with the same file stem', {
   skip: needShared('data/wfdb/100s.hea') || needShared('data/ppg/heartpy_ppg_100hz.csv'),
-  todo: 'both go to <out>/100s: the second overwrites the first and both lines report "-> <out>/100s"',
 }, inDir((dir) => {
   mkdirSync(join(dir, 'b'));
   // A PPG saved under the name of the ECG record: a different recording with the same stem.
@@ -93,7 +92,6 @@ test('process keeps apart the outputs of two inputs with the same file stem', {
 
 test('process with --out naming a file exits with a message naming it, not a stack trace', {
   skip: needShared('data/wfdb/100s.hea'),
-  todo: "the ENOTDIR of the session folder escapes main.ts: a Node stack trace and exit 1",
 }, inDir((dir) => {
   const out = join(dir, 'a file');
   writeFileSync(out, '');
@@ -105,7 +103,6 @@ test('process with --out naming a file exits with a message naming it, not a sta
 
 test('process refuses an unknown --format as a usage error before reading any input', {
   skip: needShared('data/wfdb/100s.hea'),
-  todo: '--format takes any word: each input then fails with "format must be one of ...", exit 1 as for a bad record',
 }, inDir((dir) => {
   const r = cli(['process', shared('data/wfdb/100s.hea'), '--format', 'xls', '--out', join(dir, 'out'), '--quiet']);
   assert.equal(r.status, 2, r.stderr);

@@ -112,8 +112,8 @@ test('sessions --cleanup exits with status 2 naming the setting when a limit fro
   assert.ok(existsSync(join(root, OLD)) && existsSync(join(root, NEW)), 'nothing removed');
 });
 
-test('sessions requires --out', () => {
+test('sessions requires --out, a usage error (exit code 2)', () => {
   const r = cli(['sessions']);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, /required option '--out <dir>' not specified/);
 });
