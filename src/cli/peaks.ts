@@ -10,7 +10,10 @@
  */
 import { Command, Option } from 'commander';
 import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
+import { FormatError } from '../io/errors.js';
 import type { Writable } from 'node:stream';
 import { openRecording } from '../io/open.js';
 import type { ChannelRef, Recording } from '../io/recording.js';
@@ -59,6 +62,13 @@ export function pickChannel(rec: Recording, signal: string, channel?: string): n
 
 interface PeaksFlags { signal: string; channel?: string; fs?: number; detector: string; out?: string; block: string; fiducial: Fiducial }
 
+/** Refuses an output path whose folder is missing or that is a folder itself, naming it. */
+async function checkOutputFile(path: string): Promise<void> {
+  const folder = await stat(dirname(path)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new RangeError(`${path}: cannot write there: the folder ${dirname(path)} does not exist`);
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new RangeError(`${path}: cannot write there: it is a folder`);
+}
+
 /** Writes text to a stream, waiting when it asks the writer to slow down. */
 async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
@@ -84,11 +94,22 @@ export function registerPeaks(program: Command): void {
       const blockSeconds = Number(flags.block);
       if (!(blockSeconds > 0)) throw new RangeError(`--block must be a positive number of seconds, got '${flags.block}'`);
 
+      if (flags.out) await checkOutputFile(flags.out);
       const rec = await openRecording(file, flags.fs !== undefined ? { fs: flags.fs } : {});
-      const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
+      // Beats go to a file beside the output and take its name only once they are complete: a run
+      // that fails leaves no output behind, which `eval` would read as no detections.
+      const partial = flags.out ? join(dirname(flags.out), `.${basename(flags.out)}.${process.pid}.partial`) : undefined;
+      let out: Writable = process.stdout;
+      let failure: Error | undefined;
+      let done = false;
       try {
+        if (rec.info.format === 'npy' && flags.fs === undefined) throw new FormatError(file, 'a sampling rate', 'header', 'NPY files state none: pass --fs');
         const ch = pickChannel(rec, flags.signal, flags.channel);
         const fs = rec.info.channels[ch]!.fs;
+        if (partial) {
+          out = createWriteStream(partial);
+          out.on('error', (e) => { failure ??= e; });
+        }
         await write(out, 'sample,time_s,rr_s\n');
         let prev = -1;
         for await (const beats of streamBeats(rec, ch, factory({ fiducial: flags.fiducial }), { blockSeconds, chunkSeconds: blockSeconds })) {
@@ -97,14 +118,22 @@ export function registerPeaks(program: Command): void {
             text += `${s},${+(s / fs).toFixed(6)},${prev >= 0 ? +((s - prev) / fs).toFixed(6) : ''}\n`;
             prev = s;
           }
+          if (failure) throw failure;
           await write(out, text);
         }
+        done = true;
       } finally {
         await rec.close();
         if (out !== process.stdout) {
           out.end();
-          await once(out, 'finish');
+          await once(out, 'close');
+          if (failure) done = false;
+        }
+        if (partial) {
+          if (done) await rename(partial, flags.out!);
+          else await rm(partial, { force: true });
         }
       }
+      if (failure) throw failure;
     });
 }

@@ -3,7 +3,8 @@
  * record is reported and the batch goes on, and every finished record is noted in the session so
  * that `resume` skips it (and its unfinished neighbours restart from their block checkpoints).
  */
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolveConfig, type ResolveOptions } from '../config/resolve.js';
 import { CheckpointStore, cleanupSessions, listSessions, newSessionId, type SessionMeta } from '../runtime/checkpoint.js';
@@ -52,6 +53,19 @@ async function pickSession(root: string, resume: BatchOptions['resume']): Promis
   return found;
 }
 
+/**
+ * Each input's record name (its output folder): the file's name without extension, unless another
+ * input has the same one (`a/100s.hea` and `b/100s.csv`), when each of them also gets a short digest
+ * of its absolute path. The digest, unlike a counter, does not depend on the order of the inputs, so
+ * a resumed session writes where the first run did.
+ */
+export function recordNames(inputs: readonly string[]): Map<string, string> {
+  const stem = (i: string) => basename(i, extname(i));
+  const count = new Map<string, number>();
+  for (const i of new Set(inputs.map((i) => resolve(i)))) count.set(stem(i), (count.get(stem(i)) ?? 0) + 1);
+  return new Map(inputs.map((i) => [i, count.get(stem(i))! > 1 ? `${stem(i)}-${createHash('sha256').update(resolve(i)).digest('hex').slice(0, 8)}` : stem(i)]));
+}
+
 export async function processBatch(inputs: string[], opts: BatchOptions): Promise<BatchResult> {
   const root = sessionsRoot(opts.out);
   const base = resolveConfig(opts.config ?? {});
@@ -72,6 +86,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   // Without a cache every record is computed: the threads load their modules while inputs are hashed.
   if (!base.values.cache.enabled) runner?.start();
   const outcomes = new Map<string, RecordOutcome>();
+  const names = recordNames(inputs);
   const failed: BatchResult['failed'] = [];
   let next = 0;
   // Records in flight: enough to keep every worker busy when records are short.
@@ -81,7 +96,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
     try {
       // A store of the record's own on the session's folder: its statistics are the record's.
       const checkpoints = store && new CheckpointStore(root, id);
-      const result = await processRecording(input, { ...recordOpts, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(checkpoints ? { checkpoints } : {}) });
+      const result = await processRecording(input, { ...recordOpts, name: names.get(input)!, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(checkpoints ? { checkpoints } : {}) });
       done.add(key);
       meta.done.push(key);
       await store?.markDone(key);

@@ -42,6 +42,8 @@ export interface PlanOptions extends ChannelChoice {
   open?: OpenOptions;
   /** Output folder; the record's files go to `<out>/<record name>/`. Without it nothing is written. */
   out?: string;
+  /** The record's name, and so its folder under `out`. default: the input file's name without extension */
+  name?: string;
   /** Use the processing cache (folder from `cache.dir`, else under `out`). default: config `cache.enabled` */
   cache?: boolean;
   /**
@@ -191,7 +193,8 @@ export async function settleDigest(plan: RecordPlan, digest: { bytes: number; sh
 export async function planRecord(source: Source, opts: PlanOptions = {}): Promise<RecordPlan> {
   const t0 = performance.now();
   const opened = await openProcessingSource(source, opts.open);
-  const { rec, ref, name } = opened;
+  const { rec, ref } = opened;
+  const name = opts.name ?? opened.name;
   try {
     const sig = rec.signalChannels().map((i) => rec.info.channels[i]!);
     if (sig.length === 0) throw new FormatError(rec.info.path, 'a signal channel', 'the header', 'no signal channels to process');

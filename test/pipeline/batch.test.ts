@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { processBatch, sessionsRoot, type RecordOutcome } from '../../src/pipeline/batch.js';
+import { processBatch, recordNames, sessionsRoot, type RecordOutcome } from '../../src/pipeline/batch.js';
 import { CheckpointStore, listSessions } from '../../src/runtime/checkpoint.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
@@ -96,4 +96,18 @@ test('a batch completes when its sessions folder holds a stray file', async () =
   writeFileSync(join(sessionsRoot(out), 'notes.txt'), 'kept by hand');
   const r = await processBatch([inputs[0]!], { ...opts, out });
   assert.equal(r.outcomes.get(inputs[0]!)?.status, 'done');
+});
+
+test('recordNames keeps each stem unless two inputs share it, and then names them apart whatever their order', () => {
+  const names = recordNames(['/d/a.hea', '/d/100s.hea', '/e/100s.csv', '/d/b.edf']);
+  assert.equal(names.get('/d/a.hea'), 'a');
+  assert.equal(names.get('/d/b.edf'), 'b');
+  const [x, y] = [names.get('/d/100s.hea')!, names.get('/e/100s.csv')!];
+  assert.match(x, /^100s-[0-9a-f]{8}$/);
+  assert.match(y, /^100s-[0-9a-f]{8}$/);
+  assert.notEqual(x, y);
+  const reversed = recordNames(['/e/100s.csv', '/d/100s.hea']);
+  assert.deepEqual([reversed.get('/d/100s.hea'), reversed.get('/e/100s.csv')], [x, y]);
+  // The same file given twice is one record, not two.
+  assert.equal(recordNames(['/d/a.hea', '/d/./a.hea']).get('/d/a.hea'), 'a');
 });

@@ -39,6 +39,8 @@ export interface RecordJobData {
   input: string;
   /** Absolute output folder; the record's files go to `<out>/<record name>/`. */
   out: string;
+  /** The record's name (pipeline/batch.ts recordNames); absent in jobs of earlier versions: the input's stem. */
+  name?: string;
   signal: NonNullable<ChannelChoice['signal']>;
   channels?: ChannelChoice['channels'];
   open: OpenOptions;

@@ -25,7 +25,7 @@ export interface RecordJobContext {
 
 async function planAgain(d: RecordJobData): Promise<RecordPlan> {
   try {
-    return await planRecord(d.input, { signal: d.signal, ...(d.channels ? { channels: d.channels } : {}), open: d.open, config: d.config, out: d.out });
+    return await planRecord(d.input, { signal: d.signal, ...(d.channels ? { channels: d.channels } : {}), open: d.open, config: d.config, out: d.out, ...(d.name ? { name: d.name } : {}) });
   } catch (e) {
     const c = classifyError(e);
     // Some file system errors do not name their path (EISDIR on read): the message must.

@@ -12,7 +12,7 @@ import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { OpenOptions } from '../../io/open.js';
 import { resolveConfig } from '../../config/resolve.js';
 import type { ChannelChoice } from '../../pipeline/ingest.js';
-import { sessionsRoot } from '../../pipeline/batch.js';
+import { recordNames, sessionsRoot } from '../../pipeline/batch.js';
 import { planRecord, progressReporter } from '../../pipeline/process.js';
 import type { ProgressEvent, StageName } from '../../pipeline/types.js';
 import { CheckpointStore, cleanupSessions, newSessionId, type SessionMeta } from '../../runtime/checkpoint.js';
@@ -128,12 +128,14 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
       if ((await recordQueue.getWorkersCount()) === 0) opts.onWarning?.(`no worker is connected to queue '${opts.queue ?? DEFAULT_QUEUE}' yet: the batch waits until one starts (vitaldsp worker --queue ${opts.queue ?? DEFAULT_QUEUE})`);
     }
 
+    const recordNamesOf = recordNames(inputs);
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k]!;
+      const name = recordNamesOf.get(input)!;
       const t0 = performance.now();
       let plan;
       try {
-        plan = await planRecord(resolve(input), { signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {}, config: flags, out });
+        plan = await planRecord(resolve(input), { signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {}, config: flags, out, name });
       } catch (e) {
         const outcome: SubmitOutcome = { status: 'failed', error: e instanceof Error ? e : new Error(String(e)) };
         outcomes.set(input, outcome);
@@ -144,7 +146,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
       const progress = progressReporter(plan.name, t0, opts.onProgress);
       progress('ingest', 1);
       const data: RecordJobData = {
-        input: resolve(input), out, signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {},
+        input: resolve(input), out, name, signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {},
         flags, config: plan.config, fingerprint: plan.fingerprint, blocks: plan.tasks.length, session, checkpoints: store !== undefined,
       };
       try {
