@@ -75,6 +75,8 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   if (infos.some((c) => c.annotation)) throw new RangeError('channels must not include annotation signals');
   if (!heaPath.endsWith('.hea')) heaPath += '.hea';
   const name = basename(heaPath, '.hea');
+  // The header's fields are separated by spaces, and WFDB tools accept letters, digits, '_' and '-'.
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new RangeError(`${heaPath}: a WFDB record name holds only letters, digits, '_' and '-', got '${name}'`);
   const datName = `${name}.dat`;
   const datPath = join(dirname(heaPath), datName);
   const frames = Math.min(...infos.map((c) => c.samples));
@@ -96,7 +98,8 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
     for await (const c of rec.chunks(chunk)) {
       (c.data as StoredBlock[]).forEach((d, k) => {
         let lo = rawLo[k]!, hi = rawHi[k]!;
-        for (let i = 0; i < d.length; i++) { const v = d[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+        const miss = infos[k]!.missing;
+        for (let i = 0; i < d.length; i++) { const v = d[i]!; if (v === miss) continue; if (v < lo) lo = v; if (v > hi) hi = v; }
         rawLo[k] = lo; rawHi[k] = hi;
       });
     }
@@ -131,12 +134,14 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
       for (let k = 0; k < n; k++) {
         const d = data[k]!, p = plans[k]!;
         let o = head + k, s = sums[k]!;
+        // A missing sample of the source (its format's invalid value) is this format's invalid value.
+        const miss = p.ch.missing;
         if (p.lossless) {
-          for (let i = 0; i < len; i++, o += n) { const v = d[i]!; flat[o] = v; s = (s + v) | 0; }
+          for (let i = 0; i < len; i++, o += n) { const v = d[i] === miss ? invalid : d[i]!; flat[o] = v; s = (s + v) | 0; }
         } else {
           const g0 = p.ch.gain, b0 = p.ch.baseline, g = p.gain, b = p.baseline;
           for (let i = 0; i < len; i++, o += n) {
-            const x = (d[i]! - b0) / g0;
+            const x = d[i] === miss ? NaN : (d[i]! - b0) / g0;
             let v = invalid;
             if (x === x) v = Math.min(rmax, Math.max(rmin, Math.round(x * g + b)));
             flat[o] = v;
