@@ -22,7 +22,11 @@ import { encodeTal, formatTalTime } from './tal.js';
 export interface WriteEdfOptions {
   /** Channels to write, by index or name. default: all signal channels of `rec` */
   channels?: ChannelRef[];
-  /** Data record duration in s; fs x recordSeconds must be an integer for each channel. default: 1 */
+  /**
+   * Data record duration in s; fs x recordSeconds must be an integer for each channel. default: the
+   * shortest whole number of seconds that holds a whole number of samples of every channel (1 s at
+   * integer rates; 5 s for 12.8 Hz)
+   */
   recordSeconds?: number;
   /** Write BDF+C with 24-bit samples. default: true when `path` ends with '.bdf', else false */
   bdf?: boolean;
@@ -58,12 +62,12 @@ interface Plan {
 
 export async function writeEdf(rec: Recording, path: string, opts: WriteEdfOptions = {}): Promise<void> {
   const target = (opts.bdf ?? /\.bdf$/i.test(path)) ? BDF : EDF;
-  const seconds = opts.recordSeconds ?? 1;
+  const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
+  const seconds = opts.recordSeconds ?? shortestRecord(idx.map((i) => rec.info.channels[i]!.fs));
   const durationText = formatNumber(seconds, 8);
   if (!(seconds > 0) || durationText === undefined || Number(durationText) !== seconds) {
     throw new RangeError(`recordSeconds must be a positive number written exactly in 8 characters, got ${seconds}`);
   }
-  const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
   if (idx.length === 0) throw new RangeError(`channels: ${rec.info.path} has no signal channel to write`);
   const plans: Plan[] = [];
   for (const ch of idx) plans.push(await planChannel(rec, ch, seconds, target));
@@ -117,6 +121,16 @@ export async function writeEdf(rec: Recording, path: string, opts: WriteEdfOptio
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/** Longest record duration tried for the default, s: an hour. */
+const MAX_RECORD_SECONDS = 3600;
+
+/** The shortest whole number of seconds with a whole number of samples at every rate (1 when none is found, refused later). */
+function shortestRecord(rates: readonly number[]): number {
+  const whole = (v: number) => Math.abs(v - Math.round(v)) <= 1e-6 * Math.max(1, Math.round(v)) && Math.round(v) >= 1;
+  for (let d = 1; d <= MAX_RECORD_SECONDS; d++) if (rates.every((fs) => whole(fs * d))) return d;
+  return 1;
 }
 
 async function planChannel(rec: Recording, ch: number, seconds: number, target: Target): Promise<Plan> {

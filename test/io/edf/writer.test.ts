@@ -190,7 +190,15 @@ test('the header holds EDF+ identification fields and years outside 1985-2084 as
 
 test('writeEdf refuses record lengths that do not give whole samples, and annotation channels', async () => {
   const src = new MemoryRecording([sig('a', 12.8, ints(128, (i) => i)), sig('b', 100, ints(1000, (i) => i))]);
-  await assert.rejects(writeEdf(src, join(dir, 'bad.edf')), /recordSeconds: .*'a' has 12.8 Hz x 1 s/);
+  await assert.rejects(writeEdf(src, join(dir, 'bad.edf'), { recordSeconds: 1 }), /recordSeconds: .*'a' has 12.8 Hz x 1 s/);
+  // Without one, the shortest whole number of seconds that fits every rate: 5 s (64 samples at 12.8 Hz).
+  await writeEdf(src, join(dir, 'five.edf'));
+  const five = await openEdf(join(dir, 'five.edf'));
+  try {
+    assert.deepEqual(five.info.channels.filter((c) => !c.annotation).map((c) => c.extra!['samplesPerRecord']), [64, 500]);
+  } finally {
+    await five.close();
+  }
   await assert.rejects(writeEdf(src, join(dir, 'bad.edf'), { recordSeconds: 1 / 3 }), /recordSeconds must be .* 8 characters/);
   await assert.rejects(writeEdf(src, join(dir, 'bad.edf'), { recordSeconds: 0 }), RangeError);
   await writeEdf(src, join(dir, 'ok.edf'), { recordSeconds: 10 });
