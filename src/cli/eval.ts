@@ -67,15 +67,38 @@ export async function readBeatText(path: string): Promise<BeatList> {
   return fsDen > 0 ? { samples, fs: fsNum / fsDen } : { samples };
 }
 
-/** Reads reference beats: a WFDB annotation file (beat symbols only) or a text list of indices. */
+/**
+ * Reads reference beats: a WFDB annotation file (beat symbols only), read as such when its record's
+ * .hea is beside it, or a text list of indices. A binary file without that header is refused: read
+ * as text its bytes would make an empty or meaningless list, and read as annotations any bytes
+ * would make some.
+ */
 export async function readBeatList(path: string): Promise<BeatList> {
+  const textual = /\.(txt|csv|tsv)$/i.test(path);
   const hea = headerBeside(path);
-  if (hea !== undefined && !/\.(txt|csv|tsv)$/i.test(path)) {
+  if (hea !== undefined && !textual) {
     const anns = await readAnnotations(path);
     const header = await readWfdbHeader(hea);
-    return { samples: anns.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample), fs: header.frameFrequency };
+    return { samples: beatsOf(anns), fs: header.frameFrequency };
+  }
+  if (!textual && (await looksBinary(path))) {
+    throw new FormatError(path, 'a text list of sample indices, or a WFDB annotation file with its record\'s .hea beside it', 'byte 0', `binary, and no ${basename(path, extname(path))}.hea beside it`);
   }
   return readBeatText(path);
+}
+
+const beatsOf = (anns: readonly { symbol: string; sample: number }[]): number[] => anns.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
+
+/** Whether the first bytes of `path` hold a NUL or many control characters (false when unreadable: the text reader says why). */
+async function looksBinary(path: string): Promise<boolean> {
+  const head = await readFile(path).then((b) => b.subarray(0, 512)).catch(() => undefined);
+  if (!head) return false;
+  let ctrl = 0;
+  for (const b of head) {
+    if (b === 0) return true;
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) ctrl++;
+  }
+  return ctrl > head.length / 10;
 }
 
 function num(name: string, v: string | undefined): number | undefined {
