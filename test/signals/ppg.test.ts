@@ -9,6 +9,7 @@ import { matchBeats } from '../../src/signals/evaluate.js';
 import { BeatStream, detectInBlocks } from '../../src/signals/beat-stream.js';
 import { openRecording } from '../../src/io/open.js';
 import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { streamInChunks } from '../helpers/chunked.js';
 
 interface CleanCase { fn: string; fs: number; band: number[]; input: number[]; expected: number[] }
 // Made by test/golden/signals/make_ppg_resp_clean.py: scipy.signal.sosfiltfilt(butter(2, band, 'bandpass', fs, output='sos'), x).
@@ -277,14 +278,7 @@ test('BeatStream with PpgDetector equals detectInBlocks for chunks of one sample
   assert.ok(ref.length > 110);
   // 20 samples is half a pulse at 75 bpm; blocks are 500 samples, the context 250.
   for (const [size, overlap] of [[1, 0], [20, 0], [20, 7], [500, 0], [750, 0], [751, 250]] as const) {
-    const stream = new BeatStream(new PpgDetector(), fs, { blockSeconds: 10 });
-    const got: number[] = [];
-    for (let p = 0; p < s.signal.length; p += size) {
-      const from = Math.max(0, p - overlap);
-      got.push(...stream.push(s.signal.subarray(from, p + size), from));
-    }
-    got.push(...stream.finish());
-    assert.deepEqual(Int32Array.from(got), ref, `chunk ${size}, overlap ${overlap}`);
+    assert.deepEqual(streamInChunks(new PpgDetector(), s.signal, fs, 10, size, overlap), ref, `chunk ${size}, overlap ${overlap}`);
   }
 });
 

@@ -8,6 +8,7 @@ import { matchBeats } from '../../src/signals/evaluate.js';
 import { BeatStream, detectInBlocks } from '../../src/signals/beat-stream.js';
 import { openRecording } from '../../src/io/open.js';
 import { needShared, repoRoot, shared } from '../helpers/shared.js';
+import { streamInChunks } from '../helpers/chunked.js';
 
 interface CleanCase { fn: string; fs: number; band: number[]; input: number[]; expected: number[] }
 // Made by test/golden/signals/make_ppg_resp_clean.py: scipy.signal.sosfiltfilt(butter(2, band, 'bandpass', fs, output='sos'), x).
@@ -158,14 +159,7 @@ test('BeatStream with BreathDetector equals detectInBlocks for chunks of one sam
   assert.ok(ref.length > 200);
   // 20 samples is half a breath at 15/min; blocks are 600 samples, the context 400.
   for (const [size, overlap] of [[1, 0], [20, 0], [20, 9], [600, 0], [1000, 0], [1001, 400]] as const) {
-    const stream = new BeatStream(new BreathDetector(), fs, { blockSeconds: 60 });
-    const got: number[] = [];
-    for (let p = 0; p < s.signal.length; p += size) {
-      const from = Math.max(0, p - overlap);
-      got.push(...stream.push(s.signal.subarray(from, p + size), from));
-    }
-    got.push(...stream.finish());
-    assert.deepEqual(Int32Array.from(got), ref, `chunk ${size}, overlap ${overlap}`);
+    assert.deepEqual(streamInChunks(new BreathDetector(), s.signal, fs, 60, size, overlap), ref, `chunk ${size}, overlap ${overlap}`);
   }
 });
 
