@@ -68,3 +68,60 @@ test('MemoryMonitor reuses a reading younger than a fifth of its interval', () =
   assert.equal(m.overBudget(), false);
   assert.equal(held[1], 1);
 });
+
+const heaps: { budget: number; workers: number; want: number }[] = [
+  { budget: 2048, workers: 1, want: 1024 },
+  { budget: 97, workers: 1, want: 48 },
+  { budget: 32, workers: 1, want: 48 },
+  { budget: 256, workers: 64, want: 48 },
+  { budget: 65_536, workers: 64, want: 1008 },
+  { budget: 1_048_576, workers: 256, want: 4080 },
+];
+for (const h of heaps) {
+  test(`workerHeapMB gives each of ${h.workers} worker(s) ${h.want} MB of a ${h.budget} MB budget`, () => {
+    const cfg = resolveConfig({ env: {}, set: [`runtime.memoryBudgetMB=${h.budget}`, `runtime.workers=${h.workers}`] }).values;
+    assert.equal(workerHeapMB(cfg), h.want);
+  });
+}
+
+test('workerHeapMB and maxInFlight stay within the budget and the cores for adaptive settings on any machine', () => {
+  const perWorker = { conservative: 1, balanced: 2, aggressive: 4 };
+  for (const cores of [1, 2, 64]) {
+    for (const freeMemMB of [256, 8192, 2 ** 20]) {
+      for (const strategy of ['conservative', 'balanced', 'aggressive'] as const) {
+        const machine = { cores, freeMemMB, totalMemMB: 2 * freeMemMB };
+        const cfg = resolveConfig({ env: {}, machine, set: [`runtime.memoryStrategy=${strategy}`], data: { fs: 360, channels: 2, samples: 1e9 } }).values;
+        const at = JSON.stringify({ cores, freeMemMB, strategy });
+        const heap = workerHeapMB(cfg);
+        assert.ok(Number.isInteger(heap) && heap >= 48, at);
+        assert.ok(heap === 48 || heap * (cfg.runtime.workers + 1) <= cfg.runtime.memoryBudgetMB, `${heap} MB x ${cfg.runtime.workers + 1}: ${at}`);
+        assert.ok(maxInFlight(cfg) >= perWorker[strategy] && maxInFlight(cfg) <= cores * perWorker[strategy], at);
+      }
+    }
+  }
+});
+
+test('maxInFlight scales with a worker count the user gave, up to 256 workers', () => {
+  for (const [workers, strategy, want] of [[1, 'conservative', 1], [256, 'conservative', 256], [256, 'aggressive', 1024]] as const) {
+    const cfg = resolveConfig({ env: {}, set: [`runtime.workers=${workers}`, `runtime.memoryStrategy=${strategy}`] }).values;
+    assert.equal(maxInFlight(cfg), want);
+  }
+});
+
+test('MemoryMonitor can be stopped without being started, and twice', () => {
+  const m = new MemoryMonitor(Number.MAX_SAFE_INTEGER);
+  m.stop();
+  m.stop();
+  assert.ok(m.peakRss > 0);
+  assert.equal(m.throttled, 0);
+  assert.equal(m.start().start(), m, 'start is chainable and idempotent');
+  m.stop();
+});
+
+test('MemoryMonitor holds back work under the smallest budget the configuration allows', () => {
+  const cfg = resolveConfig({ env: {}, set: ['runtime.memoryBudgetMB=32'] }).values;
+  const m = new MemoryMonitor(cfg.runtime.memoryBudgetMB * 2 ** 20, 0);
+  assert.equal(m.budgetBytes, 32 * 2 ** 20);
+  // A Node process with the test runner loaded is well above 32 MB.
+  assert.equal(m.overBudget(), true);
+});
