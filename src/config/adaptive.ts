@@ -66,11 +66,14 @@ export function adaptiveValues(cfg: Resolved, machine: MachineFacts, data?: Data
   if (data && data.fs > 0) {
     const bytesPerSecond = data.fs * Math.max(1, data.channels) * 8 * COPIES_PER_CHUNK * strategy.inFlight;
     const fit = Math.floor(((budgetMB / 2) * 2 ** 20) / bytesPerSecond);
-    chunkSeconds = Math.max(10, Math.min(maxChunk, fit));
+    // At least 10 s, unless the user's limit is lower: it is an upper bound.
+    chunkSeconds = Math.min(maxChunk, Math.max(10, fit));
     if (chunkSeconds >= 60) chunkSeconds -= chunkSeconds % 60;
   }
-  // Blocks hold about BLOCK_SAMPLES samples per channel: 300 s up to 2 kHz, shorter above.
-  const blockSeconds = data && data.fs > 0 ? Math.max(60, Math.min(300, 60 * Math.floor(BLOCK_SAMPLES / data.fs / 60))) : 300;
+  // Blocks hold about BLOCK_SAMPLES samples per channel: 300 s up to 2 kHz, shorter above, in whole
+  // minutes down to one and then in tens of seconds down to the schema's 10 s.
+  const ideal = data && data.fs > 0 ? BLOCK_SAMPLES / data.fs : 300;
+  const blockSeconds = ideal >= 60 ? Math.min(300, 60 * Math.floor(ideal / 60)) : Math.max(10, 10 * Math.floor(ideal / 10));
   // Aggressive trades memory for speed and keeps float64; the others store in-memory signals compactly.
   const precision = cfg.runtime.memoryStrategy === 'aggressive' ? 'float64' : 'float32';
   return { 'runtime.precision': precision, 'runtime.memoryBudgetMB': budgetMB, 'runtime.workers': workers, 'io.chunkSeconds': chunkSeconds, 'pipeline.blockSeconds': blockSeconds };

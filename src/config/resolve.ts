@@ -70,8 +70,11 @@ function fromObject(obj: unknown, source: string, prefix: string[] = [], out: [L
   for (const [k, v] of Object.entries(obj)) {
     const path = [...prefix, k];
     const leaf = findLeaf(path.join('.'));
+    const section = leaves.some((l) => l.key.startsWith(path.join('.') + '.'));
     if (leaf) out.push([leaf, v, source]);
-    else if (v !== null && typeof v === 'object' && leaves.some((l) => l.key.startsWith(path.join('.') + '.'))) fromObject(v, source, path, out);
+    // A section whose settings are all commented out reads as null in YAML: nothing set.
+    else if (section && v === null) continue;
+    else if (section) fromObject(v, source, path, out);
     else throw unknownKey(path.join('.'), source);
   }
   return out;
@@ -105,7 +108,8 @@ function userAssignments(opts: ResolveOptions): [Leaf, unknown, string][] {
   }
   for (const item of opts.set ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new ConfigError(item, 'key=value', '--set', 'no = sign');
+    if (eq < 0) throw new ConfigError(item, 'key=value', '--set', 'no = sign');
+    if (eq === 0) throw new ConfigError(item, 'key=value', '--set', 'no key before =');
     const key = item.slice(0, eq).trim();
     const leaf = findLeaf(key);
     if (!leaf) throw unknownKey(key, '--set');

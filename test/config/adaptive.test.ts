@@ -137,7 +137,7 @@ test('adaptiveValues never makes a chunk longer than io.maxChunkSeconds when tha
   assert.equal(adaptiveValues(cfgWith({}, { maxChunkSeconds: 5 }), machineOf(2, 8000))['io.chunkSeconds'], 5, 'without data facts');
 });
 
-test('adaptiveValues never makes a chunk longer than an io.maxChunkSeconds below 10 s', { todo: 'the 10 s chunk floor overrides io.maxChunkSeconds when data facts are given' }, () => {
+test('adaptiveValues never makes a chunk longer than an io.maxChunkSeconds below 10 s', () => {
   const chunk = adaptiveValues(cfgWith({}, { maxChunkSeconds: 5 }), machineOf(2, 8000), recordings[2]!.data)['io.chunkSeconds'];
   assert.equal(chunk, 5);
 });
@@ -176,7 +176,7 @@ for (const b of blocks) {
   });
 }
 
-test('adaptiveValues keeps blocks near 600,000 samples per channel at high sampling rates', { todo: 'the 60 s block floor gives 100 kHz blocks of 6 M samples, 10x what the comment and the 48 MB worker heap floor assume' }, () => {
+test('adaptiveValues keeps blocks near 600,000 samples per channel at high sampling rates', () => {
   for (const fs of [50_000, 100_000]) {
     const block = adaptiveValues(cfgWith(), machineOf(2, 8000), { fs, channels: 1, samples: 1e9 })['pipeline.blockSeconds'] as number;
     assert.ok(block * fs <= 1_200_000, `${fs} Hz: ${block} s = ${block * fs} samples`);
