@@ -87,3 +87,61 @@ test('writeCsv refuses an annotation signal', { skip: needShared('data/edf/test_
     await rec.close();
   }
 });
+
+/** Writes `rec` and opens the file again (at 10 Hz); returns the names and samples read back. */
+async function roundTrip(rec: MemoryRecording, file: string) {
+  const out = join(dir, file);
+  await writeCsv(rec, out);
+  const back = await openRecording(out, { fs: 10 });
+  try {
+    const chans = back.signalChannels();
+    return { text: readFileSync(out, 'utf8'), names: back.info.channels.map((c) => c.name), data: (await back.read(chans, 0, back.info.channels[0]!.samples)).map((a) => Array.from(a)) };
+  } finally {
+    await back.close();
+  }
+}
+
+test('writeCsv output reads back with names holding commas, quotes, edge spaces and non-ASCII characters', async () => {
+  const names = ['lead, II', 'say "hi"', ' padded ', 'Fp1–Cz µV 脑电'];
+  const rec = new MemoryRecording({ data: names.map((_, k) => Float64Array.of(k, k + 0.5, -k - 1)), fs: 10, names });
+  const back = await roundTrip(rec, 'names.csv');
+  assert.equal(back.text.split('\n')[0], '"lead, II","say ""hi"""," padded ",Fp1–Cz µV 脑电');
+  assert.deepEqual(back.names, names);
+  assert.deepEqual(back.data, names.map((_, k) => [k, k + 0.5, -k - 1]));
+});
+
+test('writeCsv writes NaN and infinities as words the text reader reads back, in float64 and float32 channels', async () => {
+  const rec = new MemoryRecording({ data: [Float64Array.of(NaN, Infinity, -Infinity, 5e-324), Float32Array.of(NaN, Infinity, -Infinity, 1e-45)], fs: 10, names: ['a', 'b'] });
+  const back = await roundTrip(rec, 'nonfinite.csv');
+  assert.equal(back.text, 'a,b\nNaN,NaN\nInfinity,Infinity\n-Infinity,-Infinity\n5e-324,1e-45\n');
+  // The float32 column reads back as float64 decimals that are the same float32 values.
+  assert.deepEqual(back.data, [[NaN, Infinity, -Infinity, 5e-324], [NaN, Infinity, -Infinity, 1e-45]]);
+  assert.deepEqual(Array.from(back.data[1]!, Math.fround), Array.from(Float32Array.of(NaN, Infinity, -Infinity, 1e-45)));
+});
+
+test('writeCsv of a recording without samples writes the header alone', async () => {
+  const out = join(dir, 'empty.csv');
+  await writeCsv(new MemoryRecording({ data: [new Float64Array(0), new Float64Array(0)], fs: 10, names: ['x', 'y'] }), out);
+  assert.equal(readFileSync(out, 'utf8'), 'x,y\n');
+});
+
+test('writeCsv writes every sample of channels of different lengths, or refuses them', { todo: 'Recording.chunks streams only the shortest channel\'s length, so writeCsv silently drops the tail of longer channels (x,y of 3 and 1 samples -> one row)' }, async () => {
+  const rec = new MemoryRecording({ data: [Float64Array.of(1, 2, 3), Float64Array.of(4)], fs: 10, names: ['x', 'y'] });
+  const out = join(dir, 'ragged.csv');
+  await writeCsv(rec, out).then(
+    () => assert.equal(readFileSync(out, 'utf8').trimEnd().split('\n').length, 4, 'a row for each sample of the longest channel'),
+    (e: unknown) => assert.ok(e instanceof RangeError, String(e)),
+  );
+});
+
+test('writeCsv output with numeric channel names reads back with those names and no extra row', { todo: 'a header of numeric names (1,2) is written unmarked and the text reader takes it for the first data row' }, async () => {
+  const back = await roundTrip(new MemoryRecording({ data: [Float64Array.of(7, 8), Float64Array.of(9, 10)], fs: 10, names: ['1', '2'] }), 'numeric-names.csv');
+  assert.deepEqual(back.names, ['1', '2']);
+  assert.deepEqual(back.data, [[7, 8], [9, 10]]);
+});
+
+test('writeCsv output with a line break in a channel name reads back with the name', { todo: 'writeCsv quotes the line break (RFC 4180) but the line-based text reader splits the header at it' }, async () => {
+  const back = await roundTrip(new MemoryRecording({ data: [Float64Array.of(1, 2), Float64Array.of(3, 4)], fs: 10, names: ['a', 'two\nlines'] }), 'newline-name.csv');
+  assert.deepEqual(back.names, ['a', 'two\nlines']);
+  assert.deepEqual(back.data, [[1, 2], [3, 4]]);
+});

@@ -127,3 +127,62 @@ test('the decimated trace keeps every beat: each marker sits on the group holdin
     assert.ok(Math.abs(c.trace.y[k]!) >= Math.abs(amplitude) - tol, `beat ${j}: trace ${c.trace.y[k]} below the peak ${amplitude}`);
   });
 });
+
+interface PageTrends { channels: { name: string; trace: { events: string | null; beatIndex: number[] }; trends: { title: string; labels: string[]; x: number[]; ys: (number | null)[][] }[] }[] }
+
+test('renderReport draws an EEG-only record with a non-ASCII name: band-power trend, no beat markers, name escaped in the markup', async () => {
+  const fs = 256, name = 'Fp1–Cz 脑电 & <ref>';
+  const eeg = Float64Array.from({ length: fs * 120 }, (_, i) => 20 * Math.sin((2 * Math.PI * 10 * i) / fs) + 5 * Math.sin((2 * Math.PI * 3 * i) / fs + 1) + 3 * Math.sin(i * 1.7));
+  const r = await processRecording({ data: eeg, fs, signalType: 'eeg', metadata: { name: 'nuit ü', names: [name], units: ['µV'] } }, { config });
+  const html = renderReport(r);
+  const c = (pageData(html) as unknown as PageTrends).channels[0]!;
+  assert.equal(c.name, name);
+  assert.equal(c.trace.events, null);
+  assert.deepEqual(c.trends.map((t) => t.title), ['Relative band power per epoch']);
+  assert.deepEqual(c.trends[0]!.x, [15, 45, 75, 105], 'four 30 s epochs');
+  assert.ok(c.trends[0]!.labels.some((l) => /^alpha \d+–\d+ Hz$/.test(l)), c.trends[0]!.labels.join(', '));
+  assert.match(html, /<body data-charts="4">/, 'overview, trace, quality and one trend');
+  assert.ok(html.includes('<h1>nuit ü</h1>'));
+  assert.ok(html.includes('<td>Fp1–Cz 脑电 &#38; &#60;ref&#62;</td><td>eeg</td>'));
+  assert.ok(html.includes('processed: Fp1–Cz 脑电 &#38; &#60;ref&#62; (eeg, 256 Hz).'));
+});
+
+test('renderReport of an ECG with no beats says none were detected and draws no trends', async () => {
+  const r = await processRecording({ data: new Float64Array(250 * 120), fs: 250, signalType: 'ecg', metadata: { name: 'flat' } }, { config });
+  assert.equal(r.channels[0]!.beats.sample.length, 0);
+  const html = renderReport(r);
+  const c = (pageData(html) as unknown as PageTrends).channels[0]!;
+  assert.equal(c.trace.events, 'R peaks (none detected)');
+  assert.deepEqual([c.trace.beatIndex, c.trends], [[], []]);
+  assert.match(html, /<body data-charts="3">/);
+  const row = html.match(/<tbody>[\s\S]*?<\/tbody>/)![0];
+  assert.match(row, /<td>0<\/td><td>–<\/td><td>–<\/td><td>–<\/td><\/tr>/, 'no beats, no HR, SDNN or RMSSD');
+});
+
+test('renderReport draws a NaN feature as a gap and drops a trend left with fewer than two values', async () => {
+  const r = await twoChannels();
+  const features = r.features.map((f) => {
+    if (f['channel'] === 'lead I' && f['start_s'] === 0) return { ...f, hr_mean: NaN };
+    if (f['channel'] !== 'lead I' && f['start_s'] === 0) return { ...f, sdnn: NaN };
+    return f;
+  });
+  const html = renderReport({ ...r, features });
+  const [a, b] = (pageData(html) as unknown as PageTrends).channels;
+  assert.deepEqual(a!.trends.map((t) => t.title), ['Heart rate variability per segment', 'LF/HF ratio per segment'], 'one heart rate left: no HR trend');
+  const hrv = b!.trends.find((t) => t.title === 'Heart rate variability per segment')!;
+  assert.deepEqual(hrv.labels, ['RMSSD'], 'SDNN has one value left');
+  assert.match(html, /<body data-charts="11">/);
+  assert.doesNotMatch(html.match(/<script id="data"[\s\S]*?<\/script>/)![0], /NaN/);
+});
+
+test('renderReport gives each channel its own trends when two channels share a name', { todo: 'report.ts:136 picks feature rows by channel name, so each of two channels named ECG shows the trend points of both' }, async () => {
+  const r = await twoChannels();
+  const same = {
+    ...r,
+    channels: r.channels.map((c) => ({ ...c, plan: { ...c.plan, name: 'ECG' } })),
+    features: r.features.map((f) => ({ ...f, channel: 'ECG' })),
+  };
+  for (const c of (pageData(renderReport(same)) as unknown as PageTrends).channels) {
+    assert.deepEqual(c.trends[0]!.x, [150, 450], 'two 5-min segments per channel');
+  }
+});

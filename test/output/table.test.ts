@@ -12,6 +12,10 @@ const numberCases: [number, string][] = [
   [0.99999999999, '1'], [1.5, '1.5'], [123456789.4, '123456789'], [-477283609.5, '-477283610'], [1234567891.2, '1234567890'],
   [0.00000123456789123, '0.00000123456789'], [1.23456789123e-7, '1.23456789e-7'], [6.02214076e23, '6.02214076e+23'],
   [NaN, ''], [Infinity, ''], [-Infinity, ''],
+  // Edges: the smallest fixed form, sums that are not what they look like, ties and carries into a new digit.
+  [1e-7, '1e-7'], [1e-6, '0.000001'], [0.1 + 0.2, '0.3'], [123456789.5, '123456790'], [999999999.5, '1000000000'],
+  [9.9999999996, '10'], [-9.9999999999e-7, '-0.000001'], [0.0009999999999, '0.001'],
+  [5e-324, '5e-324'], [-2.2250738585072014e-308, '-2.22507386e-308'],
 ];
 for (const [x, want] of numberCases) {
   test(`formatNumber writes ${x} as '${want}'`, () => assert.equal(formatNumber(x), want));
@@ -25,6 +29,20 @@ test('formatNumber equals the shortest form of the 9-digit rounding over a milli
     if (formatNumber(x) !== want) assert.fail(`${x}: ${formatNumber(x)} != ${want}`);
   }
 });
+
+test('formatNumber writes integers in full, beyond nine digits, so sample numbers stay exact', () => {
+  assert.equal(formatNumber(1234567891), '1234567891');
+  assert.equal(formatNumber(-9007199254740991), '-9007199254740991');
+});
+
+const cellCases: [string | number | undefined, string][] = [
+  ['a\nb', '"a\nb"'], ['a\r\nb', '"a\r\nb"'], ['"', '""""'], ['', ''], ['µV ü 脑', 'µV ü 脑'], [-0, '0'], [NaN, ''], [0.1 + 0.2, '0.3'],
+  // Not quoted: spaces at the edges, and text a spreadsheet would run as a formula, which is written as it is.
+  [' lead I ', ' lead I '], ['=1+1', '=1+1'], ['=HYPERLINK("x")', '"=HYPERLINK(""x"")"'], ['+x', '+x'], ['@SUM(A1)', '@SUM(A1)'],
+];
+for (const [v, want] of cellCases) {
+  test(`csvCell writes ${JSON.stringify(v)} as ${JSON.stringify(want)}`, () => assert.equal(csvCell(v), want));
+}
 
 test('csvCell quotes strings with separators, quotes or line breaks', () => {
   assert.equal(csvCell('MLII'), 'MLII');

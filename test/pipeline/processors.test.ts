@@ -31,3 +31,40 @@ test('processorFor gives EEG a cleaning filter and no detector', () => {
   assert.ok(p.sos);
   assert.equal(p.detector, undefined);
 });
+
+test('processorFor sets the beat window and plausible rate per signal type', () => {
+  const cases: [Parameters<typeof processorFor>[0], [number, number], [number, number]][] = [
+    ['ecg', [0.25, 0.4], [25, 250]], ['ppg', [0.3, 0.5], [25, 250]], ['resp', [1, 2], [3, 60]],
+  ];
+  for (const [type, templateSeconds, rateRange] of cases) {
+    const p = processorFor(type, 250, base());
+    assert.equal(p.type, type);
+    assert.ok(p.sos && p.detector, `${type} is cleaned and has a detector`);
+    assert.deepEqual([p.templateSeconds, p.rateRange], [templateSeconds, rateRange], type);
+  }
+});
+
+test('processorFor gives every detector at least its own context on each side of a block', () => {
+  for (const [type, fs] of [['ecg', 360], ['ppg', 125], ['resp', 25], ['ecg', 1000]] as const) {
+    const p = processorFor(type, fs, base());
+    assert.ok(p.contextSamples >= Math.ceil(p.detector!.contextSeconds * fs), `${type} at ${fs} Hz: ${p.contextSamples} samples`);
+  }
+});
+
+test('processorFor leaves an unknown signal uncleaned, without a detector or context, whatever the other types\' settings', () => {
+  const p = processorFor('unknown', 500, base());
+  assert.deepEqual([p.sos, p.detector, p.contextSamples], [undefined, undefined, 0]);
+  const other = base();
+  other.eeg.lowHz = 1;
+  other.ecg.detector = 'pantompkins';
+  assert.equal(processorFor('unknown', 500, other), p);
+});
+
+test('processorFor gives EEG a new filter when its band changes, and settles it within the context', () => {
+  const a = processorFor('eeg', 256, base());
+  const other = base();
+  other.eeg.highHz = 30;
+  const b = processorFor('eeg', 256, other);
+  assert.notEqual(b, a);
+  assert.ok(b.sos && b.contextSamples > 0);
+});
