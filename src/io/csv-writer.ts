@@ -49,6 +49,10 @@ export async function writeCsv(rec: Recording, path: string, opts: CsvWriteOptio
     const list = chans.map((c, k) => `${idx[k]} '${c.name}' ${c.fs} Hz`).join(', ');
     throw new RangeError(`channels have different sampling rates (${list}); CSV rows need one rate: select channels of one rate with --channel (option channels)`);
   }
+  if (chans.some((c) => c.samples !== chans[0]!.samples)) {
+    const list = chans.map((c, k) => `${idx[k]} '${c.name}' ${c.samples} samples`).join(', ');
+    throw new RangeError(`channels have different lengths (${list}); CSV rows would cut the longer ones: select channels of one length with --channel (option channels)`);
+  }
   const chunkSamples = opts.chunkSamples ?? 65536;
   if (!Number.isInteger(chunkSamples) || chunkSamples <= 0) throw new RangeError(`chunkSamples must be a positive integer, got ${chunkSamples}`);
   const fmt: ((x: number) => string)[] = chans.map((c) => (c.storage === 'float32' ? formatFloat32 : String));

@@ -15,7 +15,7 @@ import type { Config } from '../config/schema.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
 import { sosfiltfiltPair } from '../dsp/filtfilt-pair.js';
 import { medianInPlace } from '../dsp/select.js';
-import { bandSnrDb, computeSqis } from '../quality/sqi.js';
+import { bandSnrDb, computeSqis, MIN_WINDOW_SAMPLES } from '../quality/sqi.js';
 import { sqiNames } from '../quality/sqi-names.js';
 import { levelOf, scoreWindow } from '../quality/score.js';
 import { epochFeatures } from './epochs.js';
@@ -182,6 +182,13 @@ function screenWindows(x: Float64Array, s0: number, b0: number, b1: number, win:
   const { mode, score } = windows;
   for (let k = 0; k < nWin; k++) {
     const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
+    if (w1 - w0 < MIN_WINDOW_SAMPLES) {
+      // A record's last few samples past its last whole window: too few to score, so not processed.
+      for (const name of sqiNames) windows[name][k] = NaN;
+      windows.screenScore[k] = score[k] = 0;
+      windows.level[k] = levelIndex('unusable'); mode[k] = modeIndex('skip'); windows.limitedBy[k] = 'length';
+      continue;
+    }
     const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, type);
     const q = scoreWindow(sqis, type, cfg.quality);
     for (const name of sqiNames) windows[name][k] = sqis[name];

@@ -66,6 +66,10 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
     if (ofType.length > chosen.length) warnings.push(`${ofType.length - chosen.length} more ${type} channel(s) not processed; use --channel to choose`);
   }
   if (given) chosen = chosen.map((c) => ({ ...c, type: given, typeFrom: 'given' }));
+  // Outputs tell channels apart by name (beats.csv, features, the report): repeated labels get their index.
+  const seen = new Map<string, number>();
+  for (const c of chosen) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
+  chosen = chosen.map((c) => (seen.get(c.name)! > 1 ? { ...c, name: `${c.name} (${c.index})` } : c));
   for (const c of chosen) {
     if (c.type === 'unknown') warnings.push(`channel '${c.name}': signal type unknown; only generic quality screening runs (use --signal)`);
     if (!(c.fs > 0) || !Number.isFinite(c.fs)) throw new FormatError(info.path, 'a valid sampling rate', `channel '${c.name}'`, `got ${c.fs}; pass --fs`);

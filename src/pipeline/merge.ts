@@ -88,6 +88,8 @@ export class RecordMerge {
   }
 
   add(r: BlockResult): void {
+    // After finish the blocks are let go: a late one would pass the check below and change data already handed out.
+    if (this.finished) throw new Error(`block ${r.block} of channel ${r.channel} added to a finished merge`);
     const m = this.byIndex.get(r.channel);
     if (!m || !(r.block >= 0 && r.block < m.blocks.length)) throw new Error(`no block ${r.block} of channel ${r.channel} in this record`);
     if (m.blocks[r.block]) throw new Error(`block ${r.block} of ${m.plan.name} merged twice`);

@@ -22,7 +22,7 @@ import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
 import { levelOf, qualityLevels } from '../quality/score.js';
-import { windowCount, type Windows } from './windows.js';
+import { windowCount, windowSamples, type Windows } from './windows.js';
 import { runBlocks, type BlockRunStats } from './run-blocks.js';
 import { RecordMerge, type ChannelData } from './merge.js';
 import { segmentChannel } from './segment.js';
@@ -228,7 +228,10 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const resumeKey = keyOf(known?.id ?? input.sha256, settingsKey);
     const tasks: BlockTask[] = [];
     for (const ch of ing.channels) {
-      const blockSamples = Math.round(ing.plan.blockSeconds * ch.fs);
+      // A whole number of quality windows, as BlockTask promises: at a rate such as 250.01 Hz the
+      // block's seconds times the rate would end each block in a window of a sample or two.
+      const win = windowSamples(cfg.quality.windowSeconds, ch.fs);
+      const blockSamples = win * Math.max(1, Math.round((ing.plan.blockSeconds * ch.fs) / win));
       const bins = Math.max(1, Math.round(blockSamples / Math.max(1, Math.ceil(ch.samples / cfg.report.overviewPoints))));
       const binSamples = Math.max(1, Math.ceil(blockSamples / bins));
       const nBlocks = Math.ceil(ch.samples / blockSamples);

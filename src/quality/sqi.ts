@@ -145,8 +145,11 @@ export function bandSnrDb(x: Float64Array, fs: number, type: SignalType): number
 }
 
 /** All SQIs of one window (at least 16 samples), in any consistent unit. */
+/** Fewest samples a quality window can be scored on. */
+export const MIN_WINDOW_SAMPLES = 16;
+
 export function computeSqis(x: Float64Array, fs: number, type: SignalType): Sqis {
-  if (x.length < 16) throw new RangeError(`a quality window needs at least 16 samples, got ${x.length}`);
+  if (x.length < MIN_WINDOW_SAMPLES) throw new RangeError(`a quality window needs at least ${MIN_WINDOW_SAMPLES} samples, got ${x.length}`);
   const sc = scratchFor(x.length);
   const tails = sc.tails;
   const { sum, min, max } = scanWindow(x, tails);

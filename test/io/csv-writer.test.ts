@@ -125,7 +125,7 @@ test('writeCsv of a recording without samples writes the header alone', async ()
   assert.equal(readFileSync(out, 'utf8'), 'x,y\n');
 });
 
-test('writeCsv writes every sample of channels of different lengths, or refuses them', { todo: 'Recording.chunks streams only the shortest channel\'s length, so writeCsv silently drops the tail of longer channels (x,y of 3 and 1 samples -> one row)' }, async () => {
+test('writeCsv writes every sample of channels of different lengths, or refuses them', async () => {
   const rec = new MemoryRecording({ data: [Float64Array.of(1, 2, 3), Float64Array.of(4)], fs: 10, names: ['x', 'y'] });
   const out = join(dir, 'ragged.csv');
   await writeCsv(rec, out).then(

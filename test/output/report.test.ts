@@ -175,14 +175,14 @@ test('renderReport draws a NaN feature as a gap and drops a trend left with fewe
   assert.doesNotMatch(html.match(/<script id="data"[\s\S]*?<\/script>/)![0], /NaN/);
 });
 
-test('renderReport gives each channel its own trends when two channels share a name', { todo: 'report.ts:136 picks feature rows by channel name, so each of two channels named ECG shows the trend points of both' }, async () => {
-  const r = await twoChannels();
-  const same = {
-    ...r,
-    channels: r.channels.map((c) => ({ ...c, plan: { ...c.plan, name: 'ECG' } })),
-    features: r.features.map((f) => ({ ...f, channel: 'ECG' })),
-  };
-  for (const c of (pageData(renderReport(same)) as unknown as PageTrends).channels) {
-    assert.deepEqual(c.trends[0]!.x, [150, 450], 'two 5-min segments per channel');
-  }
+test('renderReport gives each channel its own trends when two channels of the record share a label', async () => {
+  // The record's labels repeat; the pipeline names the channels apart by their index, and the
+  // report's trends follow those names.
+  const r = await processRecording(
+    { data: [ecgA.signal, ecgB.signal], fs: 250, signalType: 'ecg', metadata: { names: ['ECG', 'ECG'], units: ['mV', 'mV'] } },
+    { config, channels: 'all' },
+  );
+  const page = (pageData(renderReport(r)) as unknown as PageTrends).channels;
+  assert.deepEqual(page.map((c) => c.name), ['ECG (0)', 'ECG (1)']);
+  for (const c of page) assert.deepEqual(c.trends[0]!.x, [150, 450], 'two 5-min segments per channel');
 });

@@ -128,3 +128,10 @@ test('ingest plans the blocks of every processed channel at its own rate, their 
   }
   assert.deepEqual(ingest(r, { channels: ['Resp'] }, config('pipeline.blockSeconds=60')).warnings, ["channel 'Resp' has no samples"]);
 });
+
+test('planChannels names apart, by channel index, processed channels that share a label', () => {
+  const { channels } = planChannels(rec([{ name: 'ECG' }, { name: 'ECG' }, { name: 'PLETH' }]), { channels: 'all' });
+  assert.deepEqual(channels.map((c) => c.name), ['ECG (0)', 'ECG (1)', 'PLETH']);
+  // One of them chosen alone keeps its label.
+  assert.deepEqual(planChannels(rec([{ name: 'ECG' }, { name: 'ECG' }]), {}).channels.map((c) => c.name), ['ECG']);
+});

@@ -5,7 +5,7 @@ import { RecordMerge, beatColumns, joinBeats } from '../../src/pipeline/merge.js
 import { createRunner } from '../../src/runtime/pool.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { windowGrid } from '../../src/pipeline/windows.js';
+import { levelIndex, modeIndex, windowGrid } from '../../src/pipeline/windows.js';
 import type { BlockTask } from '../../src/pipeline/block.js';
 import type { BlockResult, ChannelPlan } from '../../src/pipeline/types.js';
 
@@ -172,7 +172,7 @@ test('RecordMerge gives a channel with no blocks empty data: no windows, beats, 
   assert.deepEqual(second!.timings, { screen: 0, process: 0, validate: 0 });
 });
 
-test('RecordMerge refuses a block after finishing, leaving the channel data it gave untouched', { todo: 'finish() empties the merged blocks, so add() after finish passes the "merged twice" check and writes into the windows finish() returned' }, () => {
+test('RecordMerge refuses a block after finishing, leaving the channel data it gave untouched', () => {
   const { plan, tasks } = handPlan(2000);
   const m = new RecordMerge([plan], tasks, cfg);
   m.add(handBlock(plan, 0, [500]));
@@ -183,7 +183,7 @@ test('RecordMerge refuses a block after finishing, leaving the channel data it g
   assert.deepEqual(Array.from(c!.windows.score), [0, 0]);
 });
 
-test('RecordMerge joins the blocks of a 250.01 Hz record into whole 10 s windows, none a sliver at a seam', { todo: 'process.ts:231 blockSamples = round(60 * 250.01) = 15001 is not a multiple of the 2500-sample window: each block ends in a 1-sample window and screening throws "a quality window needs at least 16 samples"' }, async () => {
+test('RecordMerge joins the blocks of a 250.01 Hz record into whole 10 s windows, none a sliver at a seam', async () => {
   const rate = 250.01, n = Math.round(130 * rate);
   const eeg = Float64Array.from({ length: n }, (_, i) => 20 * Math.sin((2 * Math.PI * 10 * i) / rate) + 3 * Math.sin(i * 1.7));
   const plan = await planRecord({ data: eeg, fs: rate, signalType: 'eeg' }, { config: { env: {}, set: ['runtime.workers=1', 'pipeline.blockSeconds=60'] } });
@@ -191,6 +191,8 @@ test('RecordMerge joins the blocks of a 250.01 Hz record into whole 10 s windows
   const m = new RecordMerge(plan.ingest.channels, plan.tasks, plan.config.values);
   for (const task of plan.tasks) m.add((await runner.run({ source: plan.source, task })).result);
   const w = m.finish()[0]!.windows;
-  assert.equal(w.start.length, 13);
-  for (let i = 0; i < 12; i++) assert.ok(Math.abs((w.end[i]! - w.start[i]!) * rate - 2500) <= 1, `window ${i}: ${w.start[i]}..${w.end[i]} s`);
+  // 32,501 samples: 13 whole windows of 2500, then the record's last sample, too short to score.
+  assert.equal(w.start.length, 14);
+  for (let i = 0; i < 13; i++) assert.ok(Math.abs((w.end[i]! - w.start[i]!) * rate - 2500) <= 1, `window ${i}: ${w.start[i]}..${w.end[i]} s`);
+  assert.deepEqual([w.mode[13], w.level[13], w.limitedBy[13]], [modeIndex('skip'), levelIndex('unusable'), 'length']);
 });
