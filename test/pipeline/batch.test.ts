@@ -111,3 +111,12 @@ test('recordNames keeps each stem unless two inputs share it, and then names the
   // The same file given twice is one record, not two.
   assert.equal(recordNames(['/d/a.hea', '/d/./a.hea']).get('/d/a.hea'), 'a');
 });
+
+test("processBatch leaves the caller's list of inputs and its options as they were", async () => {
+  const list = [inputs[0]!];
+  const options = { ...opts, out: join(dir, 'untouched'), keepResults: false, channels: [0] };
+  const snapshot = structuredClone({ list, options });
+  const r = await processBatch(list, options);
+  assert.equal(r.outcomes.get(inputs[0]!)?.status, 'done');
+  assert.deepStrictEqual({ list, options }, snapshot);
+});
