@@ -16,9 +16,23 @@ export interface OpenOptions {
   timeColumn?: string | number | false;
 }
 
+/** The options each recording was opened with: whoever reopens it elsewhere (a worker thread) needs them. */
+const openedWith = new WeakMap<Recording, OpenOptions>();
+
+/** The options `rec` was opened with by openRecording (its format included), if it was. */
+export function openOptionsOf(rec: Recording): OpenOptions | undefined {
+  return openedWith.get(rec);
+}
+
 /** Opens any supported recording; see OpenOptions. */
 export async function openRecording(path: string, opts: OpenOptions = {}): Promise<Recording> {
   const format = opts.format ?? (await detectFormat(path));
+  const rec = await openAs(path, format, opts);
+  openedWith.set(rec, { ...opts, format });
+  return rec;
+}
+
+async function openAs(path: string, format: Format, opts: OpenOptions): Promise<Recording> {
   switch (format) {
     case 'wfdb': {
       const { openWfdb } = await import('./wfdb/record.js');

@@ -261,6 +261,27 @@ function maxOf(v: Float64Array, from: number, to: number): number {
 }
 
 /** Stages 2-4 on samples already read. */
+/**
+ * x itself when every sample is finite; otherwise a copy in which each NaN or infinite sample holds
+ * the last finite value before it (the first finite one at the start, 0 when there is none). The
+ * filters and detectors need finite input, and the windows that held such samples are screened as
+ * unusable on the raw samples, so their beats are dropped: the block's other windows are kept.
+ */
+function finiteOrHeld(x: Float64Array): Float64Array {
+  let i = 0;
+  while (i < x.length && Number.isFinite(x[i]!)) i++;
+  if (i === x.length) return x;
+  const y = Float64Array.from(x);
+  let last = NaN;
+  for (let k = 0; k < y.length; k++) if (Number.isFinite(y[k]!)) { last = y[k]!; break; }
+  if (Number.isNaN(last)) return y.fill(0);
+  for (let k = 0; k < y.length; k++) {
+    if (Number.isFinite(y[k]!)) last = y[k]!;
+    else y[k] = last;
+  }
+  return y;
+}
+
 export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
   const { channel: ch, config: cfg } = task;
   const fs = ch.fs;
@@ -276,24 +297,25 @@ export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, pro
   screenWindows(x, s0, b0, b1, win, nWin, ch.type, fs, cfg, windows);
   const screen = now() - t;
 
-  // Stage 3: cleaning and detection.
+  // Stage 3: cleaning and detection, on finite samples.
   t = now();
   const allSkipped = mode.every((m) => m === SKIP);
+  const xf = allSkipped ? x : finiteOrHeld(x);
   const detector = allSkipped ? undefined : proc.detector;
-  let clean = x, band: Float64Array | undefined;
+  let clean = xf, band: Float64Array | undefined;
   if (proc.sos && !allSkipped) {
     if (cleanScratch.length < x.length) cleanScratch = new Float64Array(x.length);
     // The detector's own band-pass of the same samples runs in the same pass when it has one.
     const bandSos = detector?.bandSos?.(fs);
     if (bandSos) {
       if (bandScratch.length < x.length) bandScratch = new Float64Array(x.length);
-      [clean, band] = sosfiltfiltPair(proc.sos, bandSos, x, cleanScratch.subarray(0, x.length), bandScratch.subarray(0, x.length));
+      [clean, band] = sosfiltfiltPair(proc.sos, bandSos, xf, cleanScratch.subarray(0, x.length), bandScratch.subarray(0, x.length));
     } else {
-      clean = sosfiltfilt(proc.sos, x, { out: cleanScratch.subarray(0, x.length) });
+      clean = sosfiltfilt(proc.sos, xf, { out: cleanScratch.subarray(0, x.length) });
     }
   }
   const windowOf = (p: number) => Math.min(nWin - 1, Math.floor((p - b0) / win));
-  let beatPos = detector ? ownBeats(detector.detect(x, fs, band), s0, b0, b1, mode, windowOf) : [];
+  let beatPos = detector ? ownBeats(detector.detect(xf, fs, band), s0, b0, b1, mode, windowOf) : [];
   const process = now() - t;
 
   // Stage 4: validation.

@@ -6,7 +6,7 @@
 import { basename, extname } from 'node:path';
 import { FormatError } from '../io/errors.js';
 import type { ChannelRef, Recording } from '../io/recording.js';
-import { inferSignalType, type SignalType } from '../signals/signal-type.js';
+import { inferSignalType, isSignalType, type SignalType } from '../signals/signal-type.js';
 import type { Config } from '../config/schema.js';
 import type { ChannelPlan, IngestResult } from './types.js';
 
@@ -27,6 +27,7 @@ export function planChannels(rec: Recording, choice: ChannelChoice): { channels:
   const warnings: string[] = [];
   const { info } = rec;
   const given = choice.signal && choice.signal !== 'auto' ? choice.signal : undefined;
+  if (given !== undefined && !isSignalType(given)) throw new RangeError(`signal must be one of ecg, ppg, resp, eeg, unknown or auto, got '${String(given)}'`);
   const byLabel = rec.signalChannels().map((i) => inferSignalType(info.channels[i]!.name, info.channels[i]!.unit));
   // Generic labels ('ch0', 'signal') say nothing; when no label does, the file name may ('..._ppg_100hz.csv').
   const byName = byLabel.every((t) => t === 'unknown') ? inferSignalType(basename(info.path, extname(info.path))) : 'unknown';

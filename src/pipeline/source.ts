@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, extname, join, resolve } from 'node:path';
 import { readAtomic, writeAtomic } from '../runtime/atomic.js';
-import { openRecording, type OpenOptions } from '../io/open.js';
+import { openOptionsOf, openRecording, type OpenOptions } from '../io/open.js';
 import { Recording, type RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
 import { openSource, shareChannels, type SourceRef } from '../runtime/source.js';
@@ -39,7 +39,8 @@ export async function openProcessingSource(source: Source, open: OpenOptions = {
   if (source instanceof Recording) {
     const info = source.info;
     if (info.format !== 'npy' || info.variant !== 'memory') {
-      return { rec: source, ref: { kind: 'file', path: info.path, open: { ...open, format: info.format } }, name: basename(info.path, extname(info.path)) };
+      // Reopened by path in the workers: with the options it was opened with (a text file's rate and columns).
+      return { rec: source, ref: { kind: 'file', path: info.path, open: { ...openOptionsOf(source), ...open, format: info.format } }, name: basename(info.path, extname(info.path)) };
     }
     const chans = source.signalChannels();
     const data = await Promise.all(chans.map(async (i) => (await source.read(i, 0, info.channels[i]!.samples))[0] as Float64Array));

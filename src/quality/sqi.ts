@@ -150,6 +150,7 @@ export const MIN_WINDOW_SAMPLES = 16;
 
 export function computeSqis(x: Float64Array, fs: number, type: SignalType): Sqis {
   if (x.length < MIN_WINDOW_SAMPLES) throw new RangeError(`a quality window needs at least ${MIN_WINDOW_SAMPLES} samples, got ${x.length}`);
+  if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);
   const sc = scratchFor(x.length);
   const tails = sc.tails;
   const { sum, min, max } = scanWindow(x, tails);
