@@ -177,19 +177,27 @@ let bandScratch = new Float64Array(0);
  * where one function holding them all was compiled again from each loop it entered, in every thread.
  */
 
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return false;
+  return true;
+}
+
 /** Stage 2 for each window of the block: SQIs of the raw samples, score, level and mode. */
 function screenWindows(x: Float64Array, s0: number, b0: number, b1: number, win: number, nWin: number, type: SignalType, fs: number, cfg: Config, windows: Windows): void {
   const { mode, score } = windows;
   for (let k = 0; k < nWin; k++) {
     const w0 = b0 + k * win, w1 = Math.min(b1, w0 + win);
-    if (w1 - w0 < MIN_WINDOW_SAMPLES) {
-      // A record's last few samples past its last whole window: too few to score, so not processed.
+    const xs = x.subarray(w0 - s0, w1 - s0);
+    // A record's last few samples past its last whole window are too few to score; a window with
+    // missing (NaN) or infinite samples has no meaningful indices. Neither is processed.
+    const unscored = w1 - w0 < MIN_WINDOW_SAMPLES ? 'length' : allFinite(xs) ? undefined : 'non-finite samples';
+    if (unscored) {
       for (const name of sqiNames) windows[name][k] = NaN;
       windows.screenScore[k] = score[k] = 0;
-      windows.level[k] = levelIndex('unusable'); mode[k] = modeIndex('skip'); windows.limitedBy[k] = 'length';
+      windows.level[k] = levelIndex('unusable'); mode[k] = modeIndex('skip'); windows.limitedBy[k] = unscored;
       continue;
     }
-    const sqis = computeSqis(x.subarray(w0 - s0, w1 - s0), fs, type);
+    const sqis = computeSqis(xs, fs, type);
     const q = scoreWindow(sqis, type, cfg.quality);
     for (const name of sqiNames) windows[name][k] = sqis[name];
     windows.screenScore[k] = score[k] = q.score;
