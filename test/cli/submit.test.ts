@@ -194,3 +194,28 @@ test('submit exits with code 2 and a message when Redis cannot be reached', () =
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
 });
+
+test('submit refuses a negative or non-numeric retention option with exit code 2, naming it', () => {
+  for (const [flag, value] of [['--keep-hours', '-1'], ['--keep-completed', 'many'], ['--keep-failed', '-5']] as const) {
+    const r = cli(['submit', synthetic[0]!, '--fs', '250', '--out', join(dir, 'bad-retention'), '--redis', 'redis://127.0.0.1:1', flag, value]);
+    assert.equal(r.status, 2, `${flag} ${value}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${flag.slice(2)} must be a non-negative number, got '${value}'`));
+  }
+});
+
+test('submit --detach enqueues, prints the record job and the session, and leaves the jobs for the workers', { skip: needRedis, timeout: 60_000 }, async (t) => {
+  const redis = await startRedis();
+  const queue = redis.queue();
+  const records = new Queue(`${queue}-record`, { connection: { url: redis.url } });
+  t.after(async () => { await records.close(); await redis.stop(); });
+  const out = join(dir, 'detached');
+  const r = await cliAsync(['submit', synthetic[0]!, '--fs', '250', '--out', out, '--redis', redis.url, '--queue', queue, '--detach', '--keep-completed', '3', '--set', 'pipeline.blockSeconds=60']);
+  assert.equal(r.status, 0, r.stderr);
+  const id = new RegExp(`^${synthetic[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: queued as record job (\\S+)$`, 'm').exec(r.stdout)?.[1];
+  assert.ok(id, r.stdout);
+  assert.match(r.stdout, new RegExp(`session \\S+ \\(.*\\): 1 queued on '${queue}', 0 failed; follow with \`vitaldsp status --queue ${queue}\`\\n$`));
+  const job = await records.getJob(id);
+  assert.equal(await job?.getState(), 'waiting-children');
+  assert.equal((job?.opts.removeOnComplete as { count: number }).count, 3);
+  assert.equal(existsSync(join(out, recordName(synthetic[0]!))), false, 'nothing is written before a worker runs');
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { cliPath } from '../helpers/shared.js';
 import { needRedis, spawnWorkers, startRedis, stopWorkers, type WorkerProcess } from '../helpers/redis.js';
 
@@ -39,4 +40,22 @@ test('worker names the option for a bad concurrency', () => {
   const r = spawnSync(process.execPath, [cliPath, 'worker', '--concurrency', '1.5', '--redis', 'redis://127.0.0.1:1'], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /concurrency must be/);
+});
+
+test('worker refuses a --redis URL that is not redis:// with exit code 2 before connecting', () => {
+  const r = spawnSync(process.execPath, [cliPath, 'worker', '--redis', 'localhost:6379'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /redis must be a redis:\/\/ or rediss:\/\/ URL, got 'localhost:6379'/);
+});
+
+test('worker exits with code 2 and a message when Redis refuses its password, without showing it', { skip: needRedis || (process.env.VITALDSP_REDIS_URL ? 'changes server settings: needs a private redis-server' : false), timeout: 30_000 }, async (t) => {
+  const redis = await startRedis();
+  const admin = new Redis(redis.url);
+  t.after(async () => { admin.disconnect(); await redis.stop(); });
+  await admin.config('SET', 'requirepass', 'worker-pw');
+  const url = `redis://:wrong-worker-pw@127.0.0.1:${new URL(redis.url).port}`;
+  const r = spawnSync(process.execPath, [cliPath, 'worker', '--redis', url], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^vitaldsp: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: /);
+  assert.ok(!r.stderr.includes('wrong-worker-pw'));
 });

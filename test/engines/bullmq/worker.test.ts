@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlowProducer, Queue } from 'bullmq';
-import { needRedis, startRedis } from '../../helpers/redis.js';
+import { FlowProducer, Queue, type Job } from 'bullmq';
+import { needRedis, spawnWorkers, startRedis, stopWorkers, type WorkerProcess } from '../../helpers/redis.js';
 import { recordOutputs } from '../../helpers/outputs.js';
 import { syntheticEcg } from '../../../src/signals/synthetic-ecg.js';
 import { processBatch } from '../../../src/pipeline/batch.js';
 import { planRecord } from '../../../src/pipeline/process.js';
-import { startWorker } from '../../../src/engines/bullmq/worker.js';
+import { startWorker, type RunningWorker } from '../../../src/engines/bullmq/worker.js';
 import { submitBatch } from '../../../src/engines/bullmq/submit.js';
 import { queueNames, recordFlow, type BlockJobData, type RecordJobData } from '../../../src/engines/bullmq/queues.js';
 
@@ -89,4 +89,38 @@ test('a block job that fails for good does not hang its record: the record compl
     await worker.close();
     await redis.stop();
   }
+});
+
+test('a block job whose worker process is killed mid-block is taken over by another worker, and the record keeps the outputs of a local run', { skip: needRedis, timeout: 90_000 }, async (t) => {
+  const redis = await startRedis();
+  const queue = redis.queue();
+  const names = queueNames(queue);
+  const blocks = new Queue(names.block, { connection: { url: redis.url } });
+  let spawned: WorkerProcess[] = [];
+  let worker: RunningWorker | undefined;
+  t.after(async () => {
+    await stopWorkers(spawned, 0);
+    await worker?.close();
+    await blocks.close();
+    await redis.stop();
+  });
+  const local = await processBatch([input], { out: join(dir, 'local-killed'), open: { fs: 250 }, config: { set } });
+  assert.equal(local.failed.length, 0);
+  // Block 1 never returns on its first attempt: the worker is sure to die holding it.
+  spawned = await spawnWorkers(redis.url, queue, 1, ['--concurrency', '2', '--lock-duration', '2000', '--stalled-interval', '500']);
+  const submitted = submitBatch([input], { redis: redis.url, queue, out: join(dir, 'killed'), open: { fs: 250 }, config: { set }, faults: { 1: 'hang' }, pollMs: 200 });
+  const deadline = Date.now() + 30_000;
+  let b1: Job | undefined;
+  while (Date.now() < deadline && (b1 = (await blocks.getJobs(['active'])).find((j) => j.id?.endsWith('.b1'))) === undefined) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(b1, 'block 1 never became active');
+  spawned[0]!.child.kill('SIGKILL');
+  await new Promise((r) => spawned[0]!.child.once('exit', r));
+  // Should the fault come again with the job, the task timeout ends it and a retry runs clean.
+  worker = await startWorker({ redis: redis.url, queue, concurrency: 2, lockDurationMs: 2000, stalledIntervalMs: 500, taskTimeoutSeconds: 3 });
+  const r = await submitted;
+  assert.deepEqual(r.failed.map((f) => f.error.message), []);
+  assert.deepEqual(outputs(join(dir, 'killed', 'rec')), outputs(join(dir, 'local-killed', 'rec')));
+  const taken = await blocks.getJob(b1.id!);
+  assert.ok(taken && taken.stalledCounter >= 1, `stalledCounter ${taken?.stalledCounter}`);
+  assert.equal(await taken.getState(), 'completed');
 });
