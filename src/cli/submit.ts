@@ -37,9 +37,16 @@ export async function reportingRedis(fn: () => Promise<void>): Promise<void> {
   }
 }
 
+// At least one job, and a minute: a finished record job removed before this submitter reads it
+// would look failed whatever its outcome.
 const count = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${name} must be a non-negative number, got '${v}'`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a whole number >= 1, got '${v}'`);
+  return n;
+};
+const hoursOption = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 1 / 60) || !Number.isFinite(n)) throw new RangeError(`--keep-hours must be a number of hours >= 1/60 (a minute), got '${v}'`);
   return n;
 };
 
@@ -92,7 +99,7 @@ export function registerSubmit(program: Command): void {
     .option('--detach', 'enqueue and exit without waiting')
     .option('--keep-completed <n>', 'completed jobs kept in Redis per queue (default 1000)', count('keep-completed'))
     .option('--keep-failed <n>', 'failed jobs kept in Redis per queue (default 10000)', count('keep-failed'))
-    .option('--keep-hours <h>', 'finished jobs older than this are removed (default 168)', count('keep-hours'))
+    .option('--keep-hours <h>', 'finished jobs older than this are removed (default 168)', hoursOption)
     .option('--quiet', 'no progress display')
     .action((inputs: string[], f: SubmitFlags) => reportingRedis(() => runSubmit(inputs, f)));
 }

@@ -9,15 +9,21 @@ import type { ConnectionOptions } from 'bullmq';
 import { DEFAULT_REDIS_URL } from './queues.js';
 
 
-/** Throws a RangeError naming `--redis` unless `url` is a redis:// or rediss:// URL. */
+/**
+ * Throws a RangeError naming `--redis` unless `url` is a redis:// or rediss:// URL whose path, if
+ * any, is a database number: ioredis reads any other path as database NaN, and a URL without a host
+ * as 127.0.0.1:6379, someone else's server perhaps.
+ */
 export function checkRedisUrl(url: string): URL {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new RangeError(`redis must be a URL such as ${DEFAULT_REDIS_URL}, got '${url}'`);
+    throw new RangeError(`redis must be a URL such as ${DEFAULT_REDIS_URL}, got '${redactUrl(url)}'`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RangeError(`redis must be a redis:// or rediss:// URL, got '${url}'`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RangeError(`redis must be a redis:// or rediss:// URL, got '${redactUrl(url)}'`);
+  if (u.hostname === '') throw new RangeError(`redis must be a URL with a host, as in ${DEFAULT_REDIS_URL}, got '${redactUrl(url)}'`);
+  if (!/^\/?(\d+)?$/.test(u.pathname)) throw new RangeError(`redis must be a URL whose path, if any, is a database number (redis://host:port/2), got '${redactUrl(url)}'`);
   return u;
 }
 
@@ -62,9 +68,15 @@ export async function probeRedis(url: string, timeoutMs = 5000): Promise<RedisFa
   // The reason a connection failed (ECONNREFUSED, ENOTFOUND, WRONGPASS) comes as an 'error' event; connect() only says it closed.
   let lastError: Error | undefined;
   client.on('error', (e: Error) => { lastError = e; });
+  // connectTimeout covers opening the socket only: a port that accepts and never answers (a stopped
+  // or frozen server) would hold the first command for ever.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await client.connect();
-    const info = await client.info('server').then(String);
+    await Promise.race([connectAndPing(client), deadline]);
+    const info = await Promise.race([client.info('server').then(String), deadline]);
     const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? 'unknown';
     const config = async (key: string) => {
       try {
@@ -79,6 +91,17 @@ export async function probeRedis(url: string, timeoutMs = 5000): Promise<RedisFa
     const why = lastError ?? (e as Error);
     throw new RedisUnavailableError(`cannot reach Redis at ${redactUrl(url)}: ${why.message || why.name}`, { cause: why });
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
+}
+
+/**
+ * Connects and checks the database the URL names: ioredis reports a SELECT the server refuses (a
+ * database it does not have) only as an 'error' event and goes on in database 0.
+ */
+async function connectAndPing(client: Redis): Promise<void> {
+  await client.connect();
+  const db = client.options.db ?? 0;
+  if (db !== 0) await client.select(db);
 }

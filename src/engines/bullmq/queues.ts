@@ -85,6 +85,21 @@ export interface Retention {
   hours?: number;
 }
 
+/** Shortest age a finished job is kept, hours: a submitter that follows its batch reads each finished record job after it ends. */
+export const MIN_KEEP_HOURS = 1 / 60;
+
+/**
+ * Refuses a retention under which a finished job could be removed before its submitter reads it:
+ * the record would then look failed ("gone from the queue") whatever its outcome.
+ */
+export function checkRetention(r: Retention): void {
+  for (const k of ['completed', 'failed'] as const) {
+    const v = r[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new RangeError(`retention.${k} must be a whole number of jobs >= 1, got ${v}`);
+  }
+  if (r.hours !== undefined && !(r.hours >= MIN_KEEP_HOURS && Number.isFinite(r.hours))) throw new RangeError(`retention.hours must be at least ${MIN_KEEP_HOURS} (a minute), got ${r.hours}`);
+}
+
 function keep(count: number, hours: number): KeepJobs {
   return { age: Math.round(hours * 3600), count };
 }

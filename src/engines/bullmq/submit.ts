@@ -18,7 +18,7 @@ import type { ProgressEvent, StageName } from '../../pipeline/types.js';
 import { CheckpointStore, cleanupSessions, newSessionId, type SessionMeta } from '../../runtime/checkpoint.js';
 import type { Fault } from '../../runtime/block-worker.js';
 import { connectionFor, probeRedis } from './connection.js';
-import { DEFAULT_QUEUE, parseBlockJobId, queueNames, recordFlow, recordJobId, type RecordJobData, type Retention } from './queues.js';
+import { checkRetention, DEFAULT_QUEUE, parseBlockJobId, queueNames, recordFlow, recordJobId, type RecordJobData, type Retention } from './queues.js';
 import type { RecordSummary } from '../../pipeline/record-summary.js';
 
 export interface SubmitOptions extends ChannelChoice {
@@ -66,6 +66,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
   // The file is read here, once: workers get the resolved settings, so its path stays as given (as in local manifests).
   const flags = { ...(opts.config?.file ? { file: opts.config.file } : {}), set: opts.config?.set ?? [] };
   const base = resolveConfig(flags);
+  if (opts.retention) checkRetention(opts.retention);
   await probeRedis(opts.redis);
   const connection = connectionFor(opts.redis);
   const out = resolve(opts.out);
