@@ -143,11 +143,12 @@ export function registerEval(program: Command): void {
       const test = await readBeatList(flags.test);
       const fs = num('--fs', flags.fs) ?? ref.fs ?? test.fs;
       if (fs === undefined) throw new RangeError(`--fs is required: neither ${flags.ref} nor ${flags.test} states a sampling rate`);
-      const r = matchBeats(ref.samples, test.samples, fs, {
-        windowSeconds: num('--window', flags.window)!,
-        startSeconds: num('--start', flags.start)!,
-        endSeconds: num('--end', flags.end) ?? Infinity,
-      });
+      // Checked here, in the options' own names, before matchBeats checks its arguments.
+      if (!(fs > 0)) throw new RangeError(`--fs must be a positive number of Hz, got ${fs}`);
+      const windowSeconds = num('--window', flags.window)!, startSeconds = num('--start', flags.start)!, endSeconds = num('--end', flags.end) ?? Infinity;
+      if (windowSeconds < 0) throw new RangeError(`--window must be a number of seconds >= 0, got '${flags.window}'`);
+      if (!(endSeconds > startSeconds)) throw new RangeError(`--end must be after --start, got --start ${flags.start} and --end ${flags.end}`);
+      const r = matchBeats(ref.samples, test.samples, fs, { windowSeconds, startSeconds, endSeconds });
       const nRef = r.tp + r.fn, nTest = r.tp + r.fp;
       if (flags.json) {
         console.log(JSON.stringify({ fs, reference: nRef, detections: nTest, ...r }));

@@ -137,3 +137,23 @@ test('vitaldsp eval reads a WFDB annotation file with no header beside it when -
     assert.ok(r.stderr.includes(atr), r.stderr);
   }
 }));
+
+test('eval names its own options when their values cannot be used, with exit code 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-eval-opts-'));
+  try {
+    const beats = join(dir, 'beats.txt');
+    writeFileSync(beats, '100\n460\n820\n');
+    const cases: [string[], RegExp][] = [
+      [['--window', '-0.1'], /--window must be a number of seconds >= 0, got '-0.1'/],
+      [['--start', '10', '--end', '5'], /--end must be after --start/],
+      [['--fs', '0'], /--fs must be a positive number of Hz, got 0/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = run(['eval', '--ref', beats, '--test', beats, '--fs', '360', ...extra]);
+      assert.equal(r.status, 2, extra.join(' '));
+      assert.match(r.stderr, message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -59,3 +59,13 @@ test('worker exits with code 2 and a message when Redis refuses its password, wi
   assert.match(r.stderr, /^vitaldsp: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: /);
   assert.ok(!r.stderr.includes('wrong-worker-pw'));
 });
+
+test('worker refuses a negative --max-stalled with exit code 2 before connecting, and takes 0', () => {
+  const bad = spawnSync(process.execPath, [cliPath, 'worker', '--redis', 'redis://127.0.0.1:1', '--max-stalled', '-1'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /max-stalled must be a whole number >= 0, got '-1'/);
+  // 0 passes the option check; the run then stops at the unreachable Redis, also with code 2.
+  const zero = spawnSync(process.execPath, [cliPath, 'worker', '--redis', 'redis://127.0.0.1:1', '--max-stalled', '0'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(zero.status, 2);
+  assert.match(zero.stderr, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+});
