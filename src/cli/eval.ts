@@ -11,7 +11,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { FormatError } from '../io/errors.js';
+import { looksBinary } from '../io/detect.js';
+import { FormatError, unreadable } from '../io/errors.js';
 import { isBeatSymbol, readAnnotations } from '../io/wfdb/annotations.js';
 import { readWfdbHeader } from '../io/wfdb/header.js';
 import { matchBeats, type MatchResult } from '../signals/evaluate.js';
@@ -35,13 +36,13 @@ function headerBeside(path: string): string | undefined {
  * the header names `time_s` as well, the implied sampling rate (sample / time) is returned too.
  */
 export async function readBeatText(path: string): Promise<BeatList> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new FormatError(path, 'a readable beat file', 'open', (e as NodeJS.ErrnoException).code ?? String(e), { cause: e });
-  }
-  const lines = text.split(/\r?\n/);
+  return parseBeatText(await readBeatFile(path), path);
+}
+
+const readBeatFile = (path: string): Promise<Buffer> => readFile(path).catch((e: unknown) => { throw unreadable(path, 'a readable beat file', e); });
+
+function parseBeatText(bytes: Buffer, path: string): BeatList {
+  const lines = bytes.toString('utf8').split(/\r?\n/);
   const samples: number[] = [];
   let timeCol = -1, header = false, fsNum = 0, fsDen = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -81,25 +82,14 @@ export async function readBeatList(path: string): Promise<BeatList> {
     const header = await readWfdbHeader(hea);
     return { samples: beatsOf(anns), fs: header.frameFrequency };
   }
-  if (!textual && (await looksBinary(path))) {
+  const bytes = await readBeatFile(path);
+  if (!textual && looksBinary(bytes.subarray(0, 512))) {
     throw new FormatError(path, 'a text list of sample indices, or a WFDB annotation file with its record\'s .hea beside it', 'byte 0', `binary, and no ${basename(path, extname(path))}.hea beside it`);
   }
-  return readBeatText(path);
+  return parseBeatText(bytes, path);
 }
 
 const beatsOf = (anns: readonly { symbol: string; sample: number }[]): number[] => anns.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
-
-/** Whether the first bytes of `path` hold a NUL or many control characters (false when unreadable: the text reader says why). */
-async function looksBinary(path: string): Promise<boolean> {
-  const head = await readFile(path).then((b) => b.subarray(0, 512)).catch(() => undefined);
-  if (!head) return false;
-  let ctrl = 0;
-  for (const b of head) {
-    if (b === 0) return true;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) ctrl++;
-  }
-  return ctrl > head.length / 10;
-}
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { FormatError } from '../io/errors.js';
+import { FormatError, unreadable } from '../io/errors.js';
 import { openNpy } from '../io/npy.js';
 import { hrv, hrvKeys, type HrvResult } from '../features/hrv.js';
 import type { HrvConventions } from '../features/hrv-time.js';
@@ -41,13 +41,7 @@ export async function readNn(path: string): Promise<Float64Array> {
       await rec.close();
     }
   }
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FormatError(path, 'a readable file', 'open', code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e), { cause: e });
-  }
+  const text = await readFile(path, 'utf8').catch((e: unknown) => { throw unreadable(path, 'a readable file', e); });
   return parseNnText(text, path);
 }
 

@@ -18,6 +18,11 @@ const positive = (name: string) => (v: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} must be a positive number, got '${v}'`);
   return n;
 };
+const wholeNumber = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number >= 0, got '${v}'`);
+  return n;
+};
 
 /** `vitaldsp worker`: runs BullMQ jobs of the engine until SIGINT or SIGTERM, then finishes the jobs in hand. */
 export function registerWorker(program: Command): void {
@@ -26,11 +31,7 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'block jobs at once: 1 in this thread, more on that many worker threads', positive('concurrency'), 1)
     .option('--lock-duration <ms>', 'job lock; a dead worker\'s jobs are taken over after it (default 30000)', positive('lock-duration'))
     .option('--stalled-interval <ms>', 'interval of the check for jobs of dead workers (default 30000)', positive('stalled-interval'))
-    .option('--max-stalled <n>', 'times a job may be taken over before it fails; 0 fails it at once (default 1)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`max-stalled must be a whole number >= 0, got '${v}'`);
-      return n;
-    })
+    .option('--max-stalled <n>', 'times a job may be taken over before it fails; 0 fails it at once (default 1)', wholeNumber('max-stalled'))
     .option('--task-timeout <s>', 'a block task on a worker thread running longer is stopped and retried (default 600)', positive('task-timeout'))
     .option('--name <name>', 'name stored on the jobs this worker runs (default host:pid)')
     .option('--quiet', 'no log lines')

@@ -95,7 +95,7 @@ export async function wfdbHeaderPath(path: string): Promise<string> {
 }
 
 /** Binary rather than text: a NUL byte, or more than 10 % control bytes other than tab/CR/LF. */
-function looksBinary(head: Uint8Array): boolean {
+export function looksBinary(head: Uint8Array): boolean {
   let ctrl = 0;
   for (let i = 0; i < head.length; i++) {
     const b = head[i]!;

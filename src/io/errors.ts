@@ -16,3 +16,13 @@ export class FormatError extends Error {
     this.where = where;
   }
 }
+
+/**
+ * The FormatError for a file the system would not open or read, `e` being its error: the path, what
+ * was expected of it, and why in words where the code has them.
+ */
+export function unreadable(path: string, expected: string, e: unknown): FormatError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e);
+  return new FormatError(path, expected, 'open', why, { cause: e });
+}

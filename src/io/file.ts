@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { FormatError } from './errors.js';
+import { FormatError, unreadable } from './errors.js';
 
 /**
  * A file read by position only, so that a reader touches just the bytes it decodes. The handle is
@@ -27,8 +27,7 @@ export class PositionalFile {
     try {
       h = await open(this.path, 'r');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new FormatError(this.path, 'a readable file', 'open', code === 'ENOENT' ? 'file not found' : String(code ?? e), { cause: e });
+      throw unreadable(this.path, 'a readable file', e);
     }
     const st = await h.stat();
     // Opening a folder succeeds on Linux; only its first read would fail, and without the path.

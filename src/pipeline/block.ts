@@ -268,7 +268,6 @@ function maxOf(v: Float64Array, from: number, to: number): number {
   return hi;
 }
 
-/** Stages 2-4 on samples already read. */
 /**
  * x itself when every sample is finite; otherwise a copy in which each NaN or infinite sample holds
  * the last finite value before it (the first finite one at the start, 0 when there is none). The
@@ -276,13 +275,9 @@ function maxOf(v: Float64Array, from: number, to: number): number {
  * unusable on the raw samples, so their beats are dropped: the block's other windows are kept.
  */
 function finiteOrHeld(x: Float64Array): Float64Array {
-  let i = 0;
-  while (i < x.length && Number.isFinite(x[i]!)) i++;
-  if (i === x.length) return x;
+  if (allFinite(x)) return x;
   const y = Float64Array.from(x);
-  let last = NaN;
-  for (let k = 0; k < y.length; k++) if (Number.isFinite(y[k]!)) { last = y[k]!; break; }
-  if (Number.isNaN(last)) return y.fill(0);
+  let last = y.find((v) => Number.isFinite(v)) ?? 0;
   for (let k = 0; k < y.length; k++) {
     if (Number.isFinite(y[k]!)) last = y[k]!;
     else y[k] = last;
@@ -290,6 +285,7 @@ function finiteOrHeld(x: Float64Array): Float64Array {
   return y;
 }
 
+/** Stages 2-4 on samples already read. */
 export function computeBlock({ x, s0, b0, b1 }: BlockInput, task: BlockTask, proc: TypeProcessor): BlockResult {
   const { channel: ch, config: cfg } = task;
   const fs = ch.fs;

@@ -7,7 +7,7 @@
  * a byte string (length in the low 8 bits, padded to an even length). A zero word ends the file.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { FormatError } from '../errors.js';
+import { FormatError, unreadable } from '../errors.js';
 
 export interface WfdbAnnotation {
   /** Time in ticks of the annotation file (samples of the record unless it states another resolution). */
@@ -70,8 +70,7 @@ export async function readAnnotations(path: string): Promise<WfdbAnnotation[]> {
     bytes = await readFile(path);
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FormatError(path, 'a readable annotation file', 'open', code === 'ENOENT' ? 'file not found' : String(code ?? e), { cause: e });
+    throw unreadable(path, 'a readable annotation file', e);
   }
   return parseAnnotations(bytes, path);
 }

@@ -4,7 +4,7 @@
  * header(5) states; each error names the header file and the 1-based line it found.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { FormatError } from '../errors.js';
+import { FormatError, unreadable } from '../errors.js';
 
 /** Frame frequency assumed when the record line has none (DEFREQ in <wfdb/wfdb.h>). */
 export const WFDB_DEFAULT_FREQUENCY = 250;
@@ -95,8 +95,7 @@ export async function readWfdbHeader(path: string): Promise<WfdbHeader> {
     bytes = await readFile(path);
   } catch (e) {
     if (e instanceof FormatError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FormatError(path, 'a readable WFDB header file', 'open', code === 'ENOENT' ? 'file not found' : String(code ?? e), { cause: e });
+    throw unreadable(path, 'a readable WFDB header file', e);
   }
   return parseWfdbHeader(decodeText(bytes), path);
 }
