@@ -5,7 +5,9 @@
  *   sample,time_s,rr_s
  *
  * `sample` is the index at the channel's sampling rate, `time_s` = sample / fs, `rr_s` the interval
- * from the previous beat (empty for the first). Detectors are looked up by signal type and name in
+ * from the previous beat (empty for the first, and for the first after missing samples: no interval
+ * spans a gap). Missing samples (a WFDB reader's invalid values, empty text cells) are reported on
+ * stderr; detection runs on the stretches between them (signals/beat-stream.ts). Detectors are looked up by signal type and name in
  * `beatDetectors`, the extension point for other signal types (PPG, respiration).
  */
 import { Command, Option } from 'commander';
@@ -74,6 +76,38 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+/** Stretches of missing samples seen so far, in order, and the question each beat interval asks of them. */
+export class MissingStretches {
+  private readonly starts: number[] = [];
+  private samples = 0;
+  private first = 0;
+  private last = 0;
+  /** Index of the first stretch that starts after the previous beat asked about. */
+  private next = 0;
+
+  add(start: number, end: number): void {
+    if (this.starts.length === 0) this.first = start;
+    this.starts.push(start);
+    this.samples += end - start;
+    this.last = end;
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** Whether a stretch lies between beats a < b (asked in increasing order of a; beats are never in one). */
+  between(a: number, b: number): boolean {
+    while (this.next < this.starts.length && this.starts[this.next]! < a) this.next++;
+    return this.next < this.starts.length && this.starts[this.next]! < b;
+  }
+
+  describe(fs: number): string {
+    const s = (n: number) => `${+(n / fs).toFixed(3)} s`;
+    return `${this.samples} missing samples (${s(this.samples)}) in ${this.count} stretch${this.count === 1 ? '' : 'es'} between ${s(this.first)} and ${s(this.last)}`;
+  }
+}
+
 export function registerPeaks(program: Command): void {
   program
     .command('peaks')
@@ -112,16 +146,20 @@ export function registerPeaks(program: Command): void {
         }
         await write(out, 'sample,time_s,rr_s\n');
         let prev = -1;
-        for await (const beats of streamBeats(rec, ch, factory({ fiducial: flags.fiducial }), { blockSeconds, chunkSeconds: blockSeconds })) {
+        const gaps = new MissingStretches();
+        const onMissing = (a: number, b: number) => gaps.add(a, b);
+        for await (const beats of streamBeats(rec, ch, factory({ fiducial: flags.fiducial }), { blockSeconds, chunkSeconds: blockSeconds, onMissing })) {
           let text = '';
           for (const s of beats) {
-            text += `${s},${+(s / fs).toFixed(6)},${prev >= 0 ? +((s - prev) / fs).toFixed(6) : ''}\n`;
+            const rr = prev >= 0 && !gaps.between(prev, s) ? `${+((s - prev) / fs).toFixed(6)}` : '';
+            text += `${s},${+(s / fs).toFixed(6)},${rr}\n`;
             prev = s;
           }
           if (failure) throw failure;
           await write(out, text);
         }
         done = true;
+        if (gaps.count > 0) console.error(`${file}: ${rec.info.channels[ch]!.name}: ${gaps.describe(fs)}; no beat was sought there and no interval spans them`);
       } finally {
         await rec.close();
         if (out !== process.stdout) {

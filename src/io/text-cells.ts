@@ -51,7 +51,11 @@ function splitQuoted(text: string, delim: Delimiter): string[] {
   return cells;
 }
 
-const NAN_WORDS = new Set(['nan', '+nan', '-nan']);
+/**
+ * Spellings of a missing value, lower-cased: NumPy's 'nan' and the default `na_values` of
+ * pandas.read_csv (R writes 'NA', spreadsheets '#N/A', databases 'NULL'). A missing sample is NaN.
+ */
+const NAN_WORDS = new Set(['nan', '+nan', '-nan', 'na', 'n/a', '#n/a', '#n/a n/a', '#na', '<na>', 'null', 'none', '1.#ind', '-1.#ind', '1.#qnan', '-1.#qnan']);
 const INF_WORDS = new Map([['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity]]);
 
 /** Result of `parseNumber` for an empty cell. */

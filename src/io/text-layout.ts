@@ -56,14 +56,19 @@ function kindOf(cell: string, decimalComma: boolean): ColumnKind {
 
 /**
  * Column kind from its first non-empty cell in the probe rows. A later cell of another kind is then an
- * error in that row (a typo in a signal column is reported, not a reason to drop the column).
+ * error in that row (a typo in a signal column is reported, not a reason to drop the column). A
+ * missing value ('NA', 'nan') fits any column: it decides only when the probe holds nothing else.
  */
 function columnKinds(rows: string[][], ncols: number, decimalComma: boolean): ColumnKind[] {
   const kinds: ColumnKind[] = new Array<ColumnKind>(ncols).fill('empty');
   for (let c = 0; c < ncols; c++) {
     for (const r of rows) {
-      const k = kindOf(r[c] ?? '', decimalComma);
-      if (k !== 'empty') { kinds[c] = k; break; }
+      const cell = r[c] ?? '';
+      const k = kindOf(cell, decimalComma);
+      if (k === 'empty') continue;
+      if (k === 'number' && Number.isNaN(parseNumber(cell, decimalComma))) { kinds[c] = 'number'; continue; }
+      kinds[c] = k;
+      break;
     }
   }
   return kinds;

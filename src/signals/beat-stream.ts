@@ -10,6 +10,10 @@
  * `detectInBlocks` (one shot) and `BeatStream` (chunk by chunk) evaluate exactly these slices with the
  * same code, so they agree bit for bit however the signal arrives, while memory stays bounded by
  * one block plus its context plus one chunk.
+ *
+ * A non-finite sample is a missing one (a WFDB reader's invalid sample, a gap in a text file): the
+ * detector runs on each finite stretch of a slice on its own, so no beat is placed in a gap and no
+ * filter smears it over its neighbours. That rule is also a function of the slice alone.
  */
 import type { Recording, ChannelRef } from '../io/recording.js';
 import { checkFs } from './band.js';
@@ -63,6 +67,30 @@ function keep(found: Int32Array, s0: number, b0: number, b1: number, last: numbe
   return last;
 }
 
+/** Index of the first non-finite sample of x from `from` (x.length when none). */
+function nextMissing(x: Float64Array, from: number): number {
+  let i = from;
+  while (i < x.length && Number.isFinite(x[i]!)) i++;
+  return i;
+}
+
+/** Beats found in a slice: in one detector call when all its samples are finite, else per finite stretch. */
+function detectSlice(detector: BlockDetector, x: Float64Array, fs: number): Int32Array {
+  if (nextMissing(x, 0) === x.length) return detector.detect(x, fs);
+  const out: number[] = [];
+  let a = 0;
+  while (a < x.length) {
+    while (a < x.length && !Number.isFinite(x[a]!)) a++;
+    const b = nextMissing(x, a);
+    if (b > a) {
+      const found = detector.detect(x.subarray(a, b), fs);
+      for (let i = 0; i < found.length; i++) out.push(found[i]! + a);
+    }
+    a = b;
+  }
+  return Int32Array.from(out);
+}
+
 /** Beats of the whole signal `x`, computed block by block (the reference that BeatStream equals). */
 export function detectInBlocks(x: Float64Array, fs: number, detector: BlockDetector, opts: BlockOptions = {}): Int32Array {
   const { block, context, refractory } = plan(detector, fs, opts);
@@ -72,7 +100,7 @@ export function detectInBlocks(x: Float64Array, fs: number, detector: BlockDetec
   for (let b0 = 0; b0 < n; b0 += block) {
     const b1 = Math.min(n, b0 + block);
     const s0 = Math.max(0, b0 - context), s1 = Math.min(n, b1 + context);
-    last = keep(detector.detect(x.subarray(s0, s1), fs), s0, b0, b1, last, refractory, out);
+    last = keep(detectSlice(detector, x.subarray(s0, s1), fs), s0, b0, b1, last, refractory, out);
   }
   return Int32Array.from(out);
 }
@@ -141,7 +169,7 @@ export class BeatStream {
     const s0 = Math.max(0, b0 - context);
     const s1 = Math.min(sliceEnd, b1 + context);
     const slice = this.buf.subarray(s0 - this.bufStart, s1 - this.bufStart);
-    this.last = keep(this.detector.detect(slice, this.fs), s0, b0, b1, this.last, refractory, out);
+    this.last = keep(detectSlice(this.detector, slice, this.fs), s0, b0, b1, this.last, refractory, out);
     this.nextBlock = b1;
     // Drop what no later block can need: everything before the next slice start.
     const keepFrom = Math.max(0, b1 - context) - this.bufStart;
@@ -163,6 +191,11 @@ export class BeatStream {
 export interface StreamBeatsOptions extends BlockOptions {
   /** Chunk length read from the recording in s. default: 60 */
   chunkSeconds?: number;
+  /**
+   * Called with each stretch [start, end) of missing (non-finite) samples, in order, as absolute
+   * sample indices, before any beat after it is yielded (a stretch over chunk seams is one call).
+   */
+  onMissing?: (start: number, end: number) => void;
 }
 
 /**
@@ -173,10 +206,22 @@ export async function* streamBeats(rec: Recording, channel: ChannelRef, detector
   const ch = rec.channelIndex(channel);
   const fs = rec.info.channels[ch]!.fs;
   const stream = new BeatStream(detector, fs, opts);
+  const { onMissing } = opts;
+  // Start of the stretch of missing samples that reaches the end of the samples seen, if any.
+  let open = -1;
   for await (const chunk of rec.chunks({ channels: [ch], seconds: opts.chunkSeconds ?? 60 })) {
-    const beats = stream.push(chunk.data[0]!, chunk.start);
+    const x = chunk.data[0]!;
+    if (onMissing) {
+      for (let i = Math.max(0, stream.position - chunk.start); i < x.length; i++) {
+        const missing = !Number.isFinite(x[i]!);
+        if (missing && open < 0) open = chunk.start + i;
+        else if (!missing && open >= 0) { onMissing(open, chunk.start + i); open = -1; }
+      }
+    }
+    const beats = stream.push(x, chunk.start);
     if (beats.length > 0) yield beats;
   }
+  if (open >= 0) onMissing?.(open, stream.position);
   const rest = stream.finish();
   if (rest.length > 0) yield rest;
 }

@@ -93,6 +93,30 @@ function inDir(fn: (dir: string) => void): () => void {
   };
 }
 
+test('peaks finds beats on both sides of invalid WFDB samples, reports the gap and gives no interval across it', inDir((dir) => {
+  const fs = 250;
+  const s = syntheticEcg({ fs, seconds: 120, seed: 3 });
+  // Format 16 with the invalid value -32768 for 4 s from 40 s, and for the last 2 s.
+  const adc = Int16Array.from(s.signal, (v) => Math.round(v * 200));
+  const [g0, g1] = [40 * fs, 44 * fs];
+  adc.fill(-32768, g0, g1);
+  adc.fill(-32768, 118 * fs);
+  writeFileSync(join(dir, 'gap.dat'), new Uint8Array(adc.buffer));
+  writeFileSync(join(dir, 'gap.hea'), `gap 1 ${fs} ${adc.length}\ngap.dat 16 200 16 0 0 0 0 ECG\n`);
+  const r = run(['peaks', join(dir, 'gap.hea'), '--block', '30']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /gap\.hea: ECG: 1500 missing samples \(6 s\) in 2 stretches between 40 s and 120 s; no beat was sought there/);
+  const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  const samples = rows.map((c) => Number(c[0]));
+  assert.ok(samples.every((v) => (v < g0 || v >= g1) && v < 118 * fs), 'a beat in a gap');
+  // The generator's beats whose R peaks are 40 ms or more clear of the gaps are all found, and no others.
+  const clear = s.beats.filter((b) => (b + 10 < g0 || b - 10 >= g1) && b + 10 < 118 * fs);
+  assert.equal(samples.length, clear.length);
+  // The interval column is empty for the first beat and the first after the gap only.
+  const after = samples.findIndex((v) => v >= g1);
+  rows.forEach((c, i) => assert.equal(c[2] === '', i === 0 || i === after, `row ${i}: '${c[2]}'`));
+}));
+
 test('peaks on record 800 (SVDB, 128 Hz, 30 min) finds its 1,883 reference beats', { skip: needShared('data/wfdb/800.atr') }, inDir((dir) => {
   const out = join(dir, 'beats 800.csv');
   const p = run(['peaks', shared('data/wfdb/800.hea'), '--out', out]);

@@ -97,6 +97,7 @@ const PARTS: { name: string; lines: string[]; meta?: CommentMeta; opts?: LayoutO
   { name: 'whitespace columns', lines: ['0.1  0.2', '0.3 0.4'], want: { delimiter: 'whitespace', ncols: 2, signalCols: [0, 1] } },
   { name: 'a delimiter given, against the guess', lines: ['1,2;3', '4,5;6'], opts: { delimiter: ',' }, want: { delimiter: ',', ncols: 2, kinds: ['number', 'text'], signalCols: [0] } },
   { name: 'a column kind taken from its first non-empty cell', lines: ['a,b', ',1', '2,x'], want: { headerRows: 1, kinds: ['number', 'number'], signalCols: [0, 1] } },
+  { name: 'missing-value cells, which take the kind of the first value below them', lines: ['a,b,c', 'NA,n/a,NULL', '1,x,NA'], want: { kinds: ['number', 'text', 'number'], signalCols: [0, 2] } },
   { name: 'an empty column, left out', lines: ['a,b,c', '1,,2', '3,,4'], want: { kinds: ['number', 'empty', 'number'], signalCols: [0, 2] } },
   { name: 'an empty column, kept with emptyAsNaN', lines: ['a,b,c', '1,,2', '3,,4'], opts: { emptyAsNaN: true }, want: { signalCols: [0, 1, 2], channelNames: ['a', 'b', 'c'] } },
   { name: "a column named 'time' holding text, not taken as time", lines: ['time,v', 'start,1', 'x,2'], want: { headerRows: 1, timeCol: -1, kinds: ['text', 'number'], signalCols: [1] } },

@@ -204,6 +204,7 @@ const LAYOUTS: { name: string; content: string; names: string[]; fs: number; val
   { name: 'integer ms timestamps without a unit in the name', content: 't,v\n1000,1\n1004,2\n1008,3\n1012,4\n', names: ['v'], fs: 250, values: [[1, 2, 3, 4]] },
   { name: 'epoch-ms timestamps with a gap', content: 'timestamp,v\n1700000000000,1\n1700000000010,2\n1700000000020,3\n1700000000530,4\n1700000000540,5\n', names: ['v'], fs: 100, values: [[1, 2, 3, 4, 5]] },
   { name: '"# fs = 250" and NaN/inf spellings', content: '# fs = 250\nnan\n-inf\n1e-3\n', names: ['ch0'], fs: 250, values: [[NaN, -Infinity, 0.001]] },
+  { name: "R's NA and other pandas missing-value spellings as NaN", content: 'time,ecg\n0,1\n0.5,NA\n1,#N/A\n1.5,NULL\n2,2\n', names: ['ecg'], fs: 2, values: [[1, NaN, NaN, NaN, 2]] },
   { name: 'an OpenSignals JSON header', content: '# OpenSignals Text File Format\n# {"00:07:80:0F:30:80": {"sampling rate": 1000, "column": ["nSeq", "DI", "A1"], "label": ["A1"]}}\n# EndOfHeader\n0\t0\t512\n1\t0\t515\n', names: ['nSeq', 'DI', 'A1'], fs: 1000, values: [[0, 1], [0, 0], [512, 515]] },
   { name: 'a label column that is not a header', content: 'N,1.5\nV,2.5\n', names: ['ch1'], fs: 3, values: [[1.5, 2.5]], opts: { fs: 3 } },
 ];
