@@ -7,6 +7,7 @@ import { extname, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
+import type { WrittenAnnotations } from '../io/wfdb/writer.js';
 import { FORMATS, parseFs } from './input-options.js';
 
 interface ConvertOptions {
@@ -18,6 +19,16 @@ interface ConvertOptions {
 }
 
 const OUTPUTS = '.hea (WFDB), .edf, .bdf or .csv';
+
+/** What became of the annotations in a WFDB annotation file, for the command's report. */
+function annotationNote(a: WrittenAnnotations): string {
+  const lost = [
+    a.durationsDropped ? `${a.durationsDropped} with a duration kept as onsets only` : '',
+    a.truncated ? `${a.truncated} with text cut to 254 bytes` : '',
+    a.beforeStart ? `${a.beforeStart} before the record's start left out` : '',
+  ].filter(Boolean);
+  return `; ${a.count} annotation${a.count === 1 ? '' : 's'} as notes in ${a.path}${lost.length ? ` (${lost.join(', ')})` : ''}`;
+}
 
 /**
  * Converts `input` to `output`. Channels are given as indices or names, as strings (a name that looks
@@ -34,9 +45,11 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
   try {
     const channels = opts.channel && opts.channel.length > 0 ? opts.channel : undefined;
     const idx = (channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
+    let notes = '';
     if (ext === '.hea') {
       const { writeWfdb } = await import('../io/wfdb/writer.js');
-      await writeWfdb(rec, output, { format: opts.format ?? '16', channels: idx });
+      const w = await writeWfdb(rec, output, { format: opts.format ?? '16', channels: idx });
+      if (w.annotations) notes = annotationNote(w.annotations);
     } else if (ext === '.csv') {
       await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false });
     } else {
@@ -44,7 +57,7 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
       await writeEdf(rec, output, { channels: idx, bdf: ext === '.bdf' });
     }
     const n = Math.max(...idx.map((i) => rec.info.channels[i]!.samples));
-    return `${output}: ${idx.length} channel${idx.length === 1 ? '' : 's'}, ${n} samples, from ${rec.info.format} ${input}`;
+    return `${output}: ${idx.length} channel${idx.length === 1 ? '' : 's'}, ${n} samples, from ${rec.info.format} ${input}${notes}`;
   } finally {
     await rec.close();
   }

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecording } from '../../src/io/open.js';
+import { readAnnotations } from '../../src/io/wfdb/annotations.js';
 import type { Recording } from '../../src/io/recording.js';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
 
@@ -204,6 +205,19 @@ test('convert EDF+ -> EDF+ keeps the annotations (UTF-8 text, sub-second onsets)
     assert.deepEqual(b.info.annotations.map((x) => x.text), ['XLSpike', 'Clip Note', '中文测试八个字', 'XLEvent', 'XLSpike']);
     assert.deepEqual(b.info.annotations, a.info.annotations);
     assert.equal(await maxDiff(a, 'Fp1', b, 'Fp1', 89344), 0);
+  });
+});
+
+test('convert EDF+ -> WFDB writes the annotations as notes in NAME.atr and reports them', { skip: needShared('data/edf/test_utf8.edf') }, async () => {
+  const out = join(wdir, 'utf8_notes.hea');
+  const r = cli('convert', shared('data/edf/test_utf8.edf'), out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /; 5 annotations as notes in .*utf8_notes\.atr\n$/);
+  const notes = await readAnnotations(join(wdir, 'utf8_notes.atr'));
+  await withRecs([shared('data/edf/test_utf8.edf'), out], async (a, b) => {
+    assert.deepEqual(notes.map((n) => n.aux), a.info.annotations.map((x) => x.text));
+    assert.deepEqual(notes.map((n) => n.sample), a.info.annotations.map((x) => Math.round(x.onset * b.info.channels[0]!.fs)));
+    assert.ok(notes.every((n) => n.symbol === '"'));
   });
 });
 

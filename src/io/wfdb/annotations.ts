@@ -104,7 +104,7 @@ export function parseAnnotations(bytes: Uint8Array, path: string): WfdbAnnotatio
       case AUX: {
         const n = data & 0xff;
         if (pos + n > len) throw new FormatError(path, `${n} bytes of auxiliary text`, `byte ${pos}`, 'file ends inside it');
-        const text = new TextDecoder('latin1').decode(bytes.subarray(pos, pos + n));
+        const text = auxText(bytes.subarray(pos, pos + n));
         pos += (n + 1) & ~1;
         if (cur) cur.aux = text.replace(/\0+$/, '');
         break;
@@ -129,7 +129,22 @@ export async function writeAnnotations(path: string, anns: WfdbAnnotation[]): Pr
   await writeFile(path, encodeAnnotations(anns));
 }
 
-/** Encodes annotations as the bytes of an MIT-format file, 0-word included. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Aux bytes as text. The format states no encoding: the writer uses UTF-8 (ASCII, as in the
+ * PhysioNet databases, is the same in both), and bytes that are not UTF-8 are older Latin-1 text.
+ */
+function auxText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return latin1.decode(bytes);
+  }
+}
+
+/** Encodes annotations as the bytes of an MIT-format file, 0-word included (aux text in UTF-8). */
 export function encodeAnnotations(anns: WfdbAnnotation[]): Uint8Array {
   const bytes: number[] = [];
   const put16 = (w: number): void => { bytes.push(w & 0xff, (w >> 8) & 0xff); };
@@ -157,8 +172,8 @@ export function encodeAnnotations(anns: WfdbAnnotation[]): Uint8Array {
     if (a.num !== num) { put16((NUM << 10) | (a.num & 0x3ff)); num = a.num; }
     if (a.aux) {
       // The WFDB library stores aux strings with their terminating NUL (and strips it on reading).
-      const text = Buffer.from(`${a.aux}\0`, 'latin1');
-      if (text.length > 255) throw new RangeError(`anns[${i}].aux must be at most 254 bytes, got ${text.length - 1}`);
+      const text = Buffer.from(`${a.aux}\0`, 'utf8');
+      if (text.length > 255) throw new RangeError(`anns[${i}].aux must be at most 254 bytes (UTF-8), got ${text.length - 1}`);
       put16((AUX << 10) | text.length);
       for (const b of text) bytes.push(b);
       if (text.length & 1) bytes.push(0);

@@ -11,7 +11,8 @@
  */
 import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ChannelInfo, ChannelRef, Recording, StoredBlock } from '../recording.js';
+import type { Annotation, ChannelInfo, ChannelRef, Recording, StoredBlock } from '../recording.js';
+import { writeAnnotations, type WfdbAnnotation } from './annotations.js';
 import { encodeSamples, formatRange, invalidSample } from './formats.js';
 
 export interface WriteWfdbOptions {
@@ -21,6 +22,25 @@ export interface WriteWfdbOptions {
   channels?: ChannelRef[];
   /** Seconds of signal read and written per step. default: 60 */
   chunkSeconds?: number;
+  /**
+   * Annotator name (the file's extension) of the annotation file written beside the record when the
+   * recording has annotations (EDF+ ones): each becomes a note ('"') at its onset sample with its
+   * text as aux, as wfdb-python's rdedfann writes them; false writes none. default: 'atr'
+   */
+  annotator?: string | false;
+}
+
+/** What became of a recording's annotations in the annotation file. */
+export interface WrittenAnnotations {
+  path: string;
+  /** Annotations written. */
+  count: number;
+  /** Written ones whose duration (> 0) the format cannot hold: only their onsets are kept. */
+  durationsDropped: number;
+  /** Written ones whose text was cut to the format's 254 bytes. */
+  truncated: number;
+  /** Ones with an onset before the record's start, which a WFDB annotation cannot mark: not written. */
+  beforeStart: number;
 }
 
 export interface WrittenWfdbChannel {
@@ -38,6 +58,8 @@ export interface WriteWfdbResult {
   datPath: string;
   frames: number;
   channels: WrittenWfdbChannel[];
+  /** The annotation file, when the recording had annotations to write. */
+  annotations?: WrittenAnnotations;
 }
 
 /** Source storages whose stored integers always fit the target format. */
@@ -64,6 +86,8 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   const format = opts.format ?? '16';
   if (format !== '16' && format !== '212') throw new RangeError(`format must be '16' or '212', got '${String(format)}'`);
   const chunkSeconds = opts.chunkSeconds ?? 60;
+  const annotator = opts.annotator ?? 'atr';
+  if (annotator !== false && !/^[A-Za-z0-9_-]+$/.test(annotator)) throw new RangeError(`annotator must hold only letters, digits, '_' and '-', got '${String(annotator)}'`);
   if (!(chunkSeconds > 0) || !Number.isFinite(chunkSeconds)) throw new RangeError(`chunkSeconds must be a positive number, got ${chunkSeconds}`);
   const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
   if (idx.length === 0) throw new RangeError('channels must name at least one signal channel');
@@ -186,7 +210,39 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   });
   for (const c of rec.info.comments) for (const l of c.split(/\r?\n/)) lines.push(`# ${l}`);
   await writeFile(heaPath, `${lines.join('\n')}\n`);
-  return { heaPath, datPath, frames, channels: written };
+  const result: WriteWfdbResult = { heaPath, datPath, frames, channels: written };
+  if (annotator !== false && rec.info.annotations.length > 0) {
+    result.annotations = await writeNotes(rec.info.annotations, join(dirname(heaPath), `${name}.${annotator}`), fs);
+  }
+  return result;
+}
+
+/** Aux text of at most `max` UTF-8 bytes, cut at a character boundary. */
+function fitBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch, 'utf8') > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** Annotations as WFDB notes at their onset samples (ticks at the record's frame rate), in time order. */
+async function writeNotes(anns: readonly Annotation[], path: string, fs: number): Promise<WrittenAnnotations> {
+  const out: WrittenAnnotations = { path, count: 0, durationsDropped: 0, truncated: 0, beforeStart: 0 };
+  const notes: WfdbAnnotation[] = [];
+  for (const a of [...anns].sort((x, y) => x.onset - y.onset)) {
+    const sample = Math.round(a.onset * fs);
+    if (!(sample >= 0)) { out.beforeStart++; continue; }
+    const aux = fitBytes(a.text, 254);
+    if (aux !== a.text) out.truncated++;
+    if (a.duration > 0) out.durationsDropped++;
+    notes.push({ sample, symbol: '"', subtype: 0, chan: 0, num: 0, aux });
+  }
+  out.count = notes.length;
+  await writeAnnotations(path, notes);
+  return out;
 }
 
 /**

@@ -101,3 +101,12 @@ test('damaged annotation bytes give a FormatError naming file and byte', () => {
 test('readAnnotations of a missing file is a FormatError naming it', async () => {
   await assert.rejects(readAnnotations('/nonexistent/x.atr'), (e: unknown) => e instanceof FormatError && /nonexistent\/x\.atr.*file not found/.test(e.message));
 });
+
+test('aux text is written as UTF-8 and read back; bytes that are not UTF-8 read as the Latin-1 of older files', () => {
+  const bytes = encodeAnnotations([{ sample: 3, symbol: '"', subtype: 0, chan: 0, num: 0, aux: 'Schlafstadium Ü, 睡眠' }]);
+  assert.equal(parseAnnotations(bytes, 'utf8.atr')[0]!.aux, 'Schlafstadium Ü, 睡眠');
+  // A note at sample 3 with the 4 aux bytes of 'Ü L1' in Latin-1: 0xDC is not UTF-8 on its own.
+  const legacy = Uint8Array.of(3, 22 << 2, 4, 63 << 2, 0xdc, 0x20, 0x4c, 0x31, 0, 0);
+  assert.equal(parseAnnotations(legacy, 'latin1.atr')[0]!.aux, 'Ü L1');
+  assert.throws(() => encodeAnnotations([{ sample: 1, symbol: '"', subtype: 0, chan: 0, num: 0, aux: 'ü'.repeat(128) }]), /254 bytes/);
+});

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../../../src/io/recording.js';
 import { openWfdb } from '../../../src/io/wfdb/record.js';
+import { readAnnotations } from '../../../src/io/wfdb/annotations.js';
 import { chooseScaling, writeWfdb } from '../../../src/io/wfdb/writer.js';
 import { needShared, shared } from '../../helpers/shared.js';
 
@@ -154,6 +155,36 @@ test('the written header carries the start time and reads back through the heade
     const text = await readFile(join(dir, 't.hea'), 'utf8');
     assert.match(text, /^t 1 10 3 10:20:30 01\/02\/2003\n/);
     assert.match(text, /^t\.dat 16 1\(0\)\/mV 16 0 1 6 0 lead II$/m);
+  });
+});
+
+test('writeWfdb writes the annotations as notes at their onset samples in NAME.atr and says what the format could not keep', async () => {
+  await withTmp(async (dir) => {
+    const rec = new MemoryRecording([new Int32Array(100)], [{ storage: '16', fs: 10 }]);
+    const long = 'é'.repeat(200);
+    rec.info.annotations.push(
+      { onset: 5.04, duration: 0, text: 'Lights off' },
+      { onset: 1.5, duration: 30, text: 'Sleep stage W' },
+      { onset: -2, duration: 0, text: 'before the start' },
+      { onset: 9, duration: 0, text: long },
+    );
+    const w = await writeWfdb(rec, join(dir, 'n.hea'));
+    assert.deepEqual(w.annotations, { path: join(dir, 'n.atr'), count: 3, durationsDropped: 1, truncated: 1, beforeStart: 1 });
+    const anns = await readAnnotations(join(dir, 'n.atr'));
+    // In time order, at the frame rate; the long text cut at a character boundary within 254 bytes.
+    assert.deepEqual(anns.map((a) => [a.sample, a.symbol, a.aux]), [[15, '"', 'Sleep stage W'], [50, '"', 'Lights off'], [90, '"', 'é'.repeat(127)]]);
+  });
+});
+
+test('writeWfdb writes no annotation file for a recording without annotations or with annotator false', async () => {
+  await withTmp(async (dir) => {
+    const rec = new MemoryRecording([new Int32Array(10)], [{ storage: '16' }]);
+    assert.equal((await writeWfdb(rec, join(dir, 'a.hea'))).annotations, undefined);
+    rec.info.annotations.push({ onset: 0, duration: 0, text: 'x' });
+    assert.equal((await writeWfdb(rec, join(dir, 'b.hea'), { annotator: false })).annotations, undefined);
+    assert.equal((await writeWfdb(rec, join(dir, 'c.hea'), { annotator: 'edf' })).annotations?.path, join(dir, 'c.edf'));
+    assert.deepEqual((await readdir(dir)).filter((f) => !/\.(hea|dat)$/.test(f)), ['c.edf']);
+    await assert.rejects(writeWfdb(rec, join(dir, 'd.hea'), { annotator: 'a b' }), /annotator/);
   });
 });
 
