@@ -54,7 +54,9 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
       await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false });
     } else {
       const { writeEdf } = await import('../io/edf/writer.js');
-      await writeEdf(rec, output, { channels: idx, bdf: ext === '.bdf' });
+      const w = await writeEdf(rec, output, { channels: idx, bdf: ext === '.bdf' });
+      const missing = w.channels.reduce((a, c) => a + c.missing, 0);
+      if (missing > 0) notes = `; ${missing} missing sample${missing === 1 ? '' : 's'} written as ${w.channels.filter((c) => c.missing > 0).length === 1 ? 'its channel\'s' : 'their channels\''} digital minimum, below the valid range (EDF has no missing-value code)`;
     }
     const n = Math.max(...idx.map((i) => rec.info.channels[i]!.samples));
     return `${output}: ${idx.length} channel${idx.length === 1 ? '' : 's'}, ${n} samples, from ${rec.info.format} ${input}${notes}`;

@@ -195,6 +195,26 @@ test('convert WFDB 212 -> WFDB 16 keeps missing samples missing', {
   });
 });
 
+test('convert WFDB -> EDF marks missing samples with the digital minimum below the valid range and says how many', {
+  skip: needShared('data/wfdb/03700181.hea'),
+}, async () => {
+  const out = join(wdir, 'resp.edf');
+  const r = cli('convert', shared('data/wfdb/03700181.hea'), out, '-c', 'RESP');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /; 4 missing samples written as its channel's digital minimum, below the valid range \(EDF has no missing-value code\)\n$/);
+  await withRecs([shared('data/wfdb/03700181.hea'), out], async (a, b) => {
+    const n = a.info.channels[a.channelIndex('RESP')]!.samples;
+    const [x] = await a.read('RESP', 0, n);
+    const [y] = await b.read('RESP', 0, n);
+    let low = Infinity;
+    for (const v of x!) if (v < low) low = v;
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(x![i]!)) assert.ok(y![i]! < low, `sample ${i}: ${y![i]} not below the valid minimum ${low}`);
+      else assert.ok(Math.abs(y![i]! - x![i]!) < 1e-9, `sample ${i}`);
+    }
+  });
+});
+
 test('convert EDF+ -> EDF+ keeps the annotations (UTF-8 text, sub-second onsets) and the start time', { skip: needShared('data/edf/test_utf8.edf') }, async () => {
   const out = join(wdir, 'utf8 copy.edf');
   const r = cli('convert', shared('data/edf/test_utf8.edf'), out);

@@ -6,8 +6,10 @@
  *   the digital range is the source's EDF digital range when it has one, else the observed min/max,
  *   and the physical range follows from the source's gain/baseline. The stored integers read back
  *   identical; the physical scaling is as exact as the 8-character header fields allow.
- * - Other channels are quantised over the full digital range from a first streaming min/max pass;
- *   NaN samples are written as the digital minimum.
+ * - Other channels are quantised over the full digital range from a first streaming min/max pass.
+ * - EDF has no missing-value code. A channel with missing samples (NaN, or a WFDB source's invalid
+ *   value) keeps its digital minimum for them alone, one step below every valid sample: the valid
+ *   range sets the physical range, and a reader sees where the gaps were. The result counts them.
  * - The last data record is padded per channel with the digital value 0 (clamped into the channel's
  *   digital range) and the header counts it, so a channel may read back longer than its source.
  * - `info.annotations` go to an 'EDF Annotations' signal ('BDF Annotations' in BDF), filled in onset
@@ -32,6 +34,11 @@ export interface WriteEdfOptions {
   bdf?: boolean;
 }
 
+export interface WriteEdfResult {
+  /** Per written channel, its name and how many missing samples went to its digital minimum. */
+  channels: { name: string; missing: number }[];
+}
+
 interface Target { bps: 2 | 3; dmin: number; dmax: number; annotationLabel: string; reserved: string }
 const EDF: Target = { bps: 2, dmin: -32768, dmax: 32767, annotationLabel: 'EDF Annotations', reserved: 'EDF+C' };
 const BDF: Target = { bps: 3, dmin: -8388608, dmax: 8388607, annotationLabel: 'BDF Annotations', reserved: 'BDF+C' };
@@ -47,6 +54,10 @@ interface Plan {
   raw: boolean;
   /** Range still to be found by the min/max pass. */
   scan: boolean;
+  /** The source's stored code of a missing sample (raw reads), if it has one. */
+  missingCode: number | undefined;
+  /** Missing samples seen by the min/max pass; when any, the digital minimum is kept for them. */
+  missing: number;
   lo: number;
   hi: number;
   dmin: number;
@@ -60,7 +71,7 @@ interface Plan {
   blockStart: number;
 }
 
-export async function writeEdf(rec: Recording, path: string, opts: WriteEdfOptions = {}): Promise<void> {
+export async function writeEdf(rec: Recording, path: string, opts: WriteEdfOptions = {}): Promise<WriteEdfResult> {
   const target = (opts.bdf ?? /\.bdf$/i.test(path)) ? BDF : EDF;
   const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
   const seconds = opts.recordSeconds ?? shortestRecord(idx.map((i) => rec.info.channels[i]!.fs));
@@ -116,6 +127,7 @@ export async function writeEdf(rec: Recording, path: string, opts: WriteEdfOptio
     });
     await fh.close();
     await rename(tmp, path);
+    return { channels: plans.map((p) => ({ name: p.info.name, missing: p.missing })) };
   } catch (e) {
     await fh.close().catch(() => undefined);
     await rm(tmp, { force: true });
@@ -141,7 +153,8 @@ async function planChannel(rec: Recording, ch: number, seconds: number, target: 
     throw new RangeError(`recordSeconds: fs x recordSeconds must be a positive integer for every channel; '${info.name}' has ${info.fs} Hz x ${seconds} s`);
   }
   const probe = info.samples > 0 ? (await rec.read(ch, 0, 1, { raw: true }))[0] : undefined;
-  const plan: Plan = { ch, info, spr, raw: probe instanceof Int32Array, scan: true, lo: Infinity, hi: -Infinity, dmin: 0, dmax: 0, pmin: '', pmax: '', offset: 0, blockStart: 0 };
+  const raw = probe instanceof Int32Array;
+  const plan: Plan = { ch, info, spr, raw, scan: true, missingCode: raw ? info.missing : undefined, missing: 0, lo: Infinity, hi: -Infinity, dmin: 0, dmax: 0, pmin: '', pmax: '', offset: 0, blockStart: 0 };
   const x = info.extra;
   if (plan.raw && (info.storage === 'edf16' || info.storage === 'bdf24') && x
     && typeof x['digitalMin'] === 'number' && typeof x['digitalMax'] === 'number'
@@ -180,21 +193,25 @@ async function forEachBlock(rec: Recording, plans: Plan[], records: number, bps:
 
 function scanRange(p: Plan): void {
   const x = p.block!;
-  let lo = p.lo, hi = p.hi;
+  const code = p.missingCode ?? NaN;
+  let lo = p.lo, hi = p.hi, missing = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
+    if (v !== v || v === code) { missing++; continue; }
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  p.lo = lo; p.hi = hi;
+  p.lo = lo; p.hi = hi; p.missing += missing;
 }
 
 /** Chooses the digital and physical ranges once the min/max pass has run. */
 function finishRange(p: Plan, t: Target): void {
   if (!p.scan) return;
   const { gain, baseline } = p.info;
-  if (p.raw && p.lo >= t.dmin && p.hi <= t.dmax && gain !== 0) {
-    let dmin = p.lo, dmax = p.hi;
+  // One digital value below the valid ones for the missing samples, when there are any.
+  const reserve = p.missing > 0 ? 1 : 0;
+  if (p.raw && p.lo - reserve >= t.dmin && p.hi <= t.dmax && gain !== 0) {
+    let dmin = p.lo - reserve, dmax = p.hi;
     if (dmin === dmax) { if (dmax < t.dmax) dmax++; else dmin--; }
     const pmin = formatNumber((dmin - baseline) / gain, 8), pmax = formatNumber((dmax - baseline) / gain, 8);
     if (pmin !== undefined && pmax !== undefined && Number(pmin) !== Number(pmax)) {
@@ -211,6 +228,8 @@ function finishRange(p: Plan, t: Target): void {
   }
   if (!(lo <= hi)) { lo = 0; hi = 1; }
   if (lo === hi) { const d = Math.abs(lo) || 1; lo -= d; hi += d; }
+  // The valid samples take [dmin + reserve, dmax]: the physical range reaches one step below them.
+  if (reserve) lo -= (hi - lo) / (t.dmax - t.dmin - 1);
   const pmin = formatBound(lo, -1), pmax = formatBound(hi, 1);
   if (pmin === undefined || pmax === undefined) {
     throw new RangeError(`channels: '${p.info.name}' spans [${lo}, ${hi}], which the 8-character physical range fields cannot hold`);
@@ -225,14 +244,19 @@ function writeChannel(out: Uint8Array, p: Plan, k0: number, k1: number, recordBy
   const pad = Math.min(p.dmax, Math.max(p.dmin, 0));
   let ints: Int32Array;
   if (!src) ints = new Int32Array(0);
-  else if (p.raw) ints = src as Int32Array;
-  else {
-    // stored = dmin + (x - pmin) (dmax - dmin) / (pmax - pmin), the inverse of the reader's scaling.
+  else if (p.raw && p.missing === 0) ints = src as Int32Array;
+  else if (p.raw) {
+    const code = p.missingCode, dmin = p.dmin;
+    ints = Int32Array.from(src as Int32Array, (v) => (v === code ? dmin : v));
+  } else {
+    // stored = dmin + (x - pmin) (dmax - dmin) / (pmax - pmin), the inverse of the reader's scaling;
+    // valid samples never go below `low`, which is above dmin when dmin marks missing ones.
     const pmin = Number(p.pmin), scale = (p.dmax - p.dmin) / (Number(p.pmax) - pmin), dmin = p.dmin, dmax = p.dmax;
+    const low = p.missing > 0 ? dmin + 1 : dmin;
     ints = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = Math.round((src[i]! - pmin) * scale + dmin);
-      ints[i] = v > dmax ? dmax : v >= dmin ? v : dmin; // NaN lands on dmin
+      ints[i] = v > dmax ? dmax : v >= low ? v : v === v ? low : dmin;
     }
   }
   for (let r = k0; r < k1; r++) {

@@ -114,7 +114,34 @@ test('float channels are quantised over the digital range from a min/max pass', 
   const step = ((e['physicalMax'] as number) - (e['physicalMin'] as number)) / 65535;
   for (let i = 0; i < n; i++) if (i !== 77) assert.ok(Math.abs(phys[i]! - x[i]!) <= step / 2 + 1e-12, `sample ${i}`);
   assert.equal(raw[77], -32768, 'NaN is written as the digital minimum');
+  assert.ok(raw.every((v, i) => i === 77 || v > -32768), 'the digital minimum marks the NaN alone');
   assert.equal(raw[1234], 32767);
+});
+
+test('missing samples of a WFDB source get the digital minimum alone, the valid ones copied losslessly, and are counted', async () => {
+  const n = 2000;
+  const x = ints(n, (i) => Math.round(300 * Math.sin(i / 9)) + 1024);
+  const gaps = [[100, 140], [1990, 2000]] as const;
+  for (const [a, b] of gaps) x.fill(-32768, a, b);
+  const src = new MemoryRecording([{ ...sig('MLII', 250, x, 200, 1024), missing: -32768 }]);
+  const path = join(dir, 'gaps.edf');
+  const w = await writeEdf(src, path);
+  assert.deepEqual(w.channels, [{ name: 'MLII', missing: 50 }]);
+  const { rec, raw, phys } = await readBack(path, 0, n);
+  const e = rec.info.channels[0]!.extra!;
+  // The valid range sets the physical range: -300 - 1 stored steps below it, not WFDB's -32768.
+  assert.deepEqual([e['digitalMin'], e['digitalMax']], [1024 - 301, 1024 + 300]);
+  const inGap = (i: number) => gaps.some(([a, b]) => i >= a && i < b);
+  for (let i = 0; i < n; i++) {
+    if (inGap(i)) assert.equal(raw[i], 1024 - 301, `sample ${i}`);
+    else assert.equal(raw[i], x[i], `sample ${i}`);
+  }
+  assert.ok(Math.abs(phys[0]! - (x[0]! - 1024) / 200) < 1e-9);
+});
+
+test('a channel without missing samples is written with none counted', async () => {
+  const w = await writeEdf(new MemoryRecording([sig('a', 10, ints(30, (i) => i)), sig('b', 10, Float64Array.from({ length: 30 }, (_, i) => i / 3))]), join(dir, 'none.edf'));
+  assert.deepEqual(w.channels, [{ name: 'a', missing: 0 }, { name: 'b', missing: 0 }]);
 });
 
 test('the last partial record is padded with digital 0, clamped into each channel\'s range, and counted in the header', async () => {
