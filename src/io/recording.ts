@@ -58,6 +58,11 @@ export interface RecordingInfo {
   annotations: Annotation[];
   /** Header comments and free-text fields (WFDB comments, EDF patient/recording ids). */
   comments: string[];
+  /**
+   * Every file the recording is read from, `path` first, when they are more than `path` and the
+   * channels' `extra.file` name (a multi-segment WFDB record's segment headers and signal files).
+   */
+  files?: string[];
 }
 
 /** Stored values: integers for binary formats, floats for text and NPY. */

@@ -58,7 +58,7 @@ export async function openProcessingSource(source: Source, open: OpenOptions = {
 /** Files that make up a recording (a WFDB header and its signal files; otherwise the file itself). */
 export function recordingFiles(info: RecordingInfo): string[] {
   if (info.format === 'npy' && info.variant === 'memory') return [];
-  const files = new Set([info.path]);
+  const files = new Set([info.path, ...(info.files ?? [])]);
   if (info.format === 'wfdb') for (const c of info.channels) if (typeof c.extra?.['file'] === 'string') files.add(c.extra['file']);
   return [...files];
 }

@@ -1,6 +1,7 @@
 /**
  * WFDB header files (PhysioNet WFDB Applications Guide, header(5)): one record line, one signal
- * specification line per signal, and `#` comment lines anywhere. Every default below is the one that
+ * specification line per signal (or, for a multi-segment record, one segment line per segment),
+ * and `#` comment lines anywhere. Every default below is the one that
  * header(5) states; each error names the header file and the 1-based line it found.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -68,9 +69,26 @@ export interface WfdbHeader {
   baseDate?: string;
   /** ISO-8601 start, when both base time and base date are given. */
   startTime?: string;
+  /** The signals; none in the master header of a multi-segment record. */
   signals: WfdbSignalSpec[];
+  /**
+   * The segments of a multi-segment record (record line `NAME/SEGMENTS`), in order; undefined for
+   * a single-segment record. Their signals are in their own headers (io/wfdb/multi.ts).
+   */
+  segments?: WfdbSegmentSpec[];
+  /** Number of signals the record line states (a multi-segment record lists none itself). */
+  signalCount: number;
   /** Text of every comment line, without the leading '#'. */
   comments: string[];
+}
+
+export interface WfdbSegmentSpec {
+  /** Record name of the segment (its header is NAME.hea beside the master header); '~' for a gap. */
+  name: string;
+  /** Frames in the segment; 0 marks the layout header of a variable-layout record. */
+  frames: number;
+  /** 1-based line of the master header on which the segment is given. */
+  line: number;
 }
 
 const FLOAT = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
@@ -123,6 +141,10 @@ export function parseWfdbHeader(text: string, path: string): WfdbHeader {
   }
   if (content.length === 0) throw new FormatError(path, 'a record line', 'line 1', 'header has no record line');
   const rec = parseRecordLine(content[0]!.text, content[0]!.line, path);
+  if (rec.nSegments !== undefined) {
+    const { nSignals, nSegments, ...fields } = rec;
+    return { path, ...fields, signals: [], segments: parseSegmentLines(content, nSegments, path), signalCount: nSignals, comments };
+  }
   if (content.length - 1 < rec.nSignals) {
     throw new FormatError(path, `${rec.nSignals} signal specification lines`, `line ${content[content.length - 1]!.line}`, `header has ${content.length - 1}`);
   }
@@ -131,24 +153,45 @@ export function parseWfdbHeader(text: string, path: string): WfdbHeader {
     const { text: t, line } = content[s + 1]!;
     signals.push(parseSignalLine(t, line, path, rec.recordName, s));
   }
-  const { nSignals: _n, ...fields } = rec;
-  return { path, ...fields, signals, comments };
+  const { nSignals, nSegments: _s, ...fields } = rec;
+  return { path, ...fields, signals, signalCount: nSignals, comments };
 }
 
-/** The fields of the record line: the header's own, plus the signal count. */
-type RecordLine = Omit<WfdbHeader, 'path' | 'signals' | 'comments'> & { nSignals: number };
+/** The segment lines after the record line: `NAME FRAMES` each ('~' names a gap). */
+function parseSegmentLines(content: { text: string; line: number }[], n: number, path: string): WfdbSegmentSpec[] {
+  if (content.length - 1 < n) {
+    throw new FormatError(path, `${n} segment lines`, `line ${content[content.length - 1]!.line}`, `header has ${content.length - 1}`);
+  }
+  const out: WfdbSegmentSpec[] = [];
+  for (let k = 1; k <= n; k++) {
+    const { text, line } = content[k]!;
+    const where = `line ${line}`;
+    const f = text.trim().split(/\s+/);
+    if (f.length !== 2) throw new FormatError(path, 'a segment line: record name and number of samples', where, `got '${text.trim()}'`);
+    if (f[0] !== '~' && !/^[A-Za-z0-9_-]+$/.test(f[0]!)) throw new FormatError(path, "a segment record name of letters, digits, '_' and '-', or '~' for a gap", where, `got '${f[0]}'`);
+    const frames = parseIntField(f[1]!, 'number of samples in the segment', path, where);
+    if (frames < 0) throw new FormatError(path, 'a non-negative number of samples in the segment', where, `got ${frames}`);
+    out.push({ name: f[0]!, frames, line });
+  }
+  return out;
+}
+
+/** The fields of the record line: the header's own, plus the signal and segment counts. */
+type RecordLine = Omit<WfdbHeader, 'path' | 'signals' | 'segments' | 'signalCount' | 'comments'> & { nSignals: number; nSegments?: number };
 
 function parseRecordLine(text: string, line: number, path: string): RecordLine {
   const where = `line ${line}`;
   const f = text.trim().split(/\s+/);
   const [name, segments] = f[0]!.split('/', 2) as [string, string | undefined];
-  if (segments !== undefined) {
-    throw new FormatError(path, 'a single-segment record', where, `record '${name}' has ${segments} segments; multi-segment records are not supported`);
-  }
   if (f.length < 2) throw new FormatError(path, 'a record line: name and number of signals', where, `got '${text.trim()}'`);
   const nSignals = parseIntField(f[1]!, 'number of signals', path, where);
   if (nSignals < 0) throw new FormatError(path, 'a non-negative number of signals', where, `got ${nSignals}`);
   const out: RecordLine = { recordName: name, nSignals, frameFrequency: WFDB_DEFAULT_FREQUENCY, counterFrequency: WFDB_DEFAULT_FREQUENCY, baseCounter: 0 };
+  if (segments !== undefined) {
+    const n = INT_RE.test(segments) ? Number(segments) : NaN;
+    if (!(n >= 1) || !Number.isSafeInteger(n)) throw new FormatError(path, 'a positive number of segments after the record name', where, `got '${f[0]}'`);
+    out.nSegments = n;
+  }
   if (f.length > 2) {
     const m = FREQ_RE.exec(f[2]!);
     if (!m) throw new FormatError(path, 'a sampling frequency such as 360 or 360/180(0)', where, `got '${f[2]}'`);

@@ -10,15 +10,18 @@ import { Recording, type ChannelInfo, type PhysicalBlock, type RecordingInfo, ty
 import { invalidSample, isWfdbFormat, table212, WFDB_FORMATS, type PhysicalScale } from './formats.js';
 import { SignalGroup, type GroupMember } from './group.js';
 import { readWfdbHeader, type WfdbHeader } from './header.js';
+import { openWfdbMulti, type WfdbMultiRecording } from './multi.js';
 
 /**
  * Opens a WFDB record from its header path (`rec.hea`) or its record path without extension (`rec`).
  * Checks at open that every signal file exists and holds the frames the header claims (a longer file
  * is fine); when the header gives no frame count it is taken from the shortest signal file.
+ * A multi-segment record opens as one recording of its segments (./multi.ts).
  */
-export async function openWfdb(path: string): Promise<WfdbRecording> {
+export async function openWfdb(path: string): Promise<WfdbRecording | WfdbMultiRecording> {
   const heaPath = path.endsWith('.hea') ? path : `${path}.hea`;
   const header = await readWfdbHeader(heaPath);
+  if (header.segments) return openWfdbMulti(header);
   const groups = buildGroups(header);
   try {
     for (const g of groups) await g.open();

@@ -53,7 +53,7 @@ test('parseWfdbHeader collects comments anywhere, skips blank lines and accepts 
 });
 
 const BAD: [string, string, string, RegExp][] = [
-  ['multi-segment record', 'multi/3 2 360 1000\nseg_1 500\n', 'line 1', /multi-segment/],
+  ['multi-segment record with fewer segment lines than it states', 'multi/3 2 360 1000\nseg_1 500\n', 'line 2', /3 segment lines/],
   ['garbage number of signals', 'r two 360\n', 'line 1', /two/],
   ['garbage frequency', 'r 1 fast\nr.dat 16\n', 'line 1', /fast/],
   ['zero frequency', 'r 1 0\nr.dat 16\n', 'line 1', /positive/],

@@ -220,8 +220,8 @@ const BAD: [string, (dir: string) => Promise<void>, (dir: string) => { file: str
     (d) => ({ file: join(d, 'r.hea'), where: /^line 3$/, detail: /format 516 is not supported/ })],
   ['garbage header line', async (d) => { await copy100s(d, (h) => h.replace('r.dat 212 200 11 1024 1011', 'r.dat 212 2oo 11 1024 1011')); },
     (d) => ({ file: join(d, 'r.hea'), where: /^line 3$/, detail: /2oo/ })],
-  ['multi-segment header', async (d) => { await writeFile(join(d, 'r.hea'), 'r/2 2 360 1000\nr_1 500\nr_2 500\n'); },
-    (d) => ({ file: join(d, 'r.hea'), where: /^line 1$/, detail: /multi-segment/ })],
+  ['multi-segment header whose segment headers are missing', async (d) => { await writeFile(join(d, 'r.hea'), 'r/2 2 360 1000\nr_1 500\nr_2 500\n'); },
+    (d) => ({ file: join(d, 'r_1.hea'), where: /open/, detail: /file not found/ })],
   ['missing header', async () => undefined,
     (d) => ({ file: join(d, 'r.hea'), where: /open/, detail: /file not found/ })],
 ];
