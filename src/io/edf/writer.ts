@@ -210,7 +210,7 @@ function finishRange(p: Plan, t: Target): void {
   const { gain, baseline } = p.info;
   // One digital value below the valid ones for the missing samples, when there are any.
   const reserve = p.missing > 0 ? 1 : 0;
-  if (p.raw && p.lo - reserve >= t.dmin && p.hi <= t.dmax && gain !== 0) {
+  if (p.raw && p.lo <= p.hi && p.lo - reserve >= t.dmin && p.hi <= t.dmax && gain !== 0) {
     let dmin = p.lo - reserve, dmax = p.hi;
     if (dmin === dmax) { if (dmax < t.dmax) dmax++; else dmin--; }
     const pmin = formatNumber((dmin - baseline) / gain, 8), pmax = formatNumber((dmax - baseline) / gain, 8);
@@ -221,9 +221,12 @@ function finishRange(p: Plan, t: Target): void {
   }
   // Quantise physical values: from raw min/max when the pass read stored values, else as read.
   let lo = p.lo, hi = p.hi;
+  // A channel with no valid sample keeps lo > hi (no range) for the default below.
   if (p.raw) {
-    const a = (p.lo - baseline) / gain, b = (p.hi - baseline) / gain;
-    lo = Math.min(a, b); hi = Math.max(a, b);
+    if (p.lo <= p.hi) {
+      const a = (p.lo - baseline) / gain, b = (p.hi - baseline) / gain;
+      lo = Math.min(a, b); hi = Math.max(a, b);
+    }
     p.raw = false;
   }
   if (!(lo <= hi)) { lo = 0; hi = 1; }
