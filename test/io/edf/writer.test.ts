@@ -152,6 +152,8 @@ test('missing samples keep the digital minimum alone whether the valid range lea
     { name: 'WFDB 32 spanning the BDF range', bdf: true, source: { ...sig('a', 100, ints(n, (i) => (i % 50 === 7 ? -(2 ** 31) : wave(i, -8388608, 8388607)))), missing: -(2 ** 31), storage: '32' }, valid: (i) => (i % 50 === 7 ? undefined : wave(i, -8388608, 8388607)) },
     // A constant channel with gaps, stored and as floats.
     { name: 'constant WFDB 16 with gaps', bdf: false, source: { ...sig('a', 100, ints(n, (i) => (i < 20 || i >= n - 20 ? -32768 : 5)), 2), missing: -32768 }, valid: (i) => (i < 20 || i >= n - 20 ? undefined : 2.5) },
+    // Infinities are missing samples too (text cells 'inf', '-inf'): no range can hold them.
+    { name: 'floats with infinities', bdf: false, source: sig('a', 100, Float64Array.from({ length: n }, (_, i) => (i === 9 ? Infinity : i === 10 ? -Infinity : Math.cos(i / 5)))), valid: (i) => (i === 9 || i === 10 ? undefined : Math.cos(i / 5)) },
     { name: 'constant floats with gaps', bdf: true, source: sig('a', 100, Float64Array.from({ length: n }, (_, i) => (i % 100 === 0 ? Number.NaN : -3))), valid: (i) => (i % 100 === 0 ? undefined : -3) },
   ];
   for (const c of cases) {
