@@ -36,6 +36,7 @@
  */
 import { butter } from '../dsp/iir-design.js';
 import { sosfiltfilt } from '../dsp/filtfilt.js';
+import { assertFinite } from '../dsp/lfilter.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
 import { minimaBefore } from './minima-before.js';
@@ -358,6 +359,8 @@ export class PpgDetector implements BlockDetector {
 export function ppgOnsets(x: ArrayLike<number>, fs: number, peaks: ArrayLike<number>, opts: PpgPeaksOptions & { inverted?: boolean } = {}): Int32Array {
   checkFs(fs);
   const input = x instanceof Float64Array ? x : Float64Array.from(x);
+  // Checked here: the block filters would name the index within their slice, not within x.
+  assertFinite(input, 'x');
   const back = opts.onsetSeconds ?? 1;
   if (!(back > 0) || !Number.isFinite(back)) throw new RangeError(`onsetSeconds must be a positive number, got ${back}`);
   const det = new PpgDetector(opts);
@@ -376,6 +379,9 @@ export function ppgOnsets(x: ArrayLike<number>, fs: number, peaks: ArrayLike<num
 export function ppgPeaks(x: ArrayLike<number>, fs: number, opts: PpgPeaksOptions = {}): PpgPeaks {
   checkFs(fs);
   const input = x instanceof Float64Array ? x : Float64Array.from(x);
+  // Onsets are filtered across the whole signal, so no gap is allowed here (PpgDetector in
+  // BeatStream takes one); checked up front so that the index named is within x, not a block.
+  assertFinite(input, 'x');
   const blockSeconds = opts.blockSeconds ?? 60;
   const inverted = new PpgDetector(opts).isInverted(input, fs, blockSeconds);
   const fixed = { ...opts, invert: inverted };

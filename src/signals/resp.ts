@@ -22,6 +22,7 @@
  * slice-dependent edge effects of the filter.
  */
 import { sosfiltfilt } from '../dsp/filtfilt.js';
+import { assertFinite } from '../dsp/lfilter.js';
 import { median, std } from '../dsp/stats.js';
 import type { Sos } from '../dsp/types.js';
 import { detectInBlocks, type BlockDetector } from './beat-stream.js';
@@ -200,6 +201,9 @@ export class BreathDetector implements BlockDetector {
 export function breaths(x: ArrayLike<number>, fs: number, opts: BreathOptions = {}): Breaths {
   checkFs(fs);
   const input = x instanceof Float64Array ? x : Float64Array.from(x);
+  // Troughs are filtered across the whole signal, so no gap is allowed here (BreathDetector in
+  // BeatStream takes one); checked up front so that the index named is within x, not a block.
+  assertFinite(input, 'x');
   const det = new BreathDetector(opts);
   const blockSeconds = opts.blockSeconds ?? 120;
   const peaks = detectInBlocks(input, fs, det, { blockSeconds });

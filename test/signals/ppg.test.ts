@@ -289,6 +289,17 @@ test('ppgPeaks rejects a NaN run in the signal with a RangeError rather than ret
   assert.throws(() => ppgPeaks(x, 100), (e: unknown) => e instanceof RangeError && /finite/.test(e.message));
 });
 
+test('ppgPeaks and ppgOnsets name the first missing sample by its index in the whole signal, in any block', () => {
+  const s = syntheticPpg({ fs: 100, seconds: 200, seed: 4 });
+  for (const at of [1000, 10000, 17950]) {
+    const x = s.signal.slice();
+    x.fill(Number.NaN, at, at + 30);
+    const named = (e: unknown) => e instanceof RangeError && new RegExp(`finite, got NaN at index ${at}$`).test(e.message);
+    for (const invert of [false, 'auto'] as const) assert.throws(() => ppgPeaks(x, 100, { invert }), named, `NaN at ${at}, invert ${invert}`);
+    assert.throws(() => ppgOnsets(x, 100, [at + 100], { inverted: false }), named, `ppgOnsets, NaN at ${at}`);
+  }
+});
+
 test('ppgPeaks finds no pulse in a flat line at any level', () => {
   for (const level of [1, -500, 1000, 30000]) {
     for (const invert of [false, 'auto'] as const) {

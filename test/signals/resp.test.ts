@@ -182,6 +182,15 @@ test('breaths rejects a NaN run in the signal with a RangeError', () => {
   assert.throws(() => breaths(x, 25), (e: unknown) => e instanceof RangeError && /finite/.test(e.message));
 });
 
+test('breaths names the first missing sample by its index in the whole signal, in any block', () => {
+  const s = syntheticResp({ fs: 25, seconds: 600, seed: 1 });
+  for (const at of [100, 3000, 10000, 14990]) {
+    const x = s.signal.slice();
+    x.fill(Number.NaN, at, at + 10);
+    assert.throws(() => breaths(x, 25), (e: unknown) => e instanceof RangeError && new RegExp(`finite, got NaN at index ${at}$`).test(e.message), `NaN at ${at}`);
+  }
+});
+
 test('breaths finds no breath in a flat line at any level', () => {
   for (const level of [1, -3, 0.2, 30000]) {
     for (const fs of [25, 250]) {

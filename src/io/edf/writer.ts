@@ -7,7 +7,7 @@
  *   and the physical range follows from the source's gain/baseline. The stored integers read back
  *   identical; the physical scaling is as exact as the 8-character header fields allow.
  * - Other channels are quantised over the full digital range from a first streaming min/max pass.
- * - EDF has no missing-value code. A channel with missing samples (NaN, or a WFDB source's invalid
+ * - EDF has no missing-value code. A channel with missing samples (NaN or infinite, or a WFDB source's invalid
  *   value) keeps its digital minimum for them alone, one step below every valid sample: the valid
  *   range sets the physical range, and a reader sees where the gaps were. The result counts them.
  * - The last data record is padded per channel with the digital value 0 (clamped into the channel's
@@ -197,7 +197,8 @@ function scanRange(p: Plan): void {
   let lo = p.lo, hi = p.hi, missing = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    if (v !== v || v === code) { missing++; continue; }
+    // An infinity is no measurement either, and no physical range could hold it.
+    if (!Number.isFinite(v) || v === code) { missing++; continue; }
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -210,7 +211,7 @@ function finishRange(p: Plan, t: Target): void {
   const { gain, baseline } = p.info;
   // One digital value below the valid ones for the missing samples, when there are any.
   const reserve = p.missing > 0 ? 1 : 0;
-  if (p.raw && p.lo - reserve >= t.dmin && p.hi <= t.dmax && gain !== 0) {
+  if (p.raw && p.lo <= p.hi && p.lo - reserve >= t.dmin && p.hi <= t.dmax && gain !== 0) {
     let dmin = p.lo - reserve, dmax = p.hi;
     if (dmin === dmax) { if (dmax < t.dmax) dmax++; else dmin--; }
     const pmin = formatNumber((dmin - baseline) / gain, 8), pmax = formatNumber((dmax - baseline) / gain, 8);
@@ -221,9 +222,12 @@ function finishRange(p: Plan, t: Target): void {
   }
   // Quantise physical values: from raw min/max when the pass read stored values, else as read.
   let lo = p.lo, hi = p.hi;
+  // A channel with no valid sample keeps lo > hi (no range) for the default below.
   if (p.raw) {
-    const a = (p.lo - baseline) / gain, b = (p.hi - baseline) / gain;
-    lo = Math.min(a, b); hi = Math.max(a, b);
+    if (p.lo <= p.hi) {
+      const a = (p.lo - baseline) / gain, b = (p.hi - baseline) / gain;
+      lo = Math.min(a, b); hi = Math.max(a, b);
+    }
     p.raw = false;
   }
   if (!(lo <= hi)) { lo = 0; hi = 1; }
@@ -256,7 +260,7 @@ function writeChannel(out: Uint8Array, p: Plan, k0: number, k1: number, recordBy
     ints = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = Math.round((src[i]! - pmin) * scale + dmin);
-      ints[i] = v > dmax ? dmax : v >= low ? v : v === v ? low : dmin;
+      ints[i] = !Number.isFinite(v) ? dmin : v > dmax ? dmax : v >= low ? v : low;
     }
   }
   for (let r = k0; r < k1; r++) {

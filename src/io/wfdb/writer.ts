@@ -123,7 +123,8 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
       (c.data as StoredBlock[]).forEach((d, k) => {
         let lo = rawLo[k]!, hi = rawHi[k]!;
         const miss = infos[k]!.missing;
-        for (let i = 0; i < d.length; i++) { const v = d[i]!; if (v === miss) continue; if (v < lo) lo = v; if (v > hi) hi = v; }
+        // Infinities are missing samples like NaN: no scaling could hold them.
+        for (let i = 0; i < d.length; i++) { const v = d[i]!; if (v === miss || !Number.isFinite(v)) continue; if (v < lo) lo = v; if (v > hi) hi = v; }
         rawLo[k] = lo; rawHi[k] = hi;
       });
     }
@@ -167,7 +168,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
           for (let i = 0; i < len; i++, o += n) {
             const x = d[i] === miss ? NaN : (d[i]! - b0) / g0;
             let v = invalid;
-            if (x === x) v = Math.min(rmax, Math.max(rmin, Math.round(x * g + b)));
+            if (Number.isFinite(x)) v = Math.min(rmax, Math.max(rmin, Math.round(x * g + b)));
             flat[o] = v;
             s = (s + v) | 0;
           }

@@ -139,6 +139,43 @@ test('missing samples of a WFDB source get the digital minimum alone, the valid 
   assert.ok(Math.abs(phys[0]! - (x[0]! - 1024) / 200) < 1e-9);
 });
 
+test('missing samples keep the digital minimum alone whether the valid range leaves room below it or not', async () => {
+  const n = 600;
+  // A wave over the whole of a digital range [lo, hi]: its ends at samples 3 and 4.
+  const wave = (i: number, lo: number, hi: number) => (i === 3 ? lo : i === 4 ? hi : Math.round(lo + (hi - lo) * (0.5 + 0.5 * Math.sin(i / 7))));
+  const cases: { name: string; bdf: boolean; source: Source; valid: (i: number) => number | undefined }[] = [
+    // Every sample missing: nothing sets a range, all of them are the digital minimum.
+    { name: 'all invalid, WFDB 16', bdf: false, source: { ...sig('a', 100, ints(n, () => -32768), 200), missing: -32768 }, valid: () => undefined },
+    { name: 'all NaN', bdf: true, source: sig('a', 100, new Float64Array(n).fill(Number.NaN)), valid: () => undefined },
+    // A valid minimum on the target's digital minimum leaves no room: quantised instead.
+    { name: 'WFDB 32 spanning the EDF range', bdf: false, source: { ...sig('a', 100, ints(n, (i) => (i % 50 === 7 ? -(2 ** 31) : wave(i, -32768, 32767))), 10), missing: -(2 ** 31), storage: '32' }, valid: (i) => (i % 50 === 7 ? undefined : wave(i, -32768, 32767) / 10) },
+    { name: 'WFDB 32 spanning the BDF range', bdf: true, source: { ...sig('a', 100, ints(n, (i) => (i % 50 === 7 ? -(2 ** 31) : wave(i, -8388608, 8388607)))), missing: -(2 ** 31), storage: '32' }, valid: (i) => (i % 50 === 7 ? undefined : wave(i, -8388608, 8388607)) },
+    // A constant channel with gaps, stored and as floats.
+    { name: 'constant WFDB 16 with gaps', bdf: false, source: { ...sig('a', 100, ints(n, (i) => (i < 20 || i >= n - 20 ? -32768 : 5)), 2), missing: -32768 }, valid: (i) => (i < 20 || i >= n - 20 ? undefined : 2.5) },
+    // Infinities are missing samples too (text cells 'inf', '-inf'): no range can hold them.
+    { name: 'floats with infinities', bdf: false, source: sig('a', 100, Float64Array.from({ length: n }, (_, i) => (i === 9 ? Infinity : i === 10 ? -Infinity : Math.cos(i / 5)))), valid: (i) => (i === 9 || i === 10 ? undefined : Math.cos(i / 5)) },
+    { name: 'constant floats with gaps', bdf: true, source: sig('a', 100, Float64Array.from({ length: n }, (_, i) => (i % 100 === 0 ? Number.NaN : -3))), valid: (i) => (i % 100 === 0 ? undefined : -3) },
+  ];
+  for (const c of cases) {
+    const path = join(dir, `reserve.${c.bdf ? 'bdf' : 'edf'}`);
+    const w = await writeEdf(new MemoryRecording([c.source]), path);
+    const expected = Array.from({ length: n }, (_, i) => c.valid(i));
+    assert.deepEqual(w.channels, [{ name: 'a', missing: expected.filter((v) => v === undefined).length }], c.name);
+    const { rec, raw, phys } = await readBack(path, 0, n);
+    const e = rec.info.channels[0]!.extra!;
+    const dmin = e['digitalMin'] as number, dmax = e['digitalMax'] as number;
+    const step = Math.abs(((e['physicalMax'] as number) - (e['physicalMin'] as number)) / (dmax - dmin));
+    for (let i = 0; i < n; i++) {
+      const v = expected[i];
+      if (v === undefined) assert.equal(raw[i], dmin, `${c.name}: sample ${i} is missing`);
+      else {
+        assert.ok(raw[i]! > dmin, `${c.name}: sample ${i} is valid, stored ${raw[i]}`);
+        assert.ok(Math.abs(phys[i]! - v) <= step / 2 + 1e-9 * Math.abs(v), `${c.name}: sample ${i}: ${phys[i]} vs ${v}`);
+      }
+    }
+  }
+});
+
 test('a channel without missing samples is written with none counted', async () => {
   const w = await writeEdf(new MemoryRecording([sig('a', 10, ints(30, (i) => i)), sig('b', 10, Float64Array.from({ length: 30 }, (_, i) => i / 3))]), join(dir, 'none.edf'));
   assert.deepEqual(w.channels, [{ name: 'a', missing: 0 }, { name: 'b', missing: 0 }]);

@@ -89,13 +89,15 @@ test('format 212 round-trips odd sample counts across odd-sized chunks', async (
   });
 });
 
-test('float sources are quantised to fill the format range, NaN becoming the invalid value', async () => {
+test('float sources are quantised to fill the format range, NaN and infinities becoming the invalid value', async () => {
   await withTmp(async (dir) => {
     const n = 5000;
     const sine = Float64Array.from({ length: n }, (_, i) => 1.5 * Math.sin(i / 30) + 0.25);
     const ramp = Float64Array.from({ length: n }, (_, i) => 1e5 + i * 0.01);
     const flat = new Float64Array(n).fill(-3);
     sine[17] = NaN;
+    sine[40] = Infinity;
+    sine[41] = -Infinity;
     const rec = new MemoryRecording([sine, ramp, flat], [{ storage: 'float64', unit: 'mmHg' }, { storage: 'float64', unit: 'micro volt' }, { storage: 'float64' }]);
     for (const format of ['16', '212'] as const) {
       const res = await writeWfdb(rec, join(dir, `f${format}`), { format });
@@ -108,7 +110,7 @@ test('float sources are quantised to fill the format range, NaN becoming the inv
           const ch = back.info.channels[k]!;
           assert.equal(res.channels[k]!.lossless, false);
           for (let i = 0; i < n; i++) {
-            if (Number.isNaN(x[i]!)) { assert.equal(raw[k]![i], -top - 1, 'NaN is stored as the invalid value'); continue; }
+            if (!Number.isFinite(x[i]!)) { assert.equal(raw[k]![i], -top - 1, `${x[i]} is stored as the invalid value`); continue; }
             assert.ok(Math.abs(raw[k]![i]!) <= top);
             assert.ok(Math.abs(phys[k]![i]! - x[i]!) <= 0.5 / ch.gain + 1e-12 * Math.abs(x[i]!), `format ${format} ch ${k} at ${i}: ${phys[k]![i]} vs ${x[i]}`);
           }
