@@ -7,9 +7,10 @@
  *   and the physical range follows from the source's gain/baseline. The stored integers read back
  *   identical; the physical scaling is as exact as the 8-character header fields allow.
  * - Other channels are quantised over the full digital range from a first streaming min/max pass.
- * - EDF has no missing-value code. A channel with missing samples (NaN or infinite, or a WFDB source's invalid
- *   value) keeps its digital minimum for them alone, one step below every valid sample: the valid
- *   range sets the physical range, and a reader sees where the gaps were. The result counts them.
+ * - EDF has no missing-value code. A channel with missing samples (NaN or infinite, or a WFDB
+ *   source's invalid value) keeps its digital minimum for them alone, one step below every valid
+ *   sample: the valid range sets the physical range, and a reader sees where the gaps were. The
+ *   result counts them.
  * - The last data record is padded per channel with the digital value 0 (clamped into the channel's
  *   digital range) and the header counts it, so a channel may read back longer than its source.
  * - `info.annotations` go to an 'EDF Annotations' signal ('BDF Annotations' in BDF), filled in onset
