@@ -2,11 +2,13 @@
  * EDF / EDF+ / BDF / BDF+ recordings: samples decoded from positional reads of only the data records
  * a request covers; annotations read at open from the annotation signal's bytes of each record.
  *
- * EDF+D (discontinuous) files are read: samples of consecutive data records are concatenated in
- * record order, so sample index i of a channel belongs to record floor(i / samplesPerRecord), whose
- * start time is `recordOnsets[record]`. Each jump in time is also listed in `info.annotations` as
- * 'EDF+D gap before data record k' ('BDF+D ...' for BDF) with onset at the end of the previous record
- * and duration the missing time. Annotation onsets stay in recording time, not concatenated time.
+ * EDF+D (discontinuous) files are read on their true time axis: each data record's samples start
+ * at its onset (`recordOnsets`, rounded to the channel's sample grid), and the time between records
+ * reads as missing samples (NaN; stored, one below the channel's digital minimum, its `missing`
+ * code). Sample i of a channel is then at i / fs s like everywhere else, annotation onsets line up
+ * with the samples, and beat detection, quality screening and HRV see the gap instead of a seam
+ * (MNE's maintainers describe the same for gaps: a continuous axis with the skip marked). Each gap
+ * is also listed in `info.annotations` as 'EDF+D gap before data record k' ('BDF+D ...' for BDF).
  */
 import { BufferPool, PositionalFile, ReadsInFlight } from '../file.js';
 import { Int16Tables, physicalInt16, physicalInt16Table } from '../physical.js';
@@ -38,12 +40,18 @@ export class EdfRecording extends Recording {
   private readonly tables = new Int16Tables();
   /** Sample reads in flight, which `close` waits for. */
   private readonly inflight = new ReadsInFlight();
+  /** EDF+D with gaps: per samples-per-record count, the first sample index of each data record. */
+  private readonly starts = new Map<number, Float64Array>();
+  private readonly gapped: boolean;
 
   constructor(file: PositionalFile, header: EdfHeader, tals: TalContent) {
     super();
     this.file = file;
     this.header = header;
     this.recordOnsets = tals.recordOnsets;
+    const onsets = tals.recordOnsets;
+    this.gapped = onsets !== undefined && (header.variant === 'EDF+D' || header.variant === 'BDF+D')
+      && header.signals.some((s) => !s.annotation && this.recordStarts(s.samplesPerRecord).some((v, r) => v !== r * s.samplesPerRecord));
     const comments: string[] = [];
     if (header.patientId) comments.push(`patient: ${header.patientId}`);
     if (header.recordingId) comments.push(`recording: ${header.recordingId}`);
@@ -53,15 +61,38 @@ export class EdfRecording extends Recording {
       format: header.format,
       ...(header.variant ? { variant: header.variant } : {}),
       ...(startTime ? { startTime } : {}),
-      duration: header.records * header.recordDuration,
-      channels: header.signals.map((s) => channelInfo(s, header)),
+      duration: this.gapped ? onsets![onsets!.length - 1]! + header.recordDuration : header.records * header.recordDuration,
+      channels: header.signals.map((s) => {
+        const c = channelInfo(s, header);
+        if (!this.gapped || s.annotation || header.records === 0) return c;
+        const spr = s.samplesPerRecord;
+        return { ...c, samples: this.recordStarts(spr)[header.records - 1]! + spr, missing: s.digitalMin - 1 };
+      }),
       annotations: tals.annotations,
       comments,
     };
   }
 
+  /**
+   * First sample index of each data record for a channel of `spr` samples per record: its onset on
+   * the channel's sample grid, never before the end of the previous record (onsets closer than a
+   * sample, or out of order, which EDF+ forbids, join their records end to end).
+   */
+  private recordStarts(spr: number): Float64Array {
+    let st = this.starts.get(spr);
+    if (!st) {
+      const h = this.header, onsets = this.recordOnsets!;
+      st = new Float64Array(h.records);
+      const rate = spr / h.recordDuration;
+      for (let r = 0; r < h.records; r++) st[r] = r === 0 ? 0 : Math.max(st[r - 1]! + spr, Math.round(onsets[r]! * rate));
+      this.starts.set(spr, st);
+    }
+    return st;
+  }
+
   protected async readStored(channels: number[], start: number, end: number, out?: Int32Array[]): Promise<StoredBlock[]> {
     const outs = out ?? channels.map(() => unfilled(Int32Array, end - start));
+    if (this.gapped) channels.forEach((c, k) => outs[k]!.fill(this.info.channels[c]!.missing!));
     const bps = this.header.bytesPerSample;
     await this.readSpans(channels, start, end, (src, _view, off, count, k, o) => decodeStored(src, off, count, bps, outs[k]!, o));
     return outs;
@@ -77,6 +108,7 @@ export class EdfRecording extends Recording {
     const scale = channels.map((c) => this.info.channels[c]!);
     // EDF 16-bit: a lookup table once the channel has decoded enough samples (see Int16Tables).
     const tables = channels.map((c, k) => (bps === 2 ? this.tables.lookup(c, end - start, scale[k]!.baseline, scale[k]!.gain) : undefined));
+    if (this.gapped) for (const o of out) o.fill(NaN);
     await this.readSpans(channels, start, end, (src, view, off, count, k, o) => {
       const t = tables[k];
       if (t) physicalInt16Table(view, count, off, t, out[k]!, o);
@@ -101,15 +133,20 @@ export class EdfRecording extends Recording {
     if (sigs.some((s) => s.annotation)) throw new RangeError(`${this.file.path}: channels ${channels.join(', ')} include an annotation signal`);
     if (end === start) return;
     const spr = sigs[0]!.samplesPerRecord, bps = h.bytesPerSample;
-    const r0 = Math.floor(start / spr), r1 = Math.ceil(end / spr);
+    // Where each record's samples start: r * spr, or its onset on the sample grid across gaps.
+    const st = this.gapped ? this.recordStarts(spr) : undefined;
+    const at = st ? (r: number) => st[r]! : (r: number) => r * spr;
+    const r0 = st ? lastAtOrBefore(st, start) : Math.floor(start / spr);
+    const r1 = st ? lastAtOrBefore(st, end - 1) + 1 : Math.ceil(end / spr);
 
     if (h.recordBytes > MAX_READ_BYTES) {
       // Records too large to batch: read each channel's needed span of each record on its own.
       for (let r = r0; r < r1; r++) {
-        const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
+        const a = Math.max(start, at(r)) - at(r), b = Math.min(end, at(r) + spr) - at(r);
+        if (b <= a) continue;
         for (let k = 0; k < sigs.length; k++) {
           const bytes = await this.file.read(h.headerBytes + r * h.recordBytes + sigs[k]!.offset + a * bps, (b - a) * bps, new Uint8Array((b - a) * bps));
-          decode(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, b - a, k, r * spr + a - start);
+          decode(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, b - a, k, at(r) + a - start);
         }
       }
       return;
@@ -124,9 +161,10 @@ export class EdfRecording extends Recording {
         await this.file.read(h.headerBytes + b0 * h.recordBytes, bytes.length, bytes);
         const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         for (let r = b0; r < b1; r++) {
-          const a = Math.max(start, r * spr) - r * spr, b = Math.min(end, (r + 1) * spr) - r * spr;
+          const a = Math.max(start, at(r)) - at(r), b = Math.min(end, at(r) + spr) - at(r);
+          if (b <= a) continue;
           const base = (r - b0) * h.recordBytes + a * bps;
-          for (let k = 0; k < sigs.length; k++) decode(bytes, view, base + sigs[k]!.offset, b - a, k, r * spr + a - start);
+          for (let k = 0; k < sigs.length; k++) decode(bytes, view, base + sigs[k]!.offset, b - a, k, at(r) + a - start);
         }
       }
     } finally {
@@ -138,6 +176,16 @@ export class EdfRecording extends Recording {
     await this.inflight.settled();
     await this.file.close();
   }
+}
+
+/** Index of the last record starting at or before sample `s` (starts ascending, starts[0] = 0). */
+function lastAtOrBefore(starts: Float64Array, s: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= s) lo = mid; else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Opens an EDF, EDF+, BDF or BDF+ file: header, validation against the file size, annotations. */

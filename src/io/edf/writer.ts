@@ -157,7 +157,8 @@ async function planChannel(rec: Recording, ch: number, seconds: number, target: 
   const raw = probe instanceof Int32Array;
   const plan: Plan = { ch, info, spr, raw, scan: true, missingCode: raw ? info.missing : undefined, missing: 0, lo: Infinity, hi: -Infinity, dmin: 0, dmax: 0, pmin: '', pmax: '', offset: 0, blockStart: 0 };
   const x = info.extra;
-  if (plan.raw && (info.storage === 'edf16' || info.storage === 'bdf24') && x
+  // An EDF+D source's gaps read as a code outside its digital range: that channel is scanned instead.
+  if (plan.raw && info.missing === undefined && (info.storage === 'edf16' || info.storage === 'bdf24') && x
     && typeof x['digitalMin'] === 'number' && typeof x['digitalMax'] === 'number'
     && typeof x['physicalMin'] === 'number' && typeof x['physicalMax'] === 'number'
     && x['digitalMin'] >= target.dmin && x['digitalMax'] <= target.dmax) {
