@@ -51,11 +51,13 @@ function splitQuoted(text: string, delim: Delimiter): string[] {
   return cells;
 }
 
+/** NaN as NumPy and Python's float() read it, in any case. */
+const NAN_WORDS = new Set(['nan', '+nan', '-nan']);
 /**
- * Spellings of a missing value, lower-cased: NumPy's 'nan' and the default `na_values` of
- * pandas.read_csv (R writes 'NA', spreadsheets '#N/A', databases 'NULL'). A missing sample is NaN.
+ * The other default `na_values` of pandas.read_csv, case as written there (R writes 'NA',
+ * spreadsheets '#N/A', databases 'NULL'): a column headed 'Na' or 'none' keeps its name.
  */
-const NAN_WORDS = new Set(['nan', '+nan', '-nan', 'na', 'n/a', '#n/a', '#n/a n/a', '#na', '<na>', 'null', 'none', '1.#ind', '-1.#ind', '1.#qnan', '-1.#qnan']);
+const NA_VALUES = new Set(['NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', '<NA>', 'NULL', 'null', 'None', '1.#IND', '-1.#IND', '1.#QNAN', '-1.#QNAN']);
 const INF_WORDS = new Map([['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity]]);
 
 /** Result of `parseNumber` for an empty cell. */
@@ -79,7 +81,7 @@ export function parseNumber(cell: string, decimalComma: boolean): number | typeo
     return v;
   }
   const low = s.toLowerCase();
-  if (NAN_WORDS.has(low)) return NaN;
+  if (NAN_WORDS.has(low) || NA_VALUES.has(s)) return NaN;
   const inf = INF_WORDS.get(low);
   return inf ?? NOT_A_NUMBER;
 }

@@ -14,7 +14,7 @@ test('parseNumber accepts decimal numbers, NaN/inf and the missing-value spellin
   const ok: [string, number][] = [['1', 1], ['-2.5e-3', -0.0025], ['.5', 0.5], ['+7', 7], ['nan', NaN], ['NaN', NaN], ['-inf', -Infinity], ['Infinity', Infinity], ['0.25', 0.25], ['0', 0]];
   for (const s of ['NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', '<NA>', 'NULL', 'null', 'None', '-NaN', '1.#IND', '-1.#QNAN']) ok.push([s, NaN]);
   for (const [s, v] of ok) assert.ok(Object.is(parseNumber(s, false), v), s);
-  for (const s of ['abc', '1e', '0x1f', '-0b1', '1,5', '2023-01-01', 'N', 'NAN1', 'nul', '#N/']) assert.equal(parseNumber(s, false), NOT_A_NUMBER, s);
+  for (const s of ['abc', '1e', '0x1f', '-0b1', '1,5', '2023-01-01', 'N', 'NAN1', 'nul', '#N/', 'Na', 'none', 'Null', 'n/A']) assert.equal(parseNumber(s, false), NOT_A_NUMBER, s);
   assert.equal(parseNumber('', false), EMPTY);
   assert.equal(parseNumber('1,5', true), 1.5);
 });
