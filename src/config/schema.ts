@@ -120,6 +120,8 @@ const cache = z.object({
   dir: z.string().default('').describe("Cache folder; empty means '.vitaldsp/cache' under the output folder"),
   maxMB: z.number().min(1).default(2048).describe('Size limit; least recently used entries are evicted beyond it'),
   ttlHours: z.number().positive().default(168).describe('Base lifetime of an entry, scaled by what it cost to compute'),
+  level: z.number().int().min(1).max(9).default(1)
+    .describe("gzip level of entries: 1, the fastest (ccache's default level too), to 9, the smallest; writes wait for it"),
 }).prefault({});
 
 const checkpoint = z.object({

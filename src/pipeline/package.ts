@@ -4,7 +4,7 @@
  * with a manifest is complete). Everything but the manifest's `run` section and stage timings is a
  * function of the inputs and settings only.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { explainConfig } from '../config/resolve.js';
@@ -33,6 +33,13 @@ export interface PackagedFiles {
 
 export interface PackageExtras {
   stageStart: number;
+  /**
+   * The files but the manifest as a run with the same inputs and settings wrote them, by name in
+   * the record folder: written as they are instead of rendered again.
+   */
+  packaged?: PackagedBytes;
+  /** Called with the files but the manifest once written (not when `packaged` was given), before the manifest. */
+  store?: (bytes: PackagedBytes) => Promise<void>;
   cache: CacheStats | undefined;
   checkpoints?: CheckpointStats;
   /** beats.csv and quality.csv, when `writeSignalTables` was started earlier. */
@@ -45,7 +52,11 @@ export interface PackageExtras {
 
 export interface SignalTables { beats?: string; quality: string }
 
-const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** A record folder's files but the manifest, by file name. */
+export type PackagedBytes = Record<string, Uint8Array>;
+
+/** The release, in the manifest and in the key of cached outputs (their format is the release's). */
+export const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -94,20 +105,33 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
 }
 
 export async function packageRecord(r: RecordResult, dir: string, extras: PackageExtras): Promise<PackagedFiles> {
-  const tables = await (extras.tables ?? writeSignalTables(r.channels, dir));
+  const packaged = extras.packaged;
+  if (packaged) await mkdir(dir, { recursive: true });
+  const tables: SignalTables = packaged
+    ? { quality: join(dir, 'quality.csv'), ...(packaged['beats.csv'] ? { beats: join(dir, 'beats.csv') } : {}) }
+    : await (extras.tables ?? writeSignalTables(r.channels, dir));
   const files: PackagedFiles = {
     ...tables, features: join(dir, 'features.csv'), featuresParquet: join(dir, 'features.parquet'),
     summary: join(dir, 'summary.json'), report: join(dir, 'report.html'), manifest: join(dir, 'manifest.json'),
   };
-  const featureCols = columnsOf(r.features, ['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
-  await writeCsvTable(files.features, r.features, featureCols);
-  await writeParquetTable(files.featuresParquet, r.features, featureCols);
-  const warnings = r.stages.flatMap((s) => s.warnings);
-  await writeFile(files.summary, json({
-    record: r.name, format: r.ingest.info.format, durationSeconds: r.ingest.info.duration, startTime: r.ingest.info.startTime ?? null,
-    channels: r.summaries, warnings,
-  }));
-  await writeFile(files.report, renderReport(r));
+  if (packaged) {
+    for (const [name, bytes] of Object.entries(packaged)) await writeFile(join(dir, name), bytes);
+  } else {
+    const featureCols = columnsOf(r.features, ['channel', 'start_s', 'end_s', 'quality', 'coverage', 'level']);
+    await writeCsvTable(files.features, r.features, featureCols);
+    await writeParquetTable(files.featuresParquet, r.features, featureCols);
+    const warnings = r.stages.flatMap((s) => s.warnings);
+    await writeFile(files.summary, json({
+      record: r.name, format: r.ingest.info.format, durationSeconds: r.ingest.info.duration, startTime: r.ingest.info.startTime ?? null,
+      channels: r.summaries, warnings,
+    }));
+    await writeFile(files.report, renderReport(r));
+    if (extras.store) {
+      const bytes: PackagedBytes = {};
+      for (const [k, path] of Object.entries(files)) if (k !== 'manifest') bytes[(path as string).slice(dir.length + 1)] = await readFile(path as string);
+      await extras.store(bytes);
+    }
+  }
 
   r.stages.push({ stage: 'package', seconds: (performance.now() - extras.stageStart) / 1000, counts: { files: Object.keys(files).length }, warnings: [] });
   const cacheStats = extras.cache ? { ...extras.cache, hitRate: hitRate(extras.cache) } : null;

@@ -17,7 +17,7 @@ import { createRunner, type TaskRunner } from '../runtime/pool.js';
 import { CpuMeter, type CpuSplit } from '../runtime/thread-cpu.js';
 import { emptyRecoveryStats, type RecoveryStats } from '../runtime/recovery.js';
 import type { Fault } from '../runtime/block-worker.js';
-import { BLOCK_STAGE_VERSION, FEATURE_STAGE_VERSION, RECORD_BLOCKS_VERSION } from './versions.js';
+import { BLOCK_STAGE_VERSION, FEATURE_STAGE_VERSION, OUTPUT_STAGE_VERSION, RECORD_BLOCKS_VERSION } from './versions.js';
 import { shareChannels, type SourceRef } from '../runtime/source.js';
 import { choosePrecision, type Precision } from '../runtime/precision.js';
 import { ingest, type ChannelChoice } from './ingest.js';
@@ -31,7 +31,7 @@ import { summarizeChannel, type ChannelSummary } from './summarize.js';
 import { preloadParquet } from '../output/parquet.js';
 import { openProcessingSource, recordingFiles, hashFiles, hashSource, knownDigest, rememberDigest, type Source } from './source.js';
 import { hashFilesInThread } from '../runtime/hash-thread.js';
-import { packageRecord, writeSignalTables, type PackagedFiles } from './package.js';
+import { packageRecord, version, writeSignalTables, type PackagedBytes, type PackagedFiles } from './package.js';
 import type { BlockTask } from './block.js';
 import type { BlockResult, FeatureRow, IngestResult, ProgressEvent, Segment, StageName, StageReport } from './types.js';
 
@@ -213,7 +213,7 @@ export async function planRecord(source: Source, opts: PlanOptions = {}): Promis
     const cfg: Config = rc.values;
     const files = recordingFiles(rec.info);
     const useCache = (opts.cache ?? true) && cfg.cache.enabled && (opts.out !== undefined || cfg.cache.dir !== '');
-    const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours } : undefined;
+    const cache: CacheOptions | undefined = useCache ? { dir: cfg.cache.dir || join(opts.out!, '.vitaldsp', 'cache'), maxBytes: cfg.cache.maxMB * 2 ** 20, ttlHours: cfg.cache.ttlHours, level: cfg.cache.level } : undefined;
     const memo = cache && digestMemo(cache);
     // A file input's identity keys the checkpoints; its digest is hashed now unless remembered, or
     // left to the caller when asked and the input is large.
@@ -317,8 +317,14 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
     progress(stage, 1);
   };
 
+  // The files of a run with the same inputs, settings, record name and release, when every block
+  // was computed: the same bytes again, nothing to render (the manifest is still this run's).
+  const outputCache = plan.cache && plan.fingerprint && opts.out !== undefined && opts.blocks.skipped === 0 ? new ProcessingCache(plan.cache) : undefined;
+  const outputKey = cacheKey('outputs', `${OUTPUT_STAGE_VERSION}/${FEATURE_STAGE_VERSION}/${BLOCK_STAGE_VERSION}/${version}`, plan.fingerprint, { name: plan.name, warnings: plan.ingest.warnings });
+  const packaged = await outputCache?.get<PackagedBytes>(outputKey);
+
   // beats.csv and quality.csv are final now: written while the feature jobs run (awaited in stage 8).
-  const tables = opts.out !== undefined ? writeSignalTables(channels, join(opts.out, plan.name)) : undefined;
+  const tables = opts.out !== undefined && !packaged ? writeSignalTables(channels, join(opts.out, plan.name)) : undefined;
   tables?.catch(() => undefined);
 
   // Stage 5: segmentation.
@@ -363,10 +369,20 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
   }
 
   // Stage 8: packaging (it adds its own stage report before writing the manifest).
+  if (outputCache) mergeStats(opts.blocks.cache, outputCache.stats);
   if (plan.cache) await addCacheStats(plan.cache.dir, opts.blocks.cache);
   if (opts.out !== undefined) {
+    const t = performance.now();
     result.files = await packageRecord(result, join(opts.out, plan.name), {
       stageStart,
+      ...(packaged ? { packaged } : {}),
+      ...(outputCache ? { store: async (bytes: PackagedBytes) => {
+        // Its own cache object: the write's figures go into the manifest and the cache's totals.
+        const c = new ProcessingCache(plan.cache!);
+        await c.set(outputKey, bytes, performance.now() - t);
+        mergeStats(opts.blocks.cache, c.stats);
+        await addCacheStats(plan.cache!.dir, c.stats);
+      } } : {}),
       cache: plan.cache ? opts.blocks.cache : undefined,
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
       ...(tables ? { tables } : {}),

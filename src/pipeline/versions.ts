@@ -12,3 +12,9 @@ export const FEATURE_STAGE_VERSION = '2';
 
 /** The index of a record's block entries (bumped with BLOCK_STAGE_VERSION). */
 export const RECORD_BLOCKS_VERSION = '2';
+
+/**
+ * Stage 8's files but the manifest (beats, quality, features, summary, report), whose bytes a run
+ * with the same inputs, settings and release writes again: bumped when their layout changes.
+ */
+export const OUTPUT_STAGE_VERSION = '1';

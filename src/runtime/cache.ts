@@ -19,9 +19,11 @@ interface EntryIo {
   write(path: string, payload: Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
   touch(path: string, t: Date): Promise<void>;
-  gzip(b: Uint8Array): Promise<Buffer>;
+  gzip(b: Uint8Array, level: number): Promise<Buffer>;
   gunzip(b: Uint8Array): Promise<Buffer>;
 }
+
+const gzipAsync = promisify(gzip);
 
 // An entry lost in a crash is only a miss: entries are written without fsyncs.
 const asyncIo: EntryIo = {
@@ -29,7 +31,7 @@ const asyncIo: EntryIo = {
   write: (path, payload) => writeAtomic(path, payload, { durable: false }),
   remove: (path) => rm(path, { force: true }),
   touch: (path, t) => utimes(path, t, t).catch(() => undefined),
-  gzip: promisify(gzip),
+  gzip: (b, level) => gzipAsync(b, { level }),
   gunzip: promisify(gunzip),
 };
 
@@ -38,7 +40,7 @@ const blockingIo: EntryIo = {
   write: async (path, payload) => writeAtomicSync(path, payload, { durable: false }),
   remove: async (path) => rmSync(path, { force: true }),
   touch: async (path, t) => { try { utimesSync(path, t, t); } catch { /* the entry was evicted meanwhile */ } },
-  gzip: async (b) => gzipSync(b),
+  gzip: async (b, level) => gzipSync(b, { level }),
   gunzip: async (b) => gunzipSync(b),
 };
 
@@ -48,6 +50,8 @@ export interface CacheOptions {
   maxBytes?: number;
   /** Base lifetime of an entry, hours. default: 168 */
   ttlHours?: number;
+  /** gzip level of the entries written, 1 (fastest) to 9 (smallest). default: 1 */
+  level?: number;
   /**
    * Read and write entries with blocking calls. For worker threads, which have nothing else to
    * run while a block's entry is read or written: asynchronous calls wait their turn in the
@@ -100,12 +104,15 @@ export class ProcessingCache {
   private readonly maxBytes: number;
   private readonly ttlMs: number;
   private readonly io: EntryIo;
+  private readonly level: number;
 
   constructor(opts: CacheOptions) {
     this.dir = opts.dir;
     this.io = opts.blocking ? blockingIo : asyncIo;
     this.maxBytes = opts.maxBytes ?? 2 * 2 ** 30;
     this.ttlMs = (opts.ttlHours ?? 168) * 3600e3;
+    this.level = opts.level ?? 1;
+    if (!Number.isInteger(this.level) || this.level < 1 || this.level > 9) throw new RangeError(`level must be an integer from 1 to 9, got ${opts.level}`);
   }
 
   private path(key: string): string {
@@ -153,7 +160,7 @@ export class ProcessingCache {
     // Structured-clone serialisation keeps NaN, -0 and typed arrays exactly, so a hit is bit-identical.
     const size = serialize(value).length;
     const expires = now + this.ttlMs * ttlFactor(costMs, size);
-    const payload = await this.io.gzip(serialize({ expires, costMs, value } satisfies Entry));
+    const payload = await this.io.gzip(serialize({ expires, costMs, value } satisfies Entry), this.level);
     await this.io.write(this.path(key), payload);
     this.count('writes', 1, tally);
     this.count('bytesWritten', payload.length, tally);

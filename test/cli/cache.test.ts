@@ -24,20 +24,25 @@ test('a second identical run is served from the cache and cache stats reports th
   const { out, args } = ecgRecord(600, 4);
   assert.equal(cli(args).status, 0);
   const first = readFileSync(join(out, 'rec', 'features.csv'), 'utf8');
+  const files = readdirSync(join(out, 'rec'));
+  const before = new Map(files.map((f) => [f, readFileSync(join(out, 'rec', f))]));
   const r = cli(args);
   assert.equal(r.status, 0, r.stderr);
-  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number; hitRate: number } } };
-  // The record's index of its block entries, the 10 blocks and the features.
+  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { outputs: unknown; run: { cache: { hits: number; misses: number; hitRate: number } } };
+  // Every file but the manifest is written again to the byte, and the manifest lists them alike.
+  for (const f of files) if (f !== 'manifest.json') assert.ok(readFileSync(join(out, 'rec', f)).equals(before.get(f)!), f);
+  assert.deepEqual(manifest.outputs, (JSON.parse(before.get('manifest.json')!.toString()) as { outputs: unknown }).outputs);
+  // The record's index of its block entries, the 10 blocks, the features and the packaged files.
   assert.equal(manifest.run.cache.hitRate, 1);
-  assert.equal(manifest.run.cache.hits, 12);
+  assert.equal(manifest.run.cache.hits, 13);
   assert.equal(readFileSync(join(out, 'rec', 'features.csv'), 'utf8'), first, 'cached results give identical outputs');
   const stats = JSON.parse(cli(['cache', 'stats', '--out', out, '--json']).stdout) as { entries: number; hits: number; misses: number; hitRate: number };
-  // First run: 10 block entries, the record's index and the features entry, all misses; second: 12 hits.
-  assert.deepEqual([stats.entries, stats.hits, stats.misses], [12, 12, 12]);
+  // First run: 10 block entries, the record's index, the features and the files, all misses; second: 13 hits.
+  assert.deepEqual([stats.entries, stats.hits, stats.misses], [13, 13, 13]);
   const sessions = JSON.parse(cli(['sessions', '--out', out, '--json']).stdout) as { status: string }[];
   assert.equal(sessions.length, 2);
   assert.ok(sessions.every((s) => s.status === 'complete'));
-  assert.match(cli(['cache', 'clear', '--out', out]).stdout, /removed 12 entries/);
+  assert.match(cli(['cache', 'clear', '--out', out]).stdout, /removed 13 entries/);
   assert.equal(readdirSync(join(out, '.vitaldsp', 'cache')).filter((f) => f.length === 2).every((d) => readdirSync(join(out, '.vitaldsp', 'cache', d)).length === 0), true);
 });
 
@@ -52,12 +57,15 @@ function cacheEntries(cacheDir: string): { path: string; value: unknown }[] {
 
 const isIndex = (v: unknown) => typeof v === 'object' && v !== null && 'keys' in v;
 const isBlock = (v: unknown) => typeof v === 'object' && v !== null && 'block' in v && 'windows' in v;
+const isFiles = (v: unknown) => typeof v === 'object' && v !== null && 'quality.csv' in v;
 
 const corruptions = [
-  // The index is discarded (a miss, counted corrupt); the 5 blocks and the features come from their entries.
-  { entry: 'the record index', pick: isIndex, hitsMissesCorrupt: [6, 1, 1] },
+  // The index is discarded (a miss, counted corrupt); the 5 blocks, the features and the files come from their entries.
+  { entry: 'the record index', pick: isIndex, hitsMissesCorrupt: [7, 1, 1] },
   // The index serves 4 blocks; the fifth is looked up again by its samples (a second miss), recomputed and the index rewritten.
-  { entry: 'a block entry', pick: isBlock, hitsMissesCorrupt: [6, 2, 1] },
+  { entry: 'a block entry', pick: isBlock, hitsMissesCorrupt: [7, 2, 1] },
+  // The files are rendered again from the results of the 7 other entries, and stored again.
+  { entry: 'the packaged files', pick: isFiles, hitsMissesCorrupt: [7, 1, 1] },
 ];
 
 for (const { entry: what, pick, hitsMissesCorrupt } of corruptions) {
@@ -76,9 +84,23 @@ for (const { entry: what, pick, hitsMissesCorrupt } of corruptions) {
     // The third run is served whole again.
     assert.equal(cli(args).status, 0);
     const third = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number } } };
-    assert.deepEqual([third.run.cache.hits, third.run.cache.misses], [7, 0]);
+    assert.deepEqual([third.run.cache.hits, third.run.cache.misses], [8, 0]);
   });
 }
+
+test('a copy of a record under another name reuses its results but writes files of its own name', () => {
+  const { out, args } = ecgRecord(300, 8);
+  assert.equal(cli(args).status, 0);
+  const input = args[1]!, copy = join(input, '..', 'copy.csv');
+  writeFileSync(copy, readFileSync(input));
+  assert.equal(cli(args.map((a) => (a === input ? copy : a))).status, 0);
+  const manifest = JSON.parse(readFileSync(join(out, 'copy', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number } } };
+  // Index, 5 blocks and features are hits; the files, which name the record, are not.
+  assert.deepEqual([manifest.run.cache.hits, manifest.run.cache.misses], [7, 1]);
+  assert.equal((JSON.parse(readFileSync(join(out, 'copy', 'summary.json'), 'utf8')) as { record: string }).record, 'copy');
+  assert.match(readFileSync(join(out, 'copy', 'report.html'), 'utf8'), /<h1>copy<\/h1>/);
+  assert.equal(readFileSync(join(out, 'copy', 'beats.csv'), 'utf8'), readFileSync(join(out, 'rec', 'beats.csv'), 'utf8'));
+});
 
 test('cache stats and clear find a cache folder set in the config, as process does', () => {
   const { out, args } = ecgRecord(120, 8);
@@ -86,11 +108,11 @@ test('cache stats and clear find a cache folder set in the config, as process do
   const prefs = join(out, '..', 'prefs.json');
   writeFileSync(prefs, JSON.stringify({ cache: { dir } }));
   assert.equal(cli([...args, '--config', prefs]).status, 0);
-  // Two blocks, the record's index and the features.
+  // Two blocks, the record's index, the features and the packaged files.
   for (const flags of [['--config', prefs], ['--set', `cache.dir=${dir}`]]) {
     const r = cli(['cache', 'stats', '--json', ...flags]);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(((s) => [s.dir, s.entries])(JSON.parse(r.stdout) as { dir: string; entries: number }), [dir, 4]);
+    assert.deepEqual(((s) => [s.dir, s.entries])(JSON.parse(r.stdout) as { dir: string; entries: number }), [dir, 5]);
   }
-  assert.match(cli(['cache', 'clear', '--set', `cache.dir=${dir}`]).stdout, /removed 4 entries/);
+  assert.match(cli(['cache', 'clear', '--set', `cache.dir=${dir}`]).stdout, /removed 5 entries/);
 });

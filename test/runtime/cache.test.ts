@@ -194,3 +194,15 @@ test('the folder statistics file and temporary files are not counted as cache en
   writeFileSync(join(dir, 'cd', `.${entryKey}.gz.123.abcd.tmp`), 'half');
   assert.equal((await c.usage()).entries, 1);
 });
+
+test('entries are written at the gzip level given, read back alike, and a level outside 1..9 is refused', async () => {
+  const dir = fresh();
+  const value = { text: 'ECG,0.125,excellent\n'.repeat(20_000), samples: Float64Array.from({ length: 5000 }, (_, i) => i % 7) };
+  const fast = new ProcessingCache({ dir, level: 1 }), small = new ProcessingCache({ dir, level: 9 });
+  await fast.set('fast', value, 1);
+  await small.set('small', value, 1);
+  assert.ok(small.stats.bytesWritten < fast.stats.bytesWritten, `level 9 ${small.stats.bytesWritten} B, level 1 ${fast.stats.bytesWritten} B`);
+  assert.deepEqual(await small.get('fast'), value);
+  assert.deepEqual(await fast.get('small'), value);
+  for (const level of [0, 10, 2.5]) assert.throws(() => new ProcessingCache({ dir, level }), /level must be an integer from 1 to 9/);
+});
