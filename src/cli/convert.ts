@@ -3,11 +3,12 @@
  * (.csv), chosen by the output extension. Every writer streams chunk by chunk.
  */
 import { Command, Option } from 'commander';
-import { extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
 import type { WrittenAnnotations } from '../io/wfdb/writer.js';
+import { readAnnotations, writeAnnotations, type WfdbAnnotation } from '../io/wfdb/annotations.js';
 import { FORMATS, parseFs } from './input-options.js';
 
 interface ConvertOptions {
@@ -16,6 +17,7 @@ interface ConvertOptions {
   format?: '16' | '212';
   fs?: number;
   from?: Format;
+  annotator?: string;
 }
 
 const OUTPUTS = '.hea (WFDB), .edf, .bdf or .csv';
@@ -31,6 +33,15 @@ function annotationNote(a: WrittenAnnotations): string {
 }
 
 /**
+ * The text of a WFDB annotation in EDF+: a note's own text, a beat's or event's symbol, with its
+ * aux text after it when it has one ('+ (AFIB' for a rhythm change).
+ */
+export function annotationText(a: WfdbAnnotation): string {
+  if (a.symbol === '"') return a.aux;
+  return a.aux ? `${a.symbol} ${a.aux}` : a.symbol;
+}
+
+/**
  * Converts `input` to `output`. Channels are given as indices or names, as strings (a name that looks
  * like a number is matched as a name first). `format` is the WFDB storage format (default '16');
  * `raw` applies to CSV only.
@@ -41,8 +52,13 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
   if (resolve(input) === resolve(output)) throw new RangeError(`output must differ from the input file '${input}'`);
   if (opts.raw && ext !== '.csv') throw new RangeError('--raw applies to CSV output only (WFDB and EDF keep stored integers already)');
   if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16 or 212) applies to WFDB (.hea) output only');
+  if (opts.annotator !== undefined && ext === '.csv') throw new RangeError('--annotator applies to EDF, BDF and WFDB output (CSV has no place for annotations)');
+  if (opts.annotator !== undefined && !/^[A-Za-z0-9_-]+$/.test(opts.annotator)) throw new RangeError(`--annotator must be an annotator name such as atr, got '${opts.annotator}'`);
   const rec = await openRecording(input, { format: opts.from, fs: opts.fs });
   try {
+    if (opts.annotator !== undefined && rec.info.format !== 'wfdb') throw new RangeError(`--annotator reads a WFDB annotation file beside a WFDB record; ${input} is ${rec.info.format}`);
+    // A WFDB record's annotation file: into the EDF+ annotations, or copied as it is to WFDB output.
+    const anns = opts.annotator !== undefined ? await readAnnotations(join(dirname(rec.info.path), `${basename(rec.info.path, '.hea')}.${opts.annotator}`)) : undefined;
     const channels = opts.channel && opts.channel.length > 0 ? opts.channel : undefined;
     const idx = (channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
     let notes = '';
@@ -50,13 +66,23 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
       const { writeWfdb } = await import('../io/wfdb/writer.js');
       const w = await writeWfdb(rec, output, { format: opts.format ?? '16', channels: idx });
       if (w.annotations) notes = annotationNote(w.annotations);
+      if (anns) {
+        const path = join(dirname(w.heaPath), `${basename(w.heaPath, '.hea')}.${opts.annotator}`);
+        await writeAnnotations(path, anns);
+        notes += `; ${anns.length} annotation${anns.length === 1 ? '' : 's'} copied to ${path}`;
+      }
     } else if (ext === '.csv') {
       await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false });
     } else {
       const { writeEdf } = await import('../io/edf/writer.js');
+      if (anns) {
+        const fs = rec.info.channels[idx[0]!]!.fs;
+        for (const a of anns) rec.info.annotations.push({ onset: a.sample / fs, duration: 0, text: annotationText(a) });
+        notes = `; ${anns.length} annotation${anns.length === 1 ? '' : 's'} of ${opts.annotator} as EDF+ annotations`;
+      }
       const w = await writeEdf(rec, output, { channels: idx, bdf: ext === '.bdf' });
       const missing = w.channels.reduce((a, c) => a + c.missing, 0);
-      if (missing > 0) notes = `; ${missing} missing sample${missing === 1 ? '' : 's'} written as ${w.channels.filter((c) => c.missing > 0).length === 1 ? 'its channel\'s' : 'their channels\''} digital minimum, below the valid range (EDF has no missing-value code)`;
+      if (missing > 0) notes += `; ${missing} missing sample${missing === 1 ? '' : 's'} written as ${w.channels.filter((c) => c.missing > 0).length === 1 ? 'its channel\'s' : 'their channels\''} digital minimum, below the valid range (EDF has no missing-value code)`;
     }
     const n = Math.max(...idx.map((i) => rec.info.channels[i]!.samples));
     return `${output}: ${idx.length} channel${idx.length === 1 ? '' : 's'}, ${n} samples, from ${rec.info.format} ${input}${notes}`;
@@ -76,6 +102,7 @@ export function registerConvert(program: Command): void {
     .addOption(new Option('--format <fmt>', 'WFDB output storage format (default: 16)').choices(['16', '212']))
     .option('--fs <hz>', 'sampling rate for text/NPY input that states none', parseFs)
     .addOption(new Option('--from <format>', 'input reader (default: detected)').choices(FORMATS))
+    .option('--annotator <name>', 'WFDB input: also carry its annotation file NAME.<annotator> (atr, qrs, ...) into EDF+ annotations or a WFDB copy')
     .action(async (input: string, output: string, opts: ConvertOptions) => {
       process.stdout.write((await convert(input, output, opts)) + '\n');
     });

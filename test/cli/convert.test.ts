@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecording } from '../../src/io/open.js';
-import { readAnnotations } from '../../src/io/wfdb/annotations.js';
+import { readAnnotations, type WfdbAnnotation } from '../../src/io/wfdb/annotations.js';
+import { annotationText } from '../../src/cli/convert.js';
 import type { Recording } from '../../src/io/recording.js';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
 
@@ -97,6 +98,10 @@ const REFUSED: [string, string[], RegExp][] = [
   ['--raw for WFDB output', ['data/wfdb/100s.hea', 'x.hea', '--raw'], /--raw applies to CSV output only/],
   ['--format for CSV output', ['data/wfdb/100s.hea', 'x.csv', '--format', '212'], /--format .* WFDB \(\.hea\) output only/],
   ['an unknown channel', ['data/wfdb/100s.hea', 'x.csv', '--channel', 'V9'], /no channel named 'V9'/],
+  ['--annotator for CSV output', ['data/wfdb/100s.hea', 'x.csv', '--annotator', 'atr'], /--annotator applies to EDF, BDF and WFDB output/],
+  ['--annotator for an EDF input', ['data/edf/test_utf8.edf', 'x.hea', '--annotator', 'atr'], /--annotator reads a WFDB annotation file .* is edf/],
+  ['--annotator naming no file beside the record', ['data/wfdb/100s.hea', 'x.edf', '--annotator', 'qrs'], /100s\.qrs/],
+  ['--annotator with a path in it', ['data/wfdb/100s.hea', 'x.edf', '--annotator', '../atr'], /annotator name such as atr/],
 ];
 
 for (const [what, [input, output, ...rest], re] of REFUSED) {
@@ -240,6 +245,34 @@ test('convert EDF+ -> WFDB writes the annotations as notes in NAME.atr and repor
     assert.ok(notes.every((n) => n.symbol === '"'));
   });
 });
+
+test('convert WFDB -> EDF --annotator atr carries every annotation as an EDF+ annotation at its time', { skip: needShared('data/wfdb/100s.atr') }, async () => {
+  const out = join(wdir, 'beats.edf');
+  const r = cli('convert', shared('data/wfdb/100s.hea'), out, '--annotator', 'atr');
+  assert.equal(r.status, 0, r.stderr);
+  const atr = await readAnnotations(shared('data/wfdb/100s.atr'));
+  assert.match(r.stdout, new RegExp(`; ${atr.length} annotations of atr as EDF\\+ annotations\\n$`));
+  await withRecs([shared('data/wfdb/100s.hea'), out], async (_a, b) => {
+    assert.deepEqual(b.info.annotations.map((x) => x.text), atr.map(annotationText));
+    b.info.annotations.forEach((x, i) => assert.ok(Math.abs(x.onset - atr[i]!.sample / 360) < 1e-6, `annotation ${i}: ${x.onset} s`));
+  });
+});
+
+test('convert WFDB -> WFDB --annotator atr copies the annotation file beside the new record', { skip: needShared('data/wfdb/100s.atr') }, async () => {
+  const out = join(wdir, 'copy_atr.hea');
+  const r = cli('convert', shared('data/wfdb/100s.hea'), out, '--annotator', 'atr');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(await readAnnotations(join(wdir, 'copy_atr.atr')), await readAnnotations(shared('data/wfdb/100s.atr')));
+});
+
+const TEXTS: [string, WfdbAnnotation, string][] = [
+  ['a beat: its symbol', { sample: 1, symbol: 'N', subtype: 0, chan: 0, num: 0, aux: '' }, 'N'],
+  ['a rhythm change: symbol and aux', { sample: 1, symbol: '+', subtype: 0, chan: 0, num: 0, aux: '(AFIB' }, '+ (AFIB'],
+  ['a note: its text alone', { sample: 1, symbol: '"', subtype: 0, chan: 0, num: 0, aux: 'Lights off' }, 'Lights off'],
+];
+for (const [what, a, want] of TEXTS) {
+  test(`annotationText gives the EDF+ text of ${what}`, () => assert.equal(annotationText(a), want));
+}
 
 test('convert EDF -> BDF -> EDF gives back the physical values of every signal channel', { skip: needShared('data/edf/test_generator_2.edf') }, async () => {
   const bdf = join(wdir, 'gen2.bdf'), edf = join(wdir, 'gen2 back.edf');
