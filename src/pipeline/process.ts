@@ -317,9 +317,12 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
     progress(stage, 1);
   };
 
+  // Results of blocks skipped, or computed by the fallback detector, are not what the settings give:
+  // record-level entries made from them would be served to later runs that have every block right.
+  const asConfigured = opts.blocks.skipped === 0 && opts.recovery.outcomes.fallback === 0;
   // The files of a run with the same inputs, settings, record name and release, when every block
   // was computed: the same bytes again, nothing to render (the manifest is still this run's).
-  const outputCache = plan.cache && plan.fingerprint && opts.out !== undefined && opts.blocks.skipped === 0 ? new ProcessingCache(plan.cache) : undefined;
+  const outputCache = plan.cache && plan.fingerprint && opts.out !== undefined && asConfigured ? new ProcessingCache(plan.cache) : undefined;
   const outputKey = cacheKey('outputs', `${OUTPUT_STAGE_VERSION}/${FEATURE_STAGE_VERSION}/${BLOCK_STAGE_VERSION}/${version}`, plan.fingerprint, { name: plan.name, warnings: plan.ingest.warnings });
   const packaged = await outputCache?.get<PackagedBytes>(outputKey);
 
@@ -332,8 +335,8 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
   endStage('segment', { segments: segments.reduce((a, s) => a + s.length, 0) });
 
   // Stage 6: features, as jobs on the pool (inline without one), or from the cache when the same
-  // inputs and settings were processed before with no block lost.
-  const featureCache = plan.cache && opts.blocks.skipped === 0 ? new ProcessingCache(plan.cache) : undefined;
+  // inputs and settings were processed before with every block as configured.
+  const featureCache = plan.cache && asConfigured ? new ProcessingCache(plan.cache) : undefined;
   const featureKey = cacheKey('features', FEATURE_STAGE_VERSION, plan.fingerprint, {});
   let computed = await featureCache?.get<ChannelFeatures>(featureKey);
   if (!computed) {
@@ -444,7 +447,7 @@ export async function processRecording(source: Source, opts: ProcessOptions = {}
       stats = { ...run, tasks: plan.tasks.length, cacheHits: run.cacheHits + served };
       blockEnd = performance.now();
       if (digest) await settleDigest(plan, await digest);
-      if (recordCache && stats.skipped === 0 && keys.every((k) => k !== undefined)) await recordCache.set(indexKey(), { keys } satisfies BlockIndex, blockEnd - blockWall);
+      if (recordCache && stats.skipped === 0 && recovery.outcomes.fallback === 0 && keys.every((k) => k !== undefined)) await recordCache.set(indexKey(), { keys } satisfies BlockIndex, blockEnd - blockWall);
     }
     if (recordCache) mergeStats(stats.cache, recordCache.stats);
     const blockSeconds = ((blockEnd ?? performance.now()) - blockWall) / 1000;

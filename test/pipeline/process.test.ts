@@ -13,6 +13,7 @@ import { gaussian, seededRandom } from '../../src/signals/random.js';
 import { butter } from '../../src/dsp/iir-design.js';
 import { sosfiltfilt } from '../../src/dsp/filtfilt.js';
 import { windowRows } from '../../src/pipeline/windows.js';
+import { needShared, shared } from '../helpers/shared.js';
 
 const fs = 250;
 const ecg = syntheticEcg({ fs, seconds: 600, heartRate: 72, seed: 7 });
@@ -352,4 +353,20 @@ test('processRecording leaves the caller\'s arrays, metadata and options as they
   await api.processRecording({ data, fs, signalType: 'ecg', metadata }, opts);
   assert.deepStrictEqual({ data, metadata, opts }, snapshot);
   assert.equal(data[0], a, 'the same arrays');
+});
+
+test('a run in which blocks fell back to the simpler detector leaves nothing in the cache that a later clean run would reuse', { skip: needShared('data/wfdb/800.hea') }, async () => {
+  // On record 800 the fallback detector finds other beats than the default one.
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-fallback-'));
+  const set = ['runtime.workers=1', 'pipeline.blockSeconds=300'];
+  const input = shared('data/wfdb/800.hea');
+  const faulty = await processRecording(input, { out: join(dir, 'cached'), config: { env: {}, set }, faults: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [i, 'nan'])) });
+  assert.ok(faulty.recovery.outcomes.fallback > 0);
+  const clean = await processRecording(input, { out: join(dir, 'plain'), config: { env: {}, set: [...set, 'cache.enabled=false'] } });
+  assert.notDeepEqual(beatsOf(faulty), beatsOf(clean), 'the fallback changes the beats');
+  const again = await processRecording(input, { out: join(dir, 'cached'), config: { env: {}, set } });
+  assert.deepEqual(beatsOf(again), beatsOf(clean));
+  for (const f of readdirSync(join(dir, 'plain', '800')).filter((f) => f !== 'manifest.json')) {
+    assert.ok(readFileSync(join(dir, 'cached', '800', f)).equals(readFileSync(join(dir, 'plain', '800', f))), f);
+  }
 });

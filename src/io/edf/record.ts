@@ -56,18 +56,22 @@ export class EdfRecording extends Recording {
     if (header.patientId) comments.push(`patient: ${header.patientId}`);
     if (header.recordingId) comments.push(`recording: ${header.recordingId}`);
     const startTime = header.startTime && shiftTime(header.startTime, tals.startOffset);
+    const channels = header.signals.map((s) => {
+      const c = channelInfo(s, header);
+      if (!this.gapped || s.annotation || header.records === 0) return c;
+      const spr = s.samplesPerRecord;
+      return { ...c, samples: this.recordStarts(spr)[header.records - 1]! + spr, missing: s.digitalMin - 1 };
+    });
+    // Up to the last sample of every channel: a last record joined to the end of one it overlaps, or
+    // put on a channel's sample grid, ends after its onset plus a record.
+    const gappedEnd = (): number => Math.max(onsets![onsets!.length - 1]! + header.recordDuration, ...channels.filter((c) => !c.annotation).map((c) => c.samples / c.fs));
     this.info = {
       path: file.path,
       format: header.format,
       ...(header.variant ? { variant: header.variant } : {}),
       ...(startTime ? { startTime } : {}),
-      duration: this.gapped ? onsets![onsets!.length - 1]! + header.recordDuration : header.records * header.recordDuration,
-      channels: header.signals.map((s) => {
-        const c = channelInfo(s, header);
-        if (!this.gapped || s.annotation || header.records === 0) return c;
-        const spr = s.samplesPerRecord;
-        return { ...c, samples: this.recordStarts(spr)[header.records - 1]! + spr, missing: s.digitalMin - 1 };
-      }),
+      duration: this.gapped ? gappedEnd() : header.records * header.recordDuration,
+      channels,
       annotations: tals.annotations,
       comments,
     };
