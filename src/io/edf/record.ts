@@ -325,7 +325,9 @@ async function readTalContent(file: PositionalFile, h: EdfHeader): Promise<TalCo
     for (let r = 1; r < onsets.length; r++) {
       const expected = onsets[r - 1]! + h.recordDuration;
       const gap = onsets[r]! - expected;
-      if (Math.abs(gap) > 1e-7) annotations.push({ onset: expected, duration: Math.max(0, gap), text: `${h.variant} gap before data record ${r}` });
+      if (gap > 1e-7) annotations.push({ onset: expected, duration: gap, text: `${h.variant} gap before data record ${r}` });
+      // Not allowed, but seen: the record is read right after the previous one (see recordStarts).
+      else if (gap < -1e-7) annotations.push({ onset: onsets[r]!, duration: 0, text: `${h.variant} data record ${r} starts ${+(-gap).toFixed(6)} s before the previous one ends` });
     }
   }
   annotations.sort((x, y) => x.onset - y.onset);

@@ -192,20 +192,23 @@ export async function openWfdbMulti(master: WfdbHeader): Promise<WfdbMultiRecord
   const frames = master.frames ?? start;
   const plans = signals.map((sig, c): ChannelPlan => {
     const held = pieces.filter((p) => p.map[c]! >= 0).map((p) => headers.get(p.name)!.signals[p.map[c]!]!);
+    // A layout header may leave samples per frame out (1) where its segments store several: theirs
+    // then holds, the same in every segment.
+    const spf = layoutFirst && sig.samplesPerFrame === 1 && held.length > 0 ? held[0]!.samplesPerFrame : sig.samplesPerFrame;
     for (const s of held) {
-      if (s.samplesPerFrame !== sig.samplesPerFrame) {
-        throw new FormatError(headersOf(headers, s).path, `${sig.samplesPerFrame} samples per frame for '${sig.description}', as in ${layout!.path}`, `line ${s.line}`, `got ${s.samplesPerFrame}`);
+      if (s.samplesPerFrame !== spf) {
+        throw new FormatError(headersOf(headers, s).path, `${spf} samples per frame for '${sig.description}', as in ${layoutFirst ? layout!.path : 'the other segments'}`, `line ${s.line}`, `got ${s.samplesPerFrame}`);
       }
     }
     const first = held[0];
     const alike = first !== undefined && isWfdbFormat(first.format) && held.every((s) => s.format === first.format && s.gain === first.gain && s.baseline === first.baseline);
-    return alike ? { samplesPerFrame: sig.samplesPerFrame, format: first.format as WfdbFormat } : { samplesPerFrame: sig.samplesPerFrame };
+    return alike ? { samplesPerFrame: spf, format: first.format as WfdbFormat } : { samplesPerFrame: spf };
   });
   const channels = signals.map((sig, c): ChannelInfo => {
-    const plan = plans[c]!;
+    const plan = plans[c]!, spf = plan.samplesPerFrame;
     const held = pieces.find((p) => p.map[c]! >= 0);
     const s = held ? headers.get(held.name)!.signals[held.map[c]!]! : sig;
-    const common = { name: sig.description, unit: sig.units, fs: fs * sig.samplesPerFrame, samples: frames * sig.samplesPerFrame, extra: { samplesPerFrame: sig.samplesPerFrame, segments: pieces.filter((p) => p.map[c]! >= 0).length } };
+    const common = { name: sig.description, unit: sig.units, fs: fs * spf, samples: frames * spf, extra: { samplesPerFrame: spf, segments: pieces.filter((p) => p.map[c]! >= 0).length } };
     return plan.format !== undefined
       ? { ...common, gain: s.gain, baseline: s.baseline, storage: plan.format, missing: invalidSample(plan.format) }
       : { ...common, gain: 1, baseline: 0, storage: 'float64' };

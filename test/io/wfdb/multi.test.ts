@@ -88,6 +88,28 @@ test('a variable-layout record gives every layout signal, missing where a segmen
   }
 });
 
+test('a layout header that leaves samples per frame out takes its segments\' count', async () => {
+  // Two signals stored 2x per frame in each segment (format 16x2); the layout says 16 alone.
+  const seg = (name: string, from: number) => {
+    const d = Int16Array.from({ length: 8 }, (_, i) => from + i);
+    writeFileSync(join(dir, `${name}.dat`), new Uint8Array(d.buffer));
+    writeFileSync(join(dir, `${name}.hea`), `${name} 2 5 2\n${name}.dat 16x2 1(0)/mV 16 0 0 0 0 A\n${name}.dat 16x2 1(0)/mV 16 0 0 0 0 B\n`);
+  };
+  seg('spf_a', 0);
+  seg('spf_b', 100);
+  writeFileSync(join(dir, 'spf_layout.hea'), 'spf_layout 2 5 0\n~ 0 1(0)/mV 16 0 0 0 0 A\n~ 0 1(0)/mV 16 0 0 0 0 B\n');
+  writeFileSync(join(dir, 'spf.hea'), 'spf/4 2 5 5\nspf_layout 0\nspf_a 2\n~ 1\nspf_b 2\n');
+  const rec = await openRecording(join(dir, 'spf.hea'));
+  try {
+    assert.deepEqual(rec.info.channels.map((c) => [c.name, c.fs, c.samples]), [['A', 10, 10], ['B', 10, 10]]);
+    const [a] = await rec.read('A', 0, 10, { raw: true });
+    // Frame f holds A's samples 2f and 2f+1 as the file's words 4f and 4f+1.
+    assert.deepEqual(Array.from(a!), [0, 1, 4, 5, -32768, -32768, 100, 101, 104, 105]);
+  } finally {
+    await rec.close();
+  }
+});
+
 test('chunks over a multi-segment record equal one read, whatever the chunk size', async () => {
   const rec = await openRecording(join(dir, 'var.hea'));
   try {
