@@ -3,13 +3,40 @@
  * as an aligned table or, with --json, one JSON object for scripts.
  */
 import { Command, Option } from 'commander';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FORMATS, parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
+import { parseAnnotations } from '../io/wfdb/annotations.js';
 
+/** An annotation file beside a WFDB record: its annotator name (the extension) and its count. */
+export interface Annotator { name: string; count: number }
+
+/**
+ * The annotation files beside a WFDB record (NAME.atr, NAME.qrs, ...): WFDB keeps annotations apart
+ * from the signals, so a record's header does not list them. A file counts when it reads as one,
+ * ends with the format's zero word and holds at least one annotation.
+ */
+export async function annotatorsOf(info: RecordingInfo): Promise<Annotator[]> {
+  if (info.format !== 'wfdb') return [];
+  const dir = dirname(info.path), record = basename(info.path, '.hea');
+  const data = new Set([info.path, ...(info.files ?? []), ...info.channels.map((c) => c.extra?.['file']).filter((f): f is string => typeof f === 'string')].map((f) => resolve(f)));
+  const out: Annotator[] = [];
+  for (const f of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const name = f.slice(record.length + 1);
+    if (!f.startsWith(`${record}.`) || !/^[A-Za-z0-9_-]+$/.test(name) || data.has(resolve(dir, f))) continue;
+    const bytes = await readFile(join(dir, f)).catch(() => undefined);
+    // The format ends with a zero word; the parser, lenient with truncated files, would take text for notes.
+    if (!bytes || bytes.length < 2 || bytes[bytes.length - 1] !== 0 || bytes[bytes.length - 2] !== 0) continue;
+    const anns = (() => { try { return parseAnnotations(bytes, join(dir, f)); } catch { return undefined; } })();
+    if (anns?.length) out.push({ name, count: anns.length });
+  }
+  return out;
+}
 
 /** The JSON shape of `info --json`: RecordingInfo with annotations counted rather than listed. */
-export function infoJson(info: RecordingInfo): Record<string, unknown> {
+export function infoJson(info: RecordingInfo, annotators: Annotator[] = []): Record<string, unknown> {
   return {
     path: info.path,
     format: info.format,
@@ -22,6 +49,7 @@ export function infoJson(info: RecordingInfo): Record<string, unknown> {
       ...(c.extra ? { extra: c.extra } : {}),
     })),
     annotations: info.annotations.length,
+    ...(annotators.length ? { annotators } : {}),
     comments: info.comments,
   };
 }
@@ -43,7 +71,7 @@ export function alignTable(header: string[], rows: string[][], numeric: boolean[
 }
 
 /** The human-readable report. */
-export function formatInfo(info: RecordingInfo): string {
+export function formatInfo(info: RecordingInfo, annotators: Annotator[] = []): string {
   const out: string[] = [];
   out.push(`file         ${info.path}`);
   out.push(`format       ${info.format}${info.variant ? ` (${info.variant})` : ''}`);
@@ -51,6 +79,7 @@ export function formatInfo(info: RecordingInfo): string {
   out.push(`duration     ${+info.duration.toFixed(6)} s (${clock(info.duration)})`);
   out.push(`channels     ${info.channels.length}`);
   out.push(`annotations  ${info.annotations.length}`);
+  if (annotators.length) out.push(`annotators   ${annotators.map((a) => `${a.name} (${a.count})`).join(', ')}`);
   out.push('');
   const rows = info.channels.map((c, i) => [
     String(i), c.name, c.unit, String(c.fs), String(c.samples), c.storage, String(c.gain), String(c.baseline), c.annotation ? 'annotations' : '',
@@ -83,7 +112,8 @@ export function registerInfo(program: Command): void {
     .action(async (file: string, opts: InfoOptions) => {
       const rec = await openRecording(file, { format: opts.format, fs: opts.fs });
       try {
-        process.stdout.write(opts.json ? JSON.stringify(infoJson(rec.info), null, 2) + '\n' : formatInfo(rec.info) + '\n');
+        const annotators = await annotatorsOf(rec.info);
+        process.stdout.write(opts.json ? JSON.stringify(infoJson(rec.info, annotators), null, 2) + '\n' : formatInfo(rec.info, annotators) + '\n');
       } finally {
         await rec.close();
       }

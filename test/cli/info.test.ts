@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alignTable, formatInfo, infoJson } from '../../src/cli/info.js';
+import { alignTable, annotatorsOf, formatInfo, infoJson } from '../../src/cli/info.js';
+import { openRecording } from '../../src/io/open.js';
+import { writeAnnotations } from '../../src/io/wfdb/annotations.js';
+import { writeWfdb } from '../../src/io/wfdb/writer.js';
 import { MemoryRecording } from '../../src/io/memory.js';
 import { cliPath, needShared, shared, sharedDir } from '../helpers/shared.js';
 
@@ -147,6 +150,35 @@ test('info reads WFDB, EDF and CSV files whose paths hold spaces and non-ASCII l
     const missing = cli('info', join(dir, 'absent ü.edf'));
     assert.equal(missing.status, 2);
     assert.ok(missing.stderr.startsWith(`vitaldsp: ${join(dir, 'absent ü.edf')}: `), missing.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('annotatorsOf lists the files beside a WFDB record that read as annotations, with their counts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-annotators-'));
+  try {
+    const rec = new MemoryRecording({ data: new Float64Array(100), fs: 10, names: ['x'] });
+    await writeWfdb(rec, join(dir, 'r.hea'));
+    const note = (sample: number) => ({ sample, symbol: 'N', subtype: 0, chan: 0, num: 0, aux: '' });
+    await writeAnnotations(join(dir, 'r.atr'), [note(1), note(5), note(9)]);
+    await writeAnnotations(join(dir, 'r.qrs'), [note(2)]);
+    // Not annotations: another record's file, a text file, garbage, a name with a dot in its annotator.
+    await writeAnnotations(join(dir, 'other.atr'), [note(3)]);
+    writeFileSync(join(dir, 'r.txt'), 'sample,time\n1,0.1\n');
+    writeFileSync(join(dir, 'r.bad'), Uint8Array.of(1, 0xff, 0xff, 0xff));
+    await writeAnnotations(join(dir, 'r.a.b'), [note(4)]);
+    const opened = await openRecording(join(dir, 'r.hea'));
+    try {
+      const found = await annotatorsOf(opened.info);
+      assert.deepEqual(found, [{ name: 'atr', count: 3 }, { name: 'qrs', count: 1 }]);
+      assert.match(formatInfo(opened.info, found), /^annotators {3}atr \(3\), qrs \(1\)$/m);
+      assert.deepEqual(infoJson(opened.info, found)['annotators'], found);
+      assert.equal(infoJson(opened.info)['annotators'], undefined);
+    } finally {
+      await opened.close();
+    }
+    assert.deepEqual(await annotatorsOf(rec.info), [], 'a recording that is not WFDB has none');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
