@@ -122,6 +122,8 @@ const cache = z.object({
   ttlHours: z.number().positive().default(168).describe('Base lifetime of an entry, scaled by what it cost to compute'),
   level: z.number().int().min(1).max(9).default(1)
     .describe("gzip level of entries: 1, the fastest (ccache's default level too), to 9, the smallest; writes wait for it"),
+  outputMaxMB: z.number().min(0).default(32)
+    .describe("A record's packaged files are cached when they total at most this: caching reads them back into memory, and a long record's are large"),
 }).prefault({});
 
 const checkpoint = z.object({

@@ -4,7 +4,7 @@
  * with a manifest is complete). Everything but the manifest's `run` section and stage timings is a
  * function of the inputs and settings only.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { explainConfig } from '../config/resolve.js';
@@ -38,8 +38,11 @@ export interface PackageExtras {
    * the record folder: written as they are instead of rendered again.
    */
   packaged?: PackagedBytes;
-  /** Called with the files but the manifest once written (not when `packaged` was given), before the manifest. */
-  store?: (bytes: PackagedBytes) => Promise<void>;
+  /**
+   * Called with the files but the manifest once written (not when `packaged` was given), before the
+   * manifest, when they total at most `maxBytes`.
+   */
+  store?: { maxBytes: number; save: (bytes: PackagedBytes) => Promise<void> };
   cache: CacheStats | undefined;
   checkpoints?: CheckpointStats;
   /** beats.csv and quality.csv, when `writeSignalTables` was started earlier. */
@@ -104,6 +107,12 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
   return files;
 }
 
+async function totalBytes(paths: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const p of paths) n += (await stat(p)).size;
+  return n;
+}
+
 export async function packageRecord(r: RecordResult, dir: string, extras: PackageExtras): Promise<PackagedFiles> {
   const packaged = extras.packaged;
   if (packaged) await mkdir(dir, { recursive: true });
@@ -126,10 +135,11 @@ export async function packageRecord(r: RecordResult, dir: string, extras: Packag
       channels: r.summaries, warnings,
     }));
     await writeFile(files.report, renderReport(r));
-    if (extras.store) {
+    const written = Object.entries(files).filter(([k]) => k !== 'manifest').map(([, path]) => path as string);
+    if (extras.store && (await totalBytes(written)) <= extras.store.maxBytes) {
       const bytes: PackagedBytes = {};
-      for (const [k, path] of Object.entries(files)) if (k !== 'manifest') bytes[(path as string).slice(dir.length + 1)] = await readFile(path as string);
-      await extras.store(bytes);
+      for (const path of written) bytes[path.slice(dir.length + 1)] = await readFile(path);
+      await extras.store.save(bytes);
     }
   }
 

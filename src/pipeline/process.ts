@@ -379,13 +379,13 @@ export async function finishRecord(plan: RecordPlan, blocks: BlockResult[] | Rec
     result.files = await packageRecord(result, join(opts.out, plan.name), {
       stageStart,
       ...(packaged ? { packaged } : {}),
-      ...(outputCache ? { store: async (bytes: PackagedBytes) => {
+      ...(outputCache ? { store: { maxBytes: cfg.cache.outputMaxMB * 2 ** 20, save: async (bytes: PackagedBytes) => {
         // Its own cache object: the write's figures go into the manifest and the cache's totals.
         const c = new ProcessingCache(plan.cache!);
         await c.set(outputKey, bytes, performance.now() - t);
         mergeStats(opts.blocks.cache, c.stats);
         await addCacheStats(plan.cache!.dir, c.stats);
-      } } : {}),
+      } } } : {}),
       cache: plan.cache ? opts.blocks.cache : undefined,
       ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
       ...(tables ? { tables } : {}),

@@ -116,3 +116,16 @@ test('cache stats and clear find a cache folder set in the config, as process do
   }
   assert.match(cli(['cache', 'clear', '--set', `cache.dir=${dir}`]).stdout, /removed 5 entries/);
 });
+
+test('packaged files over cache.outputMaxMB are rendered again on a second run instead of read back and cached', () => {
+  const { out, args } = ecgRecord(300, 9);
+  const small = [...args, '--set', 'cache.outputMaxMB=0.01'];
+  assert.equal(cli(small).status, 0);
+  const first = readFileSync(join(out, 'rec', 'beats.csv'));
+  assert.equal(cli(small).status, 0);
+  const manifest = JSON.parse(readFileSync(join(out, 'rec', 'manifest.json'), 'utf8')) as { run: { cache: { hits: number; misses: number } } };
+  // Index, 5 blocks and features are hits; the files were never stored, so they are a miss again.
+  assert.deepEqual([manifest.run.cache.hits, manifest.run.cache.misses], [7, 1]);
+  assert.ok(readFileSync(join(out, 'rec', 'beats.csv')).equals(first));
+  assert.equal(cacheEntries(join(out, '.vitaldsp', 'cache')).filter((e) => isFiles(e.value)).length, 0);
+});

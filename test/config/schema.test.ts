@@ -28,7 +28,7 @@ const factoryDefaults = {
   eeg: { lowHz: 0.5, highHz: 45, order: 2 },
   hrv: { conventions: 'pyhrv' },
   report: { overviewPoints: 4000, traceSeconds: 300 },
-  cache: { enabled: true, dir: '', maxMB: 2048, ttlHours: 168, level: 1 },
+  cache: { enabled: true, dir: '', maxMB: 2048, ttlHours: 168, level: 1, outputMaxMB: 32 },
   checkpoint: { enabled: true, intervalSeconds: 1, maxAgeHours: 168, maxTotalMB: 4096 },
   recovery: { maxRetries: 3, backoffMs: 100 },
 };
