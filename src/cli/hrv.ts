@@ -1,7 +1,8 @@
 /**
  * `vitaldsp hrv <nn-file>`: every HRV feature of one series of NN intervals in ms, read from text (one
- * value per line, `#` starts a comment) or from a 1-D .npy array; an aligned table by default, one
- * JSON object with --json.
+ * value per line, `#` starts a comment), from the beats CSV `vitaldsp peaks` writes (its `rr_s`
+ * column; the empty cells, before the first beat and across gaps, are not intervals) or from a 1-D
+ * .npy array; an aligned table by default, one JSON object with --json.
  */
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -10,10 +11,17 @@ import { openNpy } from '../io/npy.js';
 import { hrv, hrvKeys, type HrvResult } from '../features/hrv.js';
 import type { HrvConventions } from '../features/hrv-time.js';
 
-/** NN intervals (ms) of a text file: one number per line; blank lines and `#` comments are skipped. */
+/**
+ * NN intervals (ms) of a text file: one number per line, blank lines and `#` comments skipped; or,
+ * under a header with an `rr_s` column (`vitaldsp peaks` output), that column in s.
+ */
 export function parseNnText(text: string, file: string): Float64Array {
   const out: number[] = [];
   const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const header = first >= 0 ? lines[first]!.split(',').map((c) => c.trim()) : [];
+  const rr = header.indexOf('rr_s');
+  if (rr >= 0) return rrColumn(lines, first, rr, file);
   for (let i = 0; i < lines.length; i++) {
     const hash = lines[i]!.indexOf('#');
     const cell = (hash >= 0 ? lines[i]!.slice(0, hash) : lines[i]!).trim();
@@ -21,6 +29,20 @@ export function parseNnText(text: string, file: string): Float64Array {
     const v = Number(cell);
     if (!(v > 0) || !Number.isFinite(v)) throw new FormatError(file, 'one positive NN interval in ms per line', `line ${i + 1}`, `got '${cell}'`);
     out.push(v);
+  }
+  return Float64Array.from(out);
+}
+
+/** The `rr_s` column (column index `col`) of the rows after the header line `first`, in ms. */
+function rrColumn(lines: readonly string[], first: number, col: number, file: string): Float64Array {
+  const out: number[] = [];
+  for (let i = first + 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === '') continue;
+    const cell = (lines[i]!.split(',')[col] ?? '').trim();
+    if (cell === '') continue;
+    const v = Number(cell);
+    if (!(v > 0) || !Number.isFinite(v)) throw new FormatError(file, 'a positive interval in s or an empty cell', `line ${i + 1}, column ${col + 1} (rr_s)`, `got '${cell}'`);
+    out.push(v * 1000);
   }
   return Float64Array.from(out);
 }
@@ -77,8 +99,8 @@ interface HrvFlags { json?: boolean; ddof?: string; conventions?: HrvConventions
 
 export function registerHrv(program: Command): void {
   program.command('hrv')
-    .description('HRV features (time, frequency, nonlinear) of NN intervals in ms (text: one per line; or .npy)')
-    .argument('<nn-file>', 'NN intervals in ms: text with one value per line (# comments) or a 1-D .npy array')
+    .description('HRV features (time, frequency, nonlinear) of NN intervals in ms (text: one per line; `peaks` output; or .npy)')
+    .argument('<nn-file>', 'NN intervals in ms: text with one value per line (# comments), the beats CSV of `vitaldsp peaks` (its rr_s column), or a 1-D .npy array')
     .option('--json', 'print one JSON object with the feature keys (undefined values as null) and warnings')
     .addOption(new Option('--ddof <n>', 'delta degrees of freedom of the standard deviations').choices(['0', '1']))
     .addOption(new Option('--conventions <name>', 'reference conventions to reproduce').choices(['pyhrv', 'hrvanalysis']).default('pyhrv'))

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseNnText } from '../../src/cli/hrv.js';
 import { FormatError } from '../../src/io/errors.js';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
+import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
 
 const run = promisify(execFile);
 const HRVA = 'data/hrv/hrvanalysis_test_nn_intervals.txt';
@@ -73,6 +74,31 @@ test('parseNnText skips comments and blank lines and names the bad line', () => 
   assert.deepEqual([...parseNnText('# h\n 800 \r\n\n900#x\n', 'f.txt')], [800, 900]);
   assert.throws(() => parseNnText('800\n\nabc\n', 'f.txt'), (e: unknown) => e instanceof FormatError && e.where === 'line 3');
 });
+
+const PEAKS_CSV: [string, string, number[] | string][] = [
+  ['its rr_s column in ms, the empty cells left out', 'sample,time_s,rr_s\n100,0.4,\n300,1.2,0.8\n520,2.08,0.88\n900,3.6,\n1100,4.4,0.8\n', [800, 880, 800]],
+  ['the column wherever it stands, after comments', '# beats\nrr_s,sample\n,1\n0.5,2\n\n0.25,3\n', [500, 250]],
+  ['a bad interval, named by line and column', 'sample,time_s,rr_s\n1,0.1,\n2,0.9,-0.8\n', 'line 3, column 3 (rr_s)'],
+];
+for (const [what, text, want] of PEAKS_CSV) {
+  test(`parseNnText reads the beats CSV of vitaldsp peaks: ${what}`, () => {
+    if (typeof want === 'string') assert.throws(() => parseNnText(text, 'b.csv'), (e: unknown) => e instanceof FormatError && e.where === want);
+    else assert.deepEqual([...parseNnText(text, 'b.csv')].map((v) => Math.round(v * 1e9) / 1e9), want);
+  });
+}
+
+test('vitaldsp peaks then vitaldsp hrv on its output gives the HRV of the intervals it wrote', inDir(async (dir) => {
+  const s = syntheticEcg({ fs: 250, seconds: 180, seed: 5 });
+  writeFileSync(join(dir, 'ecg.txt'), Array.from(s.signal, (v) => v.toFixed(5)).join('\n') + '\n');
+  const beats = join(dir, 'beats.csv');
+  assert.equal((await cli(['peaks', join(dir, 'ecg.txt'), '--fs', '250', '--out', beats])).code, 0);
+  const r = await cli(['hrv', beats, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = readFileSync(beats, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[2]!).filter((c) => c !== '');
+  const o = JSON.parse(r.stdout) as Record<string, number>;
+  assert.equal(o.n_nn, rows.length);
+  assert.ok(Math.abs(o.mean_nn! - (rows.reduce((a, c) => a + Number(c), 0) * 1000) / rows.length) < 1e-6, `mean_nn ${o.mean_nn}`);
+}));
 
 /** Runs `fn` with a fresh folder (space and non-ASCII in its path), removed afterwards. */
 function inDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
