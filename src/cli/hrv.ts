@@ -10,6 +10,7 @@ import { FormatError, unreadable } from '../io/errors.js';
 import { openNpy } from '../io/npy.js';
 import { hrv, hrvKeys, type HrvResult } from '../features/hrv.js';
 import type { HrvConventions } from '../features/hrv-time.js';
+import { correctRR, RR_FLAGS, type RRFlag } from '../signals/rr-correct.js';
 
 /**
  * NN intervals (ms) of a text file: one number per line, blank lines and `#` comments skipped; or,
@@ -95,7 +96,13 @@ export function formatHrv(r: HrvResult): string {
   return out.join('\n');
 }
 
-interface HrvFlags { json?: boolean; ddof?: string; conventions?: HrvConventions }
+interface HrvFlags { json?: boolean; ddof?: string; conventions?: HrvConventions; correct?: boolean }
+
+/** '3 of 120 intervals corrected: ectopic 1, missed 2' (flags with no interval left out). */
+export function correctionLine(counts: Record<RRFlag, number>, total: number): string {
+  const flagged = RR_FLAGS.filter((f) => f !== 'normal' && counts[f] > 0).map((f) => `${f} ${counts[f]}`);
+  return `${total - counts.normal} of ${total} intervals corrected${flagged.length ? `: ${flagged.join(', ')}` : ''}`;
+}
 
 export function registerHrv(program: Command): void {
   program.command('hrv')
@@ -104,17 +111,20 @@ export function registerHrv(program: Command): void {
     .option('--json', 'print one JSON object with the feature keys (undefined values as null) and warnings')
     .addOption(new Option('--ddof <n>', 'delta degrees of freedom of the standard deviations').choices(['0', '1']))
     .addOption(new Option('--conventions <name>', 'reference conventions to reproduce').choices(['pyhrv', 'hrvanalysis']).default('pyhrv'))
+    .option('--correct', 'correct artefacts first (ectopic, missed, extra, long and short beats; Lipponen & Tarvainen 2019), as process does; the counts go to stderr, or into --json as "corrected"')
     .action(async (file: string, opts: HrvFlags) => {
-      const nn = await readNn(file);
-      const result = hrv(nn, {
+      const rr = await readNn(file);
+      const fixed = opts.correct ? correctRR(rr) : undefined;
+      const result = hrv(fixed ? fixed.nn : rr, {
         ...(opts.conventions ? { conventions: opts.conventions } : {}),
         ...(opts.ddof !== undefined ? { ddof: Number(opts.ddof) } : {}),
       });
       if (opts.json) {
-        console.log(JSON.stringify(result, null, 2));
+        console.log(JSON.stringify(fixed ? { ...result, corrected: fixed.counts } : result, null, 2));
         return;
       }
       console.log(formatHrv(result));
+      if (fixed) console.error(`vitaldsp: ${correctionLine(fixed.counts, rr.length)}`);
       for (const w of result.warnings) console.error(`vitaldsp: warning: ${w}`);
     });
 }

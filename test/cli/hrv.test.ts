@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseNnText } from '../../src/cli/hrv.js';
+import { correctionLine, parseNnText } from '../../src/cli/hrv.js';
+import { correctRR } from '../../src/signals/rr-correct.js';
+import { hrv } from '../../src/features/hrv.js';
 import { FormatError } from '../../src/io/errors.js';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
 import { syntheticEcg } from '../../src/signals/synthetic-ecg.js';
@@ -161,6 +163,33 @@ test('vitaldsp hrv computes the features of NN intervals with artefacts as given
   assert.equal(o.range_nn, 1200);
   assert.equal(o.duration_s, 8.84);
 }));
+
+test('vitaldsp hrv --correct gives the HRV of the corrected series and says what it corrected', inDir(async (dir) => {
+  // Ordinary beats around 800 ms with a missed beat (1600) and an ectopic pair (400, 1200).
+  const nn = Array.from({ length: 120 }, (_, i) => 800 + 15 * Math.sin(i / 4));
+  nn[40] = 1600; nn[80] = 400; nn[81] = 1200;
+  const file = join(dir, 'nn.txt');
+  writeFileSync(file, nn.join('\n') + '\n');
+  const fixed = correctRR(Float64Array.from(nn));
+  const j = await cli(['hrv', file, '--json', '--correct']);
+  assert.equal(j.code, 0, j.stderr);
+  const o = JSON.parse(j.stdout) as Record<string, unknown>;
+  assert.deepEqual(o['corrected'], fixed.counts);
+  assert.ok(fixed.counts.missed >= 1 && fixed.counts.ectopic >= 1, JSON.stringify(fixed.counts));
+  const want = JSON.parse(JSON.stringify(hrv(fixed.nn))) as Record<string, unknown>;
+  for (const k of ['n_nn', 'mean_nn', 'sdnn', 'rmssd', 'lf_power', 'sampen']) assert.deepEqual(o[k], want[k], k);
+  const t = await cli(['hrv', file, '--correct']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stderr, new RegExp(`vitaldsp: ${120 - fixed.counts.normal} of 120 intervals corrected: ectopic \\d+, missed \\d+`));
+}));
+
+const LINES: [Record<string, number>, string][] = [
+  [{ normal: 10, ectopic: 0, missed: 0, extra: 0, long: 0, short: 0 }, '0 of 10 intervals corrected'],
+  [{ normal: 7, ectopic: 2, missed: 1, extra: 0, long: 0, short: 0 }, '3 of 10 intervals corrected: ectopic 2, missed 1'],
+];
+for (const [counts, want] of LINES) {
+  test(`correctionLine reads '${want}'`, () => assert.equal(correctionLine(counts as never, 10), want));
+}
 
 test('vitaldsp hrv refuses a zero or negative interval naming the file and line', {}, inDir(async (dir) => {
   for (const [body, line] of [['800\n810\n0\n805\n', 3], ['# NN\n800\n\n-790\n820\n', 4]] as const) {
