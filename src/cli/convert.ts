@@ -3,12 +3,13 @@
  * (.csv), chosen by the output extension. Every writer streams chunk by chunk.
  */
 import { Command, Option } from 'commander';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
 import type { WrittenAnnotations } from '../io/wfdb/writer.js';
-import { readAnnotations, writeAnnotations, type WfdbAnnotation } from '../io/wfdb/annotations.js';
+import { annotationPath, readAnnotations, writeAnnotations, type WfdbAnnotation } from '../io/wfdb/annotations.js';
+import { isWfdbName } from '../io/wfdb/header.js';
 import { FORMATS, parseFs } from './input-options.js';
 
 interface ConvertOptions {
@@ -53,12 +54,12 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
   if (opts.raw && ext !== '.csv') throw new RangeError('--raw applies to CSV output only (WFDB and EDF keep stored integers already)');
   if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16 or 212) applies to WFDB (.hea) output only');
   if (opts.annotator !== undefined && ext === '.csv') throw new RangeError('--annotator applies to EDF, BDF and WFDB output (CSV has no place for annotations)');
-  if (opts.annotator !== undefined && !/^[A-Za-z0-9_-]+$/.test(opts.annotator)) throw new RangeError(`--annotator must be an annotator name such as atr, got '${opts.annotator}'`);
+  if (opts.annotator !== undefined && !isWfdbName(opts.annotator)) throw new RangeError(`--annotator must be an annotator name such as atr, got '${opts.annotator}'`);
   const rec = await openRecording(input, { format: opts.from, fs: opts.fs });
   try {
     if (opts.annotator !== undefined && rec.info.format !== 'wfdb') throw new RangeError(`--annotator reads a WFDB annotation file beside a WFDB record; ${input} is ${rec.info.format}`);
     // A WFDB record's annotation file: into the EDF+ annotations, or copied as it is to WFDB output.
-    const anns = opts.annotator !== undefined ? await readAnnotations(join(dirname(rec.info.path), `${basename(rec.info.path, '.hea')}.${opts.annotator}`)) : undefined;
+    const anns = opts.annotator !== undefined ? await readAnnotations(annotationPath(rec.info.path, opts.annotator)) : undefined;
     const channels = opts.channel && opts.channel.length > 0 ? opts.channel : undefined;
     const idx = (channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
     let notes = '';
@@ -67,7 +68,7 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
       const w = await writeWfdb(rec, output, { format: opts.format ?? '16', channels: idx });
       if (w.annotations) notes = annotationNote(w.annotations);
       if (anns) {
-        const path = join(dirname(w.heaPath), `${basename(w.heaPath, '.hea')}.${opts.annotator}`);
+        const path = annotationPath(w.heaPath, opts.annotator!);
         await writeAnnotations(path, anns);
         notes += `; ${anns.length} annotation${anns.length === 1 ? '' : 's'} copied to ${path}`;
       }

@@ -9,6 +9,7 @@ import { FORMATS, parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
 import { parseAnnotations } from '../io/wfdb/annotations.js';
+import { isWfdbName } from '../io/wfdb/header.js';
 
 /** An annotation file beside a WFDB record: its annotator name (the extension) and its count. */
 export interface Annotator { name: string; count: number }
@@ -25,7 +26,7 @@ export async function annotatorsOf(info: RecordingInfo): Promise<Annotator[]> {
   const out: Annotator[] = [];
   for (const f of (await readdir(dir).catch(() => [] as string[])).sort()) {
     const name = f.slice(record.length + 1);
-    if (!f.startsWith(`${record}.`) || !/^[A-Za-z0-9_-]+$/.test(name) || data.has(resolve(dir, f))) continue;
+    if (!f.startsWith(`${record}.`) || !isWfdbName(name) || data.has(resolve(dir, f))) continue;
     const bytes = await readFile(join(dir, f)).catch(() => undefined);
     // The format ends with a zero word; the parser, lenient with truncated files, would take text for notes.
     if (!bytes || bytes.length < 2 || bytes[bytes.length - 1] !== 0 || bytes[bytes.length - 2] !== 0) continue;

@@ -6,9 +6,10 @@
  *
  * `sample` is the index at the channel's sampling rate, `time_s` = sample / fs, `rr_s` the interval
  * from the previous beat (empty for the first, and for the first after missing samples: no interval
- * spans a gap). Missing samples (a WFDB reader's invalid values, empty text cells) are reported on
- * stderr; detection runs on the stretches between them (signals/beat-stream.ts). Detectors are looked up by signal type and name in
- * `beatDetectors`, the extension point for other signal types (PPG, respiration).
+ * spans a gap). Missing samples (a WFDB reader's invalid values, NaN or NA text cells) are reported
+ * on stderr; detection runs on the stretches between them (signals/beat-stream.ts). Detectors are
+ * looked up by signal type and name in `beatDetectors`, the extension point for other signal types
+ * (PPG, respiration).
  */
 import { Command, Option } from 'commander';
 import { createWriteStream } from 'node:fs';

@@ -325,14 +325,15 @@ function checkOut(path: string, out: SampleBlock[], length: number, opts: ReadOp
   });
 }
 
-/**
- * physical = (stored - baseline) / gain, computed once per block into `out` (a fresh array of the
- * requested precision when omitted; when given it must be as long as `stored`).
- */
+/** NaN where the stored value is the channel's missing-sample code. */
 function markMissing(stored: StoredBlock, missing: number, dst: PhysicalBlock): void {
   for (let i = 0; i < stored.length; i++) if (stored[i] === missing) dst[i] = NaN;
 }
 
+/**
+ * physical = (stored - baseline) / gain, computed once per block into `out` (a fresh array of the
+ * requested precision when omitted; when given it must be as long as `stored`).
+ */
 export function toPhysical(stored: StoredBlock, ch: ChannelInfo, dtype: 'float64' | 'float32', out?: PhysicalBlock): PhysicalBlock {
   const dst = out ?? (dtype === 'float32' ? new Float32Array(stored.length) : new Float64Array(stored.length));
   if (ch.gain === 1 && ch.baseline === 0) {

@@ -144,10 +144,10 @@ export function bandSnrDb(x: Float64Array, fs: number, type: SignalType): number
   return 10 * Math.log10((inBand || Number.MIN_VALUE) / Math.max(total - inBand, total * 1e-12, Number.MIN_VALUE));
 }
 
-/** All SQIs of one window (at least 16 samples), in any consistent unit. */
 /** Fewest samples a quality window can be scored on. */
 export const MIN_WINDOW_SAMPLES = 16;
 
+/** All SQIs of one window (at least MIN_WINDOW_SAMPLES samples), in any consistent unit. */
 export function computeSqis(x: Float64Array, fs: number, type: SignalType): Sqis {
   if (x.length < MIN_WINDOW_SAMPLES) throw new RangeError(`a quality window needs at least ${MIN_WINDOW_SAMPLES} samples, got ${x.length}`);
   if (!(fs > 0) || !Number.isFinite(fs)) throw new RangeError(`fs must be a positive number, got ${fs}`);

@@ -361,6 +361,11 @@ export function ppgOnsets(x: ArrayLike<number>, fs: number, peaks: ArrayLike<num
   const input = x instanceof Float64Array ? x : Float64Array.from(x);
   // Checked here: the block filters would name the index within their slice, not within x.
   assertFinite(input, 'x');
+  return onsetsOf(input, fs, peaks, opts);
+}
+
+/** ppgOnsets on a checked signal. */
+function onsetsOf(input: Float64Array, fs: number, peaks: ArrayLike<number>, opts: PpgPeaksOptions & { inverted?: boolean }): Int32Array {
   const back = opts.onsetSeconds ?? 1;
   if (!(back > 0) || !Number.isFinite(back)) throw new RangeError(`onsetSeconds must be a positive number, got ${back}`);
   const det = new PpgDetector(opts);
@@ -386,6 +391,6 @@ export function ppgPeaks(x: ArrayLike<number>, fs: number, opts: PpgPeaksOptions
   const inverted = new PpgDetector(opts).isInverted(input, fs, blockSeconds);
   const fixed = { ...opts, invert: inverted };
   const peaks = detectInBlocks(input, fs, new PpgDetector(fixed), { blockSeconds });
-  const onsets = ppgOnsets(input, fs, peaks, { ...fixed, inverted });
+  const onsets = onsetsOf(input, fs, peaks, { ...fixed, inverted });
   return { peaks, onsets, inverted };
 }

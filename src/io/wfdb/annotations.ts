@@ -7,6 +7,7 @@
  * a byte string (length in the low 8 bits, padded to an even length). A zero word ends the file.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { FormatError, unreadable } from '../errors.js';
 
 export interface WfdbAnnotation {
@@ -125,6 +126,11 @@ export function parseAnnotations(bytes: Uint8Array, path: string): WfdbAnnotatio
  * order). The result reads back identical with `readAnnotations`, except that subtype, chan and num
  * are kept to 10 bits (-512..511) and aux text to 254 bytes (Latin-1).
  */
+/** The annotation file of a record (`NAME.hea` or `NAME`) for an annotator: `NAME.<annotator>` beside it. */
+export function annotationPath(record: string, annotator: string): string {
+  return join(dirname(record), `${basename(record, '.hea')}.${annotator}`);
+}
+
 export async function writeAnnotations(path: string, anns: WfdbAnnotation[]): Promise<void> {
   await writeFile(path, encodeAnnotations(anns));
 }

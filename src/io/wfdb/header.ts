@@ -7,6 +7,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { FormatError, unreadable } from '../errors.js';
 
+/**
+ * Record, segment and annotator names: header fields are separated by spaces, and WFDB tools accept
+ * letters, digits, '_' and '-' in them.
+ */
+export function isWfdbName(name: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(name);
+}
+
 /** Frame frequency assumed when the record line has none (DEFREQ in <wfdb/wfdb.h>). */
 export const WFDB_DEFAULT_FREQUENCY = 250;
 /** ADC units per physical unit assumed for uncalibrated signals (DEFGAIN in <wfdb/wfdb.h>). */
@@ -168,7 +176,7 @@ function parseSegmentLines(content: { text: string; line: number }[], n: number,
     const where = `line ${line}`;
     const f = text.trim().split(/\s+/);
     if (f.length !== 2) throw new FormatError(path, 'a segment line: record name and number of samples', where, `got '${text.trim()}'`);
-    if (f[0] !== '~' && !/^[A-Za-z0-9_-]+$/.test(f[0]!)) throw new FormatError(path, "a segment record name of letters, digits, '_' and '-', or '~' for a gap", where, `got '${f[0]}'`);
+    if (f[0] !== '~' && !isWfdbName(f[0]!)) throw new FormatError(path, "a segment record name of letters, digits, '_' and '-', or '~' for a gap", where, `got '${f[0]}'`);
     const frames = parseIntField(f[1]!, 'number of samples in the segment', path, where);
     if (frames < 0) throw new FormatError(path, 'a non-negative number of samples in the segment', where, `got ${frames}`);
     out.push({ name: f[0]!, frames, line });

@@ -150,11 +150,9 @@ function segmentHeaderPath(master: WfdbHeader, name: string): string {
   return join(dirname(master.path), `${name}.hea`);
 }
 
+/** A segment's recording: a single-segment one, as openWfdbMulti checked each segment header. */
 async function openSegment(master: WfdbHeader, name: string): Promise<WfdbRecording> {
-  const rec = await openWfdb(segmentHeaderPath(master, name));
-  if (!(rec instanceof WfdbMultiRecording)) return rec;
-  await rec.close();
-  throw new FormatError(rec.info.path, `a single-segment record (a segment of ${master.path})`, 'line 1', 'it is itself a multi-segment record');
+  return (await openWfdb(segmentHeaderPath(master, name))) as WfdbRecording;
 }
 
 /** Opens a multi-segment record from its parsed master header (`openWfdb` calls this). */

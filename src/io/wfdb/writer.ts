@@ -12,7 +12,8 @@
 import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Annotation, ChannelInfo, ChannelRef, Recording, StoredBlock } from '../recording.js';
-import { writeAnnotations, type WfdbAnnotation } from './annotations.js';
+import { annotationPath, writeAnnotations, type WfdbAnnotation } from './annotations.js';
+import { isWfdbName } from './header.js';
 import { encodeSamples, formatRange, invalidSample } from './formats.js';
 
 export interface WriteWfdbOptions {
@@ -87,7 +88,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   if (format !== '16' && format !== '212') throw new RangeError(`format must be '16' or '212', got '${String(format)}'`);
   const chunkSeconds = opts.chunkSeconds ?? 60;
   const annotator = opts.annotator ?? 'atr';
-  if (annotator !== false && !/^[A-Za-z0-9_-]+$/.test(annotator)) throw new RangeError(`annotator must hold only letters, digits, '_' and '-', got '${String(annotator)}'`);
+  if (annotator !== false && !isWfdbName(annotator)) throw new RangeError(`annotator must hold only letters, digits, '_' and '-', got '${String(annotator)}'`);
   if (!(chunkSeconds > 0) || !Number.isFinite(chunkSeconds)) throw new RangeError(`chunkSeconds must be a positive number, got ${chunkSeconds}`);
   const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
   if (idx.length === 0) throw new RangeError('channels must name at least one signal channel');
@@ -99,8 +100,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   if (infos.some((c) => c.annotation)) throw new RangeError('channels must not include annotation signals');
   if (!heaPath.endsWith('.hea')) heaPath += '.hea';
   const name = basename(heaPath, '.hea');
-  // The header's fields are separated by spaces, and WFDB tools accept letters, digits, '_' and '-'.
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new RangeError(`${heaPath}: a WFDB record name holds only letters, digits, '_' and '-', got '${name}'`);
+  if (!isWfdbName(name)) throw new RangeError(`${heaPath}: a WFDB record name holds only letters, digits, '_' and '-', got '${name}'`);
   const datName = `${name}.dat`;
   const datPath = join(dirname(heaPath), datName);
   const frames = Math.min(...infos.map((c) => c.samples));
@@ -213,7 +213,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   await writeFile(heaPath, `${lines.join('\n')}\n`);
   const result: WriteWfdbResult = { heaPath, datPath, frames, channels: written };
   if (annotator !== false && rec.info.annotations.length > 0) {
-    result.annotations = await writeNotes(rec.info.annotations, join(dirname(heaPath), `${name}.${annotator}`), fs);
+    result.annotations = await writeNotes(rec.info.annotations, annotationPath(heaPath, annotator), fs);
   }
   return result;
 }
