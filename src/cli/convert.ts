@@ -19,6 +19,8 @@ interface ConvertOptions {
   fs?: number;
   from?: Format;
   annotator?: string;
+  /** false with --no-time: CSV without its time column. */
+  time?: boolean;
 }
 
 const OUTPUTS = '.hea (WFDB), .edf, .bdf or .csv';
@@ -45,13 +47,14 @@ export function annotationText(a: WfdbAnnotation): string {
 /**
  * Converts `input` to `output`. Channels are given as indices or names, as strings (a name that looks
  * like a number is matched as a name first). `format` is the WFDB storage format (default '16');
- * `raw` applies to CSV only.
+ * `raw` and `time` apply to CSV only.
  */
 export async function convert(input: string, output: string, opts: Omit<ConvertOptions, 'channel'> & { channel?: string[] } = {}): Promise<string> {
   const ext = extname(output).toLowerCase();
   if (!['.hea', '.edf', '.bdf', '.csv'].includes(ext)) throw new RangeError(`output must end in ${OUTPUTS}, got '${output}'`);
   if (resolve(input) === resolve(output)) throw new RangeError(`output must differ from the input file '${input}'`);
   if (opts.raw && ext !== '.csv') throw new RangeError('--raw applies to CSV output only (WFDB and EDF keep stored integers already)');
+  if (opts.time === false && ext !== '.csv') throw new RangeError('--no-time applies to CSV output only (WFDB and EDF state the rate in their headers)');
   if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16 or 212) applies to WFDB (.hea) output only');
   if (opts.annotator !== undefined && ext === '.csv') throw new RangeError('--annotator applies to EDF, BDF and WFDB output (CSV has no place for annotations)');
   if (opts.annotator !== undefined && !isWfdbName(opts.annotator)) throw new RangeError(`--annotator must be an annotator name such as atr, got '${opts.annotator}'`);
@@ -73,7 +76,7 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
         notes += `; ${anns.length} annotation${anns.length === 1 ? '' : 's'} copied to ${path}`;
       }
     } else if (ext === '.csv') {
-      await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false });
+      await writeCsv(rec, output, { channels: idx, raw: opts.raw ?? false, time: opts.time ?? true });
     } else {
       const { writeEdf } = await import('../io/edf/writer.js');
       if (anns) {
@@ -100,6 +103,7 @@ export function registerConvert(program: Command): void {
     .argument('<out>', `output file: ${OUTPUTS}`)
     .option('-c, --channel <ch>', 'channel index or name; repeat for several (default: all signal channels)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--raw', 'CSV: write stored integers instead of physical units')
+    .option('--no-time', 'CSV: leave out the first column time_s (seconds from the start), which carries the rate')
     .addOption(new Option('--format <fmt>', 'WFDB output storage format (default: 16)').choices(['16', '212']))
     .option('--fs <hz>', 'sampling rate for text/NPY input that states none', parseFs)
     .addOption(new Option('--from <format>', 'input reader (default: detected)').choices(FORMATS))

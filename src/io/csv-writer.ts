@@ -1,9 +1,13 @@
 /**
  * Writes a recording as CSV: a header row of channel names, then one row per sample and one column per
- * channel, streamed chunk by chunk so memory does not grow with the recording.
+ * channel after a time column, streamed chunk by chunk so memory does not grow with the recording.
+ * The time column carries the rate: the text reader recovers it from the timestamps, as pandas users
+ * read the time axis from it.
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import type { ChannelRef, Recording } from './recording.js';
+import { parseNumber } from './text-cells.js';
+import { parseDateTime } from './text-time.js';
 
 export interface CsvWriteOptions {
   /** Channels by index or name; they must share a sampling rate. default: every signal channel */
@@ -12,6 +16,19 @@ export interface CsvWriteOptions {
   raw?: boolean;
   /** Samples per chunk read from the source. default: 65536 */
   chunkSamples?: number;
+  /**
+   * A first column `time_s`: seconds from the start of the recording (sample index / rate), from which
+   * the text reader takes the rate back (to 6 significant digits). default: true
+   */
+  time?: boolean;
+}
+
+/** Name of the time column. */
+export const TIME_COLUMN = 'time_s';
+
+/** Shortest decimal that reads back as the same float64, -0 included (String(-0) is '0'). */
+export function formatFloat64(x: number): string {
+  return x === 0 && 1 / x < 0 ? '-0' : String(x);
 }
 
 /**
@@ -20,6 +37,7 @@ export interface CsvWriteOptions {
  */
 export function formatFloat32(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return formatFloat64(x);
   const f = Math.fround(x);
   for (let p = 1; p < 9; p++) {
     const s = f.toPrecision(p);
@@ -28,9 +46,14 @@ export function formatFloat32(x: number): string {
   return String(Number(f.toPrecision(9)));
 }
 
-/** RFC 4180 quoting for names that hold a delimiter, quote, line break or edge spaces. */
+/**
+ * RFC 4180 quoting for names that hold a delimiter, quote, line break or edge spaces, and for names
+ * a reader would take for a value (a number, a missing-value word, a date-time, nothing): the text
+ * reader reads a quoted cell over an unquoted one as a name.
+ */
 function csvCell(name: string): string {
-  return /[",\r\n]|^\s|\s$/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+  const valueLike = name === '' || typeof parseNumber(name, false) === 'number' || !Number.isNaN(parseDateTime(name));
+  return valueLike || /[",\r\n]|^\s|\s$/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /**
@@ -55,18 +78,22 @@ export async function writeCsv(rec: Recording, path: string, opts: CsvWriteOptio
   }
   const chunkSamples = opts.chunkSamples ?? 65536;
   if (!Number.isInteger(chunkSamples) || chunkSamples <= 0) throw new RangeError(`chunkSamples must be a positive integer, got ${chunkSamples}`);
-  const fmt: ((x: number) => string)[] = chans.map((c) => (c.storage === 'float32' ? formatFloat32 : String));
+  const fmt: ((x: number) => string)[] = chans.map((c) => (c.storage === 'float32' ? formatFloat32 : formatFloat64));
+  const time = opts.time ?? true;
+  const fs = chans[0]!.fs;
+  // Index / rate rather than a running sum: each time is the nearest double to the true one.
+  const stamp = time ? (j: number) => String(j / fs) + ',' : () => '';
   const tmp = `${path}.partial-${process.pid}`;
   const fh = await open(tmp, 'w');
   try {
-    await fh.write(chans.map((c) => csvCell(c.name)).join(',') + '\n');
+    await fh.write([...(time ? [TIME_COLUMN] : []), ...chans.map((c) => csvCell(c.name))].join(',') + '\n');
     const nc = idx.length;
     for await (const chunk of rec.chunks({ channels: idx, raw: opts.raw ?? false, samples: chunkSamples })) {
       const cols = chunk.data as ArrayLike<number>[];
       const n = cols[0]!.length;
       let s = '';
       for (let i = 0; i < n; i++) {
-        let row = fmt[0]!(cols[0]![i]!);
+        let row = stamp(chunk.start + i) + fmt[0]!(cols[0]![i]!);
         for (let k = 1; k < nc; k++) row += ',' + fmt[k]!(cols[k]![i]!);
         s += row + '\n';
       }

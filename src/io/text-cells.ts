@@ -11,10 +11,12 @@ const WS_RUN = /[ \t]+/;
 /**
  * Splits one line into cells. Cells are trimmed; one pair of surrounding double quotes is removed, and a
  * delimiter inside quotes does not split (RFC 4180 quoting, "" as an escaped quote). The quote-aware path
- * runs only for lines that contain a quote, so plain numeric rows take the fast `split`.
+ * runs only for lines that contain a quote, so plain numeric rows take the fast `split`. `quoted`, when
+ * given, receives for each cell whether it was quoted (a quoted "1" in a header is a name, not a number).
  */
-export function splitCells(text: string, delim: Delimiter): string[] {
-  if (text.indexOf('"') >= 0) return splitQuoted(text, delim);
+export function splitCells(text: string, delim: Delimiter, quoted?: boolean[]): string[] {
+  if (text.indexOf('"') >= 0) return splitQuoted(text, delim, quoted);
+  if (quoted) quoted.length = 0;
   if (delim === 'whitespace') {
     const t = text.trim();
     return t === '' ? [''] : t.split(WS_RUN);
@@ -24,8 +26,19 @@ export function splitCells(text: string, delim: Delimiter): string[] {
   return cells;
 }
 
-function splitQuoted(text: string, delim: Delimiter): string[] {
+/**
+ * True when a line leaves a quoted cell open (an odd number of double quotes: "" escapes pair up),
+ * as a header name holding a line break does (RFC 4180).
+ */
+export function opensQuote(text: string): boolean {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n % 2 === 1;
+}
+
+function splitQuoted(text: string, delim: Delimiter, flags: boolean[] = []): string[] {
   const cells: string[] = [];
+  flags.length = 0;
   let cur = '';
   let inQuote = false;
   let quoted = false;
@@ -43,11 +56,13 @@ function splitQuoted(text: string, delim: Delimiter): string[] {
     } else if (isDelim(c)) {
       if (delim === 'whitespace' && cur === '' && !quoted) continue;
       cells.push(quoted ? cur : cur.trim());
+      flags.push(quoted);
       cur = '';
       quoted = false;
     } else cur += c;
   }
   cells.push(quoted ? cur : cur.trim());
+  flags.push(quoted);
   return cells;
 }
 

@@ -96,7 +96,8 @@ function resolveColumn(ref: string | number, names: string[], ncols: number, wha
 export function decideLayout(path: string, probe: ProbeLine[], meta: CommentMeta, opts: LayoutOptions): Layout {
   if (probe.length === 0) throw new FormatError(path, 'at least one data row', 'end of file', 'no data rows (empty file?)');
   const delimiter = opts.delimiter ?? guessDelimiter(probe.slice(0, 20).map((p) => p.text));
-  const rows = probe.map((p) => splitCells(p.text, delimiter));
+  const quoted: boolean[][] = probe.map(() => []);
+  const rows = probe.map((p, i) => splitCells(p.text, delimiter, quoted[i]));
   // A cell that reads as a number with a decimal comma ('1,5' in a ';' file) is not text: the first
   // row of a headerless decimal-comma file would otherwise pass for a header.
   const commaNumbers = delimiter !== ',' && opts.decimalComma !== false;
@@ -105,12 +106,15 @@ export function decideLayout(path: string, probe: ProbeLine[], meta: CommentMeta
   const r0 = rows[0]!;
   const r1 = rows[1];
   const r2 = rows[2];
-  const textOverValue = (below: string[]): boolean => r0.some((c, k) => isText(c) && isValue(below[k]));
+  // A quoted cell over an unquoted one names its column whatever it holds ("1" over 7): writers quote
+  // names that read as numbers. Over a quoted cell it proves nothing, as some writers quote every cell.
+  const isName = (k: number, below: number): boolean => isText(r0[k]!) || (quoted[0]![k] === true && quoted[below]![k] !== true);
+  const textOverValue = (below: number): boolean => r0.some((_, k) => isName(k, below) && isValue(rows[below]![k]));
   const r1IsUnits = r1 !== undefined && r1.every((c) => c === '' || isText(c)) && r1.some(isText);
   let headerRows = 0;
   if (!r1) headerRows = r0.some(isText) ? 1 : 0;
-  else if (textOverValue(r1)) headerRows = 1;
-  else if (r1IsUnits && r2 && textOverValue(r2)) headerRows = 2;
+  else if (textOverValue(1)) headerRows = 1;
+  else if (r1IsUnits && r2 && textOverValue(2)) headerRows = 2;
   const data = rows.slice(headerRows);
   if (data.length === 0) {
     throw new FormatError(path, 'at least one data row', `line ${probe[probe.length - 1]!.line + 1}`, 'the file has a header but no data');

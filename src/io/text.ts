@@ -7,7 +7,7 @@
 import { FormatError } from './errors.js';
 import { PositionalFile } from './file.js';
 import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from './recording.js';
-import { EMPTY, parseNumber, splitCells, type Delimiter } from './text-cells.js';
+import { EMPTY, opensQuote, parseNumber, splitCells, type Delimiter } from './text-cells.js';
 import { parseCommentMeta, type CommentMeta } from './text-header.js';
 import { decideLayout, type Layout, type ProbeLine } from './text-layout.js';
 import { forEachLine } from './text-lines.js';
@@ -34,6 +34,8 @@ export interface TextOptions {
 const INDEX_STRIDE = 4096;
 /** Non-comment lines looked at before the layout is decided. */
 const PROBE_LINES = 64;
+/** Lines a quoted header name may span (line breaks in channel names). */
+const MAX_HEADER_LINES = 16;
 /** Leading comment lines kept for metadata and `info.comments`. */
 const MAX_COMMENTS = 1000;
 
@@ -190,8 +192,24 @@ export async function openText(path: string, opts: TextOptions = {}): Promise<Te
       probe.length = 0;
     };
 
-    await forEachLine(file, (text, offset, line) => {
-      lastLine = line;
+    // A header whose quoted names hold line breaks spans several lines: they are joined before the
+    // layout is decided, and replayed one by one if no closing quote comes within a few lines.
+    let held: ProbeLine[] = [];
+    const onLine = (text: string, offset: number, line: number): void => {
+      if (held.length > 0) {
+        held.push({ text, offset, line });
+        const joined = held.map((h) => h.text).join('\n');
+        if (!opensQuote(joined)) {
+          probe.push({ text: joined, offset: held[0]!.offset, line: held[0]!.line });
+          held = [];
+        } else if (held.length > MAX_HEADER_LINES) {
+          const lines = held;
+          held = [];
+          probe.push(lines.shift()!);
+          for (const h of lines) onLine(h.text, h.offset, h.line);
+        }
+        return;
+      }
       if (isSkipped(text, comment)) {
         if (!layout && probe.length === 0 && comments.length < MAX_COMMENTS && text.trim() !== '') {
           comments.push(text.trim().slice(comment.length).trim());
@@ -199,11 +217,23 @@ export async function openText(path: string, opts: TextOptions = {}): Promise<Te
         return;
       }
       if (layout) onData(text, offset, line);
+      else if (probe.length === 0 && opensQuote(text)) held.push({ text, offset, line });
       else {
         probe.push({ text, offset, line });
         if (probe.length === PROBE_LINES) settle();
       }
+    };
+    await forEachLine(file, (text, offset, line) => {
+      lastLine = line;
+      onLine(text, offset, line);
     });
+    if (held.length > 0) {
+      // The file ended inside the quote: its lines are rows as they stand.
+      const lines = held;
+      held = [];
+      probe.push(lines.shift()!);
+      for (const h of lines) onLine(h.text, h.offset, h.line);
+    }
     if (!layout) {
       if (probe.length === 0) throw new FormatError(path, 'at least one data row', `line ${lastLine + 1}`, lastLine === 0 ? 'empty file' : 'only comments and blank lines');
       settle();

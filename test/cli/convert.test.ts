@@ -32,14 +32,15 @@ test('convert WFDB format 212 -> CSV gives the physical values of a direct read'
   const out = join(dir, '100s.csv');
   const r = cli('convert', shared('data/wfdb/100s.hea'), out);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(readFileSync(out, 'utf8').split('\n')[0], 'MLII,V5');
+  assert.equal(readFileSync(out, 'utf8').split('\n')[0], 'time_s,MLII,V5');
   await withRecs([shared('data/wfdb/100s.hea'), out], async (src, csv) => {
     assert.equal(src.info.channels[0]!.storage, '212');
     assert.deepEqual(csv.info.channels.map((c) => [c.name, c.samples]), [['MLII', 21600], ['V5', 21600]]);
     const want = await src.read([0, 1], 0, 21600);
     const got = await csv.read([0, 1], 0, 21600);
     assert.deepEqual(got, want);
-  }, 360);
+    assert.deepEqual(csv.info.channels.map((c) => c.fs), [360, 360], 'the rate, from the time column');
+  });
 });
 
 test('convert EDF -> WFDB format 16 keeps the stored values of every signal channel', { skip: needShared('data/edf/test_generator.edf') }, async () => {
@@ -81,14 +82,25 @@ test('convert selects channels with repeated --channel (index or name)', { skip:
   const r = cli('convert', shared('data/wfdb/03700181.hea'), out, '--channel', 'ABP', '-c', '2');
   assert.equal(r.status, 0, r.stderr);
   const lines = readFileSync(out, 'utf8').split('\n');
-  assert.equal(lines[0], 'ABP,RESP');
+  assert.equal(lines[0], 'time_s,ABP,RESP');
   assert.equal(lines.length, 75002);
 });
 
-test('convert --raw writes stored integers to CSV', { skip: needShared('data/wfdb/100s.hea') }, () => {
+test('convert --raw writes stored integers to CSV, after the time in seconds', { skip: needShared('data/wfdb/100s.hea') }, () => {
   const out = join(dir, 'raw.csv');
   assert.equal(cli('convert', shared('data/wfdb/100s.hea'), out, '--raw').status, 0);
   const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.equal(lines[1], '0,995,1011');
+  assert.equal(lines[2]!.split(',')[0], String(1 / 360));
+  assert.ok(lines.slice(1).every((l) => /^[\d.e-]+,-?\d+,-?\d+$/.test(l)));
+});
+
+test('convert --no-time writes CSV without the time column', { skip: needShared('data/wfdb/100s.hea') }, () => {
+  const out = join(dir, 'notime.csv');
+  assert.equal(cli('convert', shared('data/wfdb/100s.hea'), out, '--raw', '--no-time').status, 0);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.equal(lines[0], 'MLII,V5');
+  assert.equal(lines[1], '995,1011');
   assert.ok(lines.slice(1).every((l) => /^-?\d+,-?\d+$/.test(l)));
 });
 
@@ -98,6 +110,7 @@ const REFUSED: [string, string[], RegExp][] = [
   ['--raw for WFDB output', ['data/wfdb/100s.hea', 'x.hea', '--raw'], /--raw applies to CSV output only/],
   ['--format for CSV output', ['data/wfdb/100s.hea', 'x.csv', '--format', '212'], /--format .* WFDB \(\.hea\) output only/],
   ['an unknown channel', ['data/wfdb/100s.hea', 'x.csv', '--channel', 'V9'], /no channel named 'V9'/],
+  ['--no-time for EDF output', ['data/wfdb/100s.hea', 'x.edf', '--no-time'], /--no-time applies to CSV output only/],
   ['--annotator for CSV output', ['data/wfdb/100s.hea', 'x.csv', '--annotator', 'atr'], /--annotator applies to EDF, BDF and WFDB output/],
   ['--annotator for an EDF input', ['data/edf/test_utf8.edf', 'x.hea', '--annotator', 'atr'], /--annotator reads a WFDB annotation file .* is edf/],
   ['--annotator naming no file beside the record', ['data/wfdb/100s.hea', 'x.edf', '--annotator', 'qrs'], /100s\.qrs/],
@@ -140,16 +153,16 @@ async function maxDiff(a: Recording, ca: string | number, b: Recording, cb: stri
 test('convert WFDB -> EDF -> CSV -> WFDB keeps names, rates, start time and samples within half an ADC step', { skip: needShared('data/wfdb/03700181.hea') }, async () => {
   const src = shared('data/wfdb/03700181.hea');
   const edf = join(wdir, 'abp resp.edf'), csv = join(wdir, 'abp resp.csv'), hea = join(wdir, 'abp_resp.hea');
-  for (const args of [[src, edf, '-c', 'ABP', '-c', 'RESP'], [edf, csv], [csv, hea, '--fs', '125']]) {
+  for (const args of [[src, edf, '-c', 'ABP', '-c', 'RESP'], [edf, csv], [csv, hea]]) {
     const r = cli('convert', ...args);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /2 channels, 75000 samples/);
   }
-  assert.equal(readFileSync(csv, 'utf8').split('\n', 1)[0], 'ABP,RESP');
+  assert.equal(readFileSync(csv, 'utf8').split('\n', 1)[0], 'time_s,ABP,RESP');
   // Each stage against the one before: EDF keeps the stored integers (its physical range fields round
   // to 8 characters, a tiny share of a step), CSV prints the EDF's values exactly, and the last WFDB
   // re-quantises those floats to 16 bits, within half of its own step and of the source's.
-  const stages = [[src, {}, undefined, '1994-08-15T17:27:45'], [edf, {}, ['mmHg', 'mV'], '1994-08-15T17:27:45'], [csv, { fs: 125 }, ['', ''], undefined], [hea, {}, undefined, undefined]] as const;
+  const stages = [[src, {}, undefined, '1994-08-15T17:27:45'], [edf, {}, ['mmHg', 'mV'], '1994-08-15T17:27:45'], [csv, {}, ['', ''], undefined], [hea, {}, undefined, undefined]] as const;
   for (let s = 1; s < stages.length; s++) {
     const [prevPath, prevOpts] = stages[s - 1]!;
     const [path, opts, units, start] = stages[s]!;
@@ -300,7 +313,7 @@ test('convert reads and writes paths with spaces and non-ASCII letters', { skip:
   assert.equal(r.status, 0, r.stderr);
   assert.ok(r.stdout.startsWith(`${csv}: 2 channels, 21600 samples`), r.stdout);
   const edf = join(wdir, 'récord 100s.edf');
-  assert.equal(cli('convert', csv, edf, '--fs', '360').status, 0);
+  assert.equal(cli('convert', csv, edf).status, 0);
   await withRecs([shared('data/wfdb/100s.hea'), edf], async (a, b) => {
     // From CSV floats, EDF quantises over its full 16-bit range: within half of its step.
     assert.ok(await maxDiff(a, 'V5', b, 'V5', 21600) <= 0.5 / b.info.channels[b.channelIndex('V5')]!.gain + 1e-12);

@@ -35,7 +35,7 @@ test('an unknown command is refused with the list of commands to hand', () => {
 // What each command accepts, from its source and the README: its help must list every one.
 const OPTIONS: [string, string[]][] = [
   ['info', ['--json', '--format', '--fs']],
-  ['convert', ['-c, --channel', '--raw', '--format', '--fs', '--from']],
+  ['convert', ['-c, --channel', '--raw', '--no-time', '--format', '--fs', '--from']],
   ['peaks', ['--signal', '--channel', '--fs', '--detector', '--fiducial', '--block', '--out']],
   ['eval', ['--ref', '--test', '--fs', '--window', '--start', '--end', '--json']],
   ['hrv', ['--json', '--ddof', '--conventions']],

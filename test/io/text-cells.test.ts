@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMPTY, guessDelimiter, NOT_A_NUMBER, parseNumber, splitCells } from '../../src/io/text-cells.js';
+import { EMPTY, guessDelimiter, NOT_A_NUMBER, opensQuote, parseNumber, splitCells } from '../../src/io/text-cells.js';
 
 test('splitCells trims cells and honours RFC 4180 quotes', () => {
   assert.deepEqual(splitCells(' 1 , 2,3 ', ','), ['1', '2', '3']);
@@ -8,6 +8,24 @@ test('splitCells trims cells and honours RFC 4180 quotes', () => {
   assert.deepEqual(splitCells('  1.5\t  2   3 ', 'whitespace'), ['1.5', '2', '3']);
   assert.deepEqual(splitCells('"x y"  2', 'whitespace'), ['x y', '2']);
   assert.deepEqual(splitCells('1,', ','), ['1', '']);
+});
+
+test('splitCells reports which cells were quoted when asked', () => {
+  const cases: [string, ',' | 'whitespace', boolean[]][] = [
+    ['"1",2,"a ""b"""', ',', [true, false, true]],
+    ['1,2', ',', []],
+    ['"x y"  2', 'whitespace', [true, false]],
+  ];
+  for (const [text, delim, want] of cases) {
+    const quoted = [true, true, true, true];
+    splitCells(text, delim, quoted);
+    assert.deepEqual(quoted, want, text);
+  }
+});
+
+test('opensQuote tells a line that leaves a quoted cell open', () => {
+  const cases: [string, boolean][] = [['a,b', false], ['a,"two', true], ['a,"two""', true], ['"x""y",1', false], ['lines",3', true], ['"a","b"', false]];
+  for (const [text, want] of cases) assert.equal(opensQuote(text), want, text);
 });
 
 test('parseNumber accepts decimal numbers, NaN/inf and the missing-value spellings of pandas, refuses the rest', () => {

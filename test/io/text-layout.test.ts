@@ -118,6 +118,9 @@ const PARTS: { name: string; lines: string[]; meta?: CommentMeta; opts?: LayoutO
   { name: 'header names before comment labels', lines: ['x,', '1,2'], meta: { labels: ['A', 'B'] }, want: { names: ['x', ''], channelNames: ['x', 'B'] } },
   { name: 'decimal commas kept as text when switched off', lines: ['n\tv', '1\t2,5', '2\t3,5'], opts: { decimalComma: false }, want: { decimalComma: false, kinds: ['number', 'text'], signalCols: [0] } },
   // With ',' as the delimiter a comma in a cell can only be quoted text, never a decimal mark.
+  { name: 'quoted names that read as numbers, over unquoted values', lines: ['"1","2"', '7,8', '9,10'], want: { headerRows: 1, names: ['1', '2'], channelNames: ['1', '2'] } },
+  { name: 'quoted numbers over quoted numbers: a headerless file that quotes every cell', lines: ['"1","2"', '"7","8"'], want: { headerRows: 0, channelNames: ['ch0', 'ch1'] } },
+  { name: 'a quoted name holding a line break', lines: ['a,"two\nlines"', '1,2'], want: { headerRows: 1, channelNames: ['a', 'two\nlines'] } },
   { name: 'decimal commas never guessed with a comma delimiter', lines: ['a,b', '"1,5",2', '"2,5",3'], want: { decimalComma: false, kinds: ['text', 'number'], signalCols: [1] } },
 ];
 

@@ -206,7 +206,9 @@ const LAYOUTS: { name: string; content: string; names: string[]; fs: number; val
   { name: '"# fs = 250" and NaN/inf spellings', content: '# fs = 250\nnan\n-inf\n1e-3\n', names: ['ch0'], fs: 250, values: [[NaN, -Infinity, 0.001]] },
   { name: "R's NA and other pandas missing-value spellings as NaN", content: 'time,ecg\n0,1\n0.5,NA\n1,#N/A\n1.5,NULL\n2,2\n', names: ['ecg'], fs: 2, values: [[1, NaN, NaN, NaN, 2]] },
   { name: 'an OpenSignals JSON header', content: '# OpenSignals Text File Format\n# {"00:07:80:0F:30:80": {"sampling rate": 1000, "column": ["nSeq", "DI", "A1"], "label": ["A1"]}}\n# EndOfHeader\n0\t0\t512\n1\t0\t515\n', names: ['nSeq', 'DI', 'A1'], fs: 1000, values: [[0, 1], [0, 0], [512, 515]] },
-  { name: 'a label column that is not a header', content: 'N,1.5\nV,2.5\n', names: ['ch1'], fs: 3, values: [[1.5, 2.5]], opts: { fs: 3 } },
+  { name: 'a label column that is not a header', content: 'N,1.5\nV,2.5\n', names: ['ch1'], fs: 3, values: [[1.5, 2.5]], opts: { fs: 3 } },  { name: 'a header whose quoted name spans two lines, comment marker and blank line included', content: 'time_s,"ECG\n# lead II\n\nraw"\n0,1\n0.5,2\n', names: ['ECG\n# lead II\n\nraw'], fs: 2, values: [[1, 2]] },
+  { name: 'a first line whose quote never closes, as plain rows (file ends first)', content: 'time,"v\n0,1\n0.5,2\n', names: ['v'], fs: 2, values: [[1, 2]] },
+  { name: 'a first line whose quote never closes, as plain rows (past the lines a header may span)', content: 'time,"v\n0.0,0\n0.1,1\n0.2,2\n0.3,3\n0.4,4\n0.5,5\n0.6,6\n0.7,7\n0.8,8\n0.9,9\n1.0,10\n1.1,11\n1.2,12\n1.3,13\n1.4,14\n1.5,15\n1.6,16\n1.7,17\n1.8,18\n1.9,19\n', names: ['v'], fs: 10, values: [Array.from({ length: 20 }, (_, i) => i)] },
 ];
 
 for (const l of LAYOUTS) {
