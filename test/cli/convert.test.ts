@@ -9,6 +9,7 @@ import { readAnnotations, type WfdbAnnotation } from '../../src/io/wfdb/annotati
 import { annotationText } from '../../src/cli/convert.js';
 import type { Recording } from '../../src/io/recording.js';
 import { cliPath, needShared, shared } from '../helpers/shared.js';
+import { flacDir } from '../helpers/flac-golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-convert-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -102,6 +103,17 @@ test('convert --no-time writes CSV without the time column', { skip: needShared(
   assert.equal(lines[0], 'MLII,V5');
   assert.equal(lines[1], '995,1011');
   assert.ok(lines.slice(1).every((l) => /^-?\d+,-?\d+$/.test(l)));
+});
+
+test('convert FLAC-compressed WFDB (516) -> WFDB 16 and EDF keeps every stored value', async () => {
+  for (const name of ['f16.hea', 'f.edf']) {
+    const out = join(dir, name);
+    const r = cli('convert', join(flacDir, 'flac516.hea'), out);
+    assert.equal(r.status, 0, r.stderr);
+    await withRecs([join(flacDir, 'flac516_ref.hea'), out], async (ref, got) => {
+      for (const ch of ['ECG', 'PPG']) assert.deepEqual(await got.read(ch, 0, 7000, { raw: true }), await ref.read(ch, 0, 7000, { raw: true }), `${name} ${ch}`);
+    });
+  }
 });
 
 const REFUSED: [string, string[], RegExp][] = [

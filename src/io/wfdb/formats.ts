@@ -10,14 +10,20 @@
 import { markMissingInt16, physicalInt16 } from '../physical.js';
 import type { PhysicalBlock } from '../recording.js';
 
-export type WfdbFormat = '8' | '16' | '24' | '32' | '61' | '80' | '160' | '212' | '310' | '311';
+export type WfdbFormat = '8' | '16' | '24' | '32' | '61' | '80' | '160' | '212' | '310' | '311' | FlacFormat;
+/** FLAC-compressed signal files (8, 16 or 24 bits per sample), one FLAC channel per signal. */
+export type FlacFormat = '508' | '516' | '524';
 /** Formats `encodeSamples` writes. Format 8 (differences) is left out: it needs per-signal state. */
 export type WfdbEncodableFormat = '16' | '24' | '32' | '61' | '80' | '160' | '212';
 
-export const WFDB_FORMATS: readonly WfdbFormat[] = ['8', '16', '24', '32', '61', '80', '160', '212', '310', '311'];
+export const WFDB_FORMATS: readonly WfdbFormat[] = ['8', '16', '24', '32', '61', '80', '160', '212', '310', '311', '508', '516', '524'];
 
 export function isWfdbFormat(f: string): f is WfdbFormat {
   return (WFDB_FORMATS as readonly string[]).includes(f);
+}
+
+export function isFlacFormat(f: WfdbFormat): f is FlacFormat {
+  return f === '508' || f === '516' || f === '524';
 }
 
 /** Samples that share bytes, and the bytes they take. */
@@ -37,6 +43,10 @@ const LAYOUT: Record<WfdbFormat, FormatLayout> = {
   '212': { groupSamples: 2, groupBytes: 3 },
   '310': { groupSamples: 3, groupBytes: 4 },
   '311': { groupSamples: 3, groupBytes: 4 },
+  // FLAC files have no fixed layout; these are the bytes of a sample before compression.
+  '508': { groupSamples: 1, groupBytes: 1 },
+  '516': { groupSamples: 1, groupBytes: 2 },
+  '524': { groupSamples: 1, groupBytes: 3 },
 };
 
 export function formatLayout(f: WfdbFormat): FormatLayout {
@@ -76,10 +86,10 @@ export function samplesInBytes(f: WfdbFormat, bytes: number): number {
  */
 export function invalidSample(f: WfdbFormat): number {
   switch (f) {
-    case '8': case '80': return -128;
+    case '8': case '80': case '508': return -128;
     case '212': return -2048;
     case '310': case '311': return -512;
-    case '24': return -8388608;
+    case '24': case '524': return -8388608;
     case '32': return -2147483648;
     default: return -32768;
   }
@@ -107,6 +117,7 @@ export function decodeSamples(f: WfdbFormat, src: Uint8Array, n: number, out: In
     case '32': return decode32(src, n, out, outOffset);
     case '310': return decode310(src, n, out, outOffset);
     case '311': return decode311(src, n, out, outOffset);
+    case '508': case '516': case '524': throw new Error(`format ${f} is FLAC: its frames decode through FlacStream`);
   }
 }
 

@@ -7,11 +7,16 @@
  * frames, built lazily: a read at frame f starts from the nearest known row at or before f (or from
  * where the previous read ended, which makes sequential chunks free) and scans forward, filling in
  * rows as it passes them. Memory: one Int32 per signal per 65,536 frames.
+ *
+ * FLAC formats (508, 516, 524) hold one FLAC stream whose channels are the group's signals, every one
+ * with the same samples per frame: signal k's samples are channel k's in order, from sample
+ * `byteOffset` on (the WFDB library reads the header's byte offset as a sample offset there).
  */
 import { BufferPool, PositionalFile } from '../file.js';
 import { FormatError } from '../errors.js';
 import type { PhysicalBlock } from '../recording.js';
-import { bytesForSamples, decodeChannel, decodeChannelsPhysical, decodeSamples, formatLayout, samplesInBytes, type PhysicalScale, type WfdbFormat } from './formats.js';
+import { FlacStream } from '../flac-stream.js';
+import { bytesForSamples, decodeChannel, decodeChannelsPhysical, decodeSamples, formatLayout, isFlacFormat, samplesInBytes, type PhysicalScale, type WfdbFormat } from './formats.js';
 
 export const CHECKPOINT_FRAMES = 65536;
 /** Frames decoded per step when format 8 scans forward to a start frame. */
@@ -54,6 +59,9 @@ export class SignalGroup {
   private cursor: { frame: number; acc: Int32Array } | undefined;
   /** Member owning each slot of a frame (format 8 sums per signal). */
   private owner: Int32Array;
+  /** FLAC formats: the stream, and one buffer per channel for what it decodes. */
+  private flac: FlacStream | undefined;
+  private channelScratch: Int32Array[] = [];
 
   constructor(path: string, format: WfdbFormat, byteOffset: number, members: GroupMember[]) {
     this.file = new PositionalFile(path);
@@ -69,13 +77,27 @@ export class SignalGroup {
   /** Opens the file (FormatError when missing) and works out how many frames it holds. */
   async open(): Promise<void> {
     this.fileBytes = await this.file.size();
+    if (isFlacFormat(this.format)) return this.openFlac();
     if (this.fileBytes < this.byteOffset) {
       throw new FormatError(this.file.path, `at least ${this.byteOffset} bytes (the header's byte offset)`, 'end of file', `file has ${this.fileBytes} bytes`);
     }
     this.fileFrames = Math.floor(samplesInBytes(this.format, this.fileBytes - this.byteOffset) / this.frameSamples);
   }
 
-  /** Bytes the file must have to hold `frames` frames. */
+  private async openFlac(): Promise<void> {
+    const path = this.file.path, ms = this.members;
+    const spf = ms[0]!.samplesPerFrame;
+    if (ms.some((m) => m.samplesPerFrame !== spf)) throw new FormatError(path, `one samples-per-frame count for every signal of format ${this.format}`, 'header', `got ${ms.map((m) => m.samplesPerFrame).join(', ')}`);
+    const flac = new FlacStream(this.file);
+    await flac.open();
+    const info = flac.info, bits = Number(this.format) - 500;
+    if (info.channels !== ms.length) throw new FormatError(path, `${ms.length} FLAC channels (one per signal of the header)`, 'STREAMINFO', `got ${info.channels}`);
+    if (info.bitsPerSample > bits) throw new FormatError(path, `at most ${bits} bits per sample (format ${this.format})`, 'STREAMINFO', `got ${info.bitsPerSample}`);
+    this.flac = flac;
+    this.fileFrames = Math.max(0, Math.floor((info.totalSamples - this.byteOffset) / spf));
+  }
+
+  /** Bytes the file must have to hold `frames` frames (not FLAC, whose stream states its length). */
   bytesForFrames(frames: number): number {
     return this.byteOffset + bytesForSamples(this.format, frames * this.frameSamples);
   }
@@ -85,11 +107,23 @@ export class SignalGroup {
    * next call; `lead` is the index in it of frame f0's first sample.
    */
   async readFrames(f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
+    if (this.flac) return this.flacFrames(this.flac, f0, f1);
     if (this.format !== '8') return this.decodeFrames(f0, f1);
     const acc = await this.runningValues(f0);
     const flat = await this.sumFrames(f0, f1, acc);
     this.cursor = { frame: f1, acc };
     return { flat, lead: 0 };
+  }
+
+  /** FLAC: frames [f0, f1) from the channels' samples, laid out as a frame-ordered file would be. */
+  private async flacFrames(flac: FlacStream, f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
+    const F = this.frameSamples, spf = this.members[0]!.samplesPerFrame, n = (f1 - f0) * spf;
+    if (this.flat.length < (f1 - f0) * F) this.flat = new Int32Array(Math.max((f1 - f0) * F, this.flat.length * 2));
+    if ((this.channelScratch[0]?.length ?? -1) < n) this.channelScratch = this.members.map(() => new Int32Array(n));
+    const s0 = this.byteOffset + f0 * spf;
+    await flac.read(s0, s0 + n, this.channelScratch);
+    for (let c = 0; c < this.members.length; c++) interleave(this.channelScratch[c]!, f1 - f0, spf, this.flat, this.members[c]!.slot, F);
+    return { flat: this.flat, lead: 0 };
   }
 
   private async decodeFrames(f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
@@ -114,6 +148,7 @@ export class SignalGroup {
    */
   directFrameBytes(): number {
     const F = this.frameSamples;
+    if (this.flac) return 0;
     if (this.format === '16') return 2 * F;
     if (this.format === '212' && (F & 1) === 0) return (F >> 1) * 3;
     return 0;
@@ -202,5 +237,17 @@ export class SignalGroup {
 
   async close(): Promise<void> {
     await this.file.close();
+  }
+}
+
+/** A signal's samples x (spf per frame, `frames` frames) into their slots of frame-ordered `flat`. */
+function interleave(x: Int32Array, frames: number, spf: number, flat: Int32Array, slot: number, F: number): void {
+  if (spf === 1) {
+    for (let f = 0, p = slot; f < frames; f++, p += F) flat[p] = x[f]!;
+    return;
+  }
+  for (let f = 0, i = 0; f < frames; f++) {
+    const base = f * F + slot;
+    for (let j = 0; j < spf; j++, i++) flat[base + j] = x[i]!;
   }
 }

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { FormatError } from '../errors.js';
 import { ReadsInFlight } from '../file.js';
 import { Recording, type ChannelInfo, type PhysicalBlock, type RecordingInfo, type StoredBlock, unfilled } from '../recording.js';
-import { invalidSample, isWfdbFormat, table212, WFDB_FORMATS, type PhysicalScale } from './formats.js';
+import { invalidSample, isFlacFormat, isWfdbFormat, table212, WFDB_FORMATS, type PhysicalScale } from './formats.js';
 import { SignalGroup, type GroupMember } from './group.js';
 import { readWfdbHeader, type WfdbHeader } from './header.js';
 import { openWfdbMulti, type WfdbMultiRecording } from './multi.js';
@@ -30,6 +30,10 @@ export async function openWfdb(path: string): Promise<WfdbRecording | WfdbMultiR
       frames = groups.length ? Math.min(...groups.map((g) => g.fileFrames)) : 0;
     } else {
       for (const g of groups) {
+        if (isFlacFormat(g.format)) {
+          if (g.fileFrames < frames) throw new FormatError(g.file.path, `${frames} frames (from ${heaPath})`, 'FLAC STREAMINFO', `the stream holds ${g.fileFrames}: truncated, or the header claims too many frames`);
+          continue;
+        }
         const need = g.bytesForFrames(frames);
         if (g.fileBytes < need) {
           throw new FormatError(g.file.path, `${need} bytes (${frames} frames x ${g.frameSamples} samples in format ${g.format}, from ${heaPath})`, 'end of file', `file has ${g.fileBytes} bytes: truncated, or the header claims too many frames`);

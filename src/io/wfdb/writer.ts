@@ -65,8 +65,8 @@ export interface WriteWfdbResult {
 
 /** Source storages whose stored integers always fit the target format. */
 const FITS: Record<'16' | '212', ReadonlySet<string>> = {
-  '16': new Set(['16', '61', '80', '160', '212', '310', '311', 'edf16', 'int8', 'uint8', 'int16']),
-  '212': new Set(['212', '310', '311', '80', 'int8', 'uint8']),
+  '16': new Set(['16', '61', '80', '160', '212', '310', '311', '508', '516', 'edf16', 'int8', 'uint8', 'int16']),
+  '212': new Set(['212', '310', '311', '80', '508', 'int8', 'uint8']),
 };
 
 interface Plan {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FormatError } from '../../../src/io/errors.js';
 import { openWfdb } from '../../../src/io/wfdb/record.js';
 import { needShared, shared } from '../../helpers/shared.js';
+import { flacDir } from '../../helpers/flac-golden.js';
 import { seededRandom as rng } from '../../../src/signals/random.js';
 
 /** Deterministic generator (mulberry32) so that failures reproduce. */
@@ -216,8 +217,8 @@ const BAD: [string, (dir: string) => Promise<void>, (dir: string) => { file: str
     (d) => ({ file: join(d, 'r.dat'), where: /end of file/, detail: /90000 bytes.*file has 64800 bytes/ })],
   ['missing .dat', async (d) => { await copy100s(d); await rm(join(d, 'r.dat')); },
     (d) => ({ file: join(d, 'r.dat'), where: /open/, detail: /file not found/ })],
-  ['unsupported format', async (d) => { await copy100s(d, (h) => h.replace('r.dat 212 200 11 1024 1011', 'r.dat 516 200 11 1024 1011')); },
-    (d) => ({ file: join(d, 'r.hea'), where: /^line 3$/, detail: /format 516 is not supported/ })],
+  ['unsupported format', async (d) => { await copy100s(d, (h) => h.replace('r.dat 212 200 11 1024 1011', 'r.dat 999 200 11 1024 1011')); },
+    (d) => ({ file: join(d, 'r.hea'), where: /^line 3$/, detail: /format 999 is not supported/ })],
   ['garbage header line', async (d) => { await copy100s(d, (h) => h.replace('r.dat 212 200 11 1024 1011', 'r.dat 212 2oo 11 1024 1011')); },
     (d) => ({ file: join(d, 'r.hea'), where: /^line 3$/, detail: /2oo/ })],
   ['multi-segment header whose segment headers are missing', async (d) => { await writeFile(join(d, 'r.hea'), 'r/2 2 360 1000\nr_1 500\nr_2 500\n'); },
@@ -505,5 +506,60 @@ test('samples a skewed signal does not have read as NaN in physical units, not a
       assert.equal(phys![0], (510 - 20) / 50);
       assert.deepEqual(Array.from(phys!.subarray(1)), [NaN, NaN, NaN]);
     } finally { await rec.close(); }
+  });
+});
+
+const FLAC_PAIRS: [string, string, string][] = [
+  ['two 16-bit signals in one FLAC file (516)', 'flac516', 'flac516_ref'],
+  ['8-bit (508) and 24-bit (524) FLAC files in one record', 'flac_multi', 'flac_multi_ref'],
+  ['two signals of two samples per frame (516x2)', 'flac_spf', 'flac_spf_ref'],
+];
+
+for (const [what, name, ref] of FLAC_PAIRS) {
+  test(`FLAC signal files read as their uncompressed copy does: ${what}`, async () => {
+    const a = await openWfdb(join(flacDir, `${name}.hea`));
+    const b = await openWfdb(join(flacDir, `${ref}.hea`));
+    try {
+      const strip = (c: { name: string; fs: number; samples: number; gain: number; baseline: number; unit: string }) => [c.name, c.fs, c.samples, c.gain, c.baseline, c.unit];
+      assert.deepEqual(a.info.channels.map(strip), b.info.channels.map(strip));
+      assert.ok(a.info.channels.every((c) => ['508', '516', '524'].includes(c.storage)));
+      const all = a.signalChannels();
+      for (const raw of [true, false]) {
+        for (const ch of all) {
+          const n = a.info.channels[ch]!.samples;
+          const [x] = await a.read(ch, 0, n, { raw });
+          const [y] = await b.read(ch, 0, n, { raw });
+          assert.deepEqual(x, y, `${name} channel ${ch} raw ${raw}`);
+        }
+      }
+      const next = rng(5);
+      for (let k = 0; k < 30; k++) {
+        const ch = all[k % all.length]!, n = a.info.channels[ch]!.samples;
+        const s = Math.floor(next() * n), e = Math.min(n, s + Math.floor(next() * 700));
+        assert.deepEqual(await a.read(ch, s, e, { raw: true }), await b.read(ch, s, e, { raw: true }), `[${s}, ${e})`);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+}
+
+test('FLAC records that disagree with their header give a FormatError naming the file', async () => {
+  await withTmp(async (dir) => {
+    await copyFile(join(flacDir, 'flac516.dat'), join(dir, 'f.dat'));
+    const cases: [string, RegExp][] = [
+      ['f 2 250 7001\nf.dat 516 200 16 0 0 0 0 A\nf.dat 516 100 16 0 0 0 0 B\n', /7001 frames .*the stream holds 7000/],
+      ['f 3 250 7000\nf.dat 516 200 16 0 0 0 0 A\nf.dat 516 100 16 0 0 0 0 B\nf.dat 516 100 16 0 0 0 0 C\n', /3 FLAC channels .*got 2/],
+      ['f 2 250 7000\nf.dat 508 200 8 0 0 0 0 A\nf.dat 508 100 8 0 0 0 0 B\n', /at most 8 bits per sample .*got 16/],
+      ['f 2 250 3500\nf.dat 516x2 200 16 0 0 0 0 A\nf.dat 516 100 16 0 0 0 0 B\n', /one samples-per-frame count/],
+    ];
+    for (const [hea, re] of cases) {
+      await writeFile(join(dir, 'f.hea'), hea);
+      await assert.rejects(openWfdb(join(dir, 'f.hea')), (e: unknown) => e instanceof FormatError && e.message.includes('f.dat') && re.test(e.message), hea);
+    }
+    await writeFile(join(dir, 'g.dat'), 'not flac at all');
+    await writeFile(join(dir, 'g.hea'), 'g 1 250 10\ng.dat 516 200 16 0 0 0 0 A\n');
+    await assert.rejects(openWfdb(join(dir, 'g.hea')), (e: unknown) => e instanceof FormatError && e.message.includes('g.dat') && /a FLAC stream/.test(e.message));
   });
 });

@@ -1,0 +1,199 @@
+/**
+ * Random access to the samples of a FLAC file, read by position in bounded memory. Frame starts are
+ * known from the first frame, the SEEKTABLE and the frames decoded so far (a sparse index, one entry
+ * per `indexStride` samples); a read far from any of them bisects the byte range between the nearest
+ * two, taking as a frame only a sync code whose header passes its CRC-8 and whose frame passes its
+ * CRC-16 (./flac.ts). Sequential reads go on from the frame where the previous one stopped, which
+ * stays decoded, so chunks that cut frames decode each frame once.
+ */
+import { FormatError } from './errors.js';
+import type { PositionalFile } from './file.js';
+import { decodeFrame, FlacTruncated, parseFlacMetadata, readFrameHeader, type FlacFrameHeader, type FlacMetadata, type FlacStreamInfo } from './flac.js';
+
+/** Bytes read at a time. */
+const READ_BYTES = 1 << 20;
+
+export interface FlacStreamOptions {
+  /** Samples per channel between entries of the frame index. default: 65536 */
+  indexStride?: number;
+  /** Farther than this from a known frame start, a read bisects rather than decodes its way forward. default: 262144 */
+  bisectSamples?: number;
+}
+
+interface FrameStart { sample: number; offset: number }
+
+export class FlacStream {
+  meta!: FlacMetadata;
+  private size = 0;
+  /** Known frame starts, by sample. */
+  private index: FrameStart[] = [];
+  private buf = new Uint8Array(0);
+  /** File offset of buf[0], and bytes held. */
+  private bufStart = 0;
+  private bufLen = 0;
+  /** The frame decoded last: its samples per channel, and where the next frame starts. */
+  private frame: Int32Array[] = [];
+  private last: { sample: number; blockSize: number; next: number } | undefined;
+
+  private readonly indexStride: number;
+  private readonly bisectSamples: number;
+
+  constructor(readonly file: PositionalFile, opts: FlacStreamOptions = {}) {
+    this.indexStride = opts.indexStride ?? 1 << 16;
+    this.bisectSamples = opts.bisectSamples ?? 1 << 18;
+  }
+
+  get info(): FlacStreamInfo {
+    return this.meta.info;
+  }
+
+  /** Reads the metadata; FormatError when the file is not a FLAC stream this reader handles. */
+  async open(): Promise<void> {
+    this.size = await this.file.size();
+    let want = Math.min(this.size, 8192);
+    for (;;) {
+      const head = await this.file.read(0, want);
+      let m;
+      try {
+        m = parseFlacMetadata(head);
+      } catch (e) {
+        throw new FormatError(this.file.path, 'a FLAC stream', 'byte 0', (e as Error).message, { cause: e });
+      }
+      if ('info' in m) { this.meta = m; break; }
+      if (m.needed > this.size) throw new FormatError(this.file.path, `${m.needed} bytes of FLAC metadata`, 'end of file', `file has ${this.size} bytes`);
+      want = Math.min(this.size, Math.max(m.needed, want * 2));
+    }
+    const info = this.meta.info;
+    if (info.totalSamples === 0) throw new FormatError(this.file.path, 'a FLAC stream that states its length', 'STREAMINFO', 'total samples is 0 (unknown)');
+    if (info.maxBlockSize < 16) throw new FormatError(this.file.path, 'a maximum block size of at least 16', 'STREAMINFO', `got ${info.maxBlockSize}`);
+    this.frame = Array.from({ length: info.channels }, () => new Int32Array(info.maxBlockSize));
+    this.index = [{ sample: 0, offset: this.meta.firstFrame }];
+    for (const p of this.meta.seekPoints) this.remember({ sample: p.sample, offset: this.meta.firstFrame + p.offset });
+  }
+
+  /** Largest bytes a frame can take: STREAMINFO's maximum, else every subframe verbatim. */
+  private frameBound(): number {
+    const i = this.info;
+    return i.maxFrameSize > 0 ? i.maxFrameSize : 18 + Math.ceil((i.maxBlockSize * i.channels * (i.bitsPerSample + 1)) / 8) + 2 * i.channels;
+  }
+
+  /** Decodes samples [s0, s1) of every channel into outs[c][0 .. s1 - s0). */
+  async read(s0: number, s1: number, outs: Int32Array[]): Promise<void> {
+    if (s0 < 0 || s1 > this.info.totalSamples || s1 < s0) throw new RangeError(`samples [${s0}, ${s1}) outside the stream's ${this.info.totalSamples}`);
+    let at = await this.startFor(s0);
+    let s = s0;
+    while (s < s1) {
+      const h = this.last && this.last.sample <= s && s < this.last.sample + this.last.blockSize ? this.last : await this.decodeAt(at);
+      if (h.sample > s) throw new FormatError(this.file.path, `a frame holding sample ${s}`, `byte ${at}`, `the frame there starts at sample ${h.sample}`);
+      at = h.next;
+      if (h.sample + h.blockSize <= s) continue;
+      const from = s - h.sample, to = Math.min(h.blockSize, s1 - h.sample);
+      for (let c = 0; c < outs.length; c++) outs[c]!.set(this.frame[c]!.subarray(from, to), s - s0);
+      s = h.sample + to;
+    }
+  }
+
+  /** Byte offset of the frame to decode first for a read from sample s. */
+  private async startFor(s: number): Promise<number> {
+    const l = this.last;
+    if (l && l.sample <= s && s < l.sample + l.blockSize) return -1;
+    let best = this.index[this.entryBefore(s)]!;
+    if (l && l.sample + l.blockSize <= s && l.sample + l.blockSize > best.sample) best = { sample: l.sample + l.blockSize, offset: l.next };
+    if (s - best.sample > this.bisectSamples) {
+      best = await this.bisect(best, s);
+    }
+    return best.offset;
+  }
+
+  private entryBefore(s: number): number {
+    let lo = 0, hi = this.index.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.index[mid]!.sample <= s) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private remember(f: FrameStart): void {
+    const k = this.entryBefore(f.sample);
+    const e = this.index[k]!;
+    if (e.sample === f.sample) return;
+    this.index.splice(k + 1, 0, f);
+  }
+
+  /**
+   * A known frame start closer to sample s: halves the byte range between `lo` and the next known
+   * start after s until the frames between them hold few samples.
+   */
+  private async bisect(lo: FrameStart, s: number): Promise<FrameStart> {
+    const after = this.index.find((e) => e.sample > s);
+    let hi = after ?? { sample: this.info.totalSamples, offset: this.size };
+    const bound = this.frameBound();
+    while (hi.sample - lo.sample > this.bisectSamples && hi.offset - lo.offset > 4 * bound) {
+      const mid = lo.offset + Math.floor((hi.offset - lo.offset) / 2);
+      const f = await this.frameFrom(mid, Math.min(hi.offset, mid + 4 * bound), lo.sample, hi.sample);
+      if (!f) break;
+      this.remember(f);
+      if (f.sample <= s) lo = f; else hi = f;
+    }
+    return lo;
+  }
+
+  /**
+   * The first frame starting in [from, to) whose sample lies strictly between `after` and `before`
+   * and that decodes with a matching CRC-16, or undefined.
+   */
+  private async frameFrom(from: number, to: number, after: number, before: number): Promise<FrameStart | undefined> {
+    await this.fill(from, to - from + this.frameBound());
+    const b = this.buf.subarray(0, this.bufLen);
+    for (let p = from - this.bufStart; p + this.bufStart < to; p++) {
+      if (b[p] !== 0xff || (b[p + 1]! & 0xfe) !== 0xf8) continue;
+      const h = readFrameHeader(b, p, this.info);
+      if (!h || h.sample <= after || h.sample >= before || h.channels !== this.info.channels || h.blockSize > this.info.maxBlockSize) continue;
+      try {
+        decodeFrame(b, p, this.info, this.frame);
+      } catch {
+        continue;
+      }
+      this.last = undefined;
+      return { sample: h.sample, offset: p + this.bufStart };
+    }
+    return undefined;
+  }
+
+  /** Holds bytes [offset, offset + length) of the file (fewer at its end) in buf. */
+  private async fill(offset: number, length: number): Promise<void> {
+    const end = Math.min(this.size, offset + length);
+    if (offset >= this.bufStart && end <= this.bufStart + this.bufLen) return;
+    const n = Math.min(this.size - offset, Math.max(READ_BYTES, length));
+    if (this.buf.length < n) this.buf = new Uint8Array(n);
+    await this.file.read(offset, n, this.buf);
+    this.bufStart = offset;
+    this.bufLen = n;
+  }
+
+  /** Decodes the frame at byte `offset` into `frame`; its first sample, length and successor. */
+  private async decodeAt(offset: number): Promise<{ sample: number; blockSize: number; next: number }> {
+    if (offset < 0 || offset >= this.size) throw new FormatError(this.file.path, 'another FLAC frame', `byte ${offset}`, 'end of file');
+    const bound = this.frameBound();
+    await this.fill(offset, bound);
+    let h: FlacFrameHeader, bytes: number;
+    try {
+      ({ header: h, bytes } = decodeFrame(this.buf.subarray(0, this.bufLen), offset - this.bufStart, this.info, this.frame));
+    } catch (e) {
+      const held = this.bufStart + this.bufLen;
+      if (e instanceof FlacTruncated && held < this.size) {
+        // A frame longer than STREAMINFO said: twice the bytes each time, until the end of the file.
+        await this.fill(offset, Math.max(bound, 2 * (held - offset)));
+        return this.decodeAt(offset);
+      }
+      this.last = undefined;
+      throw new FormatError(this.file.path, 'a valid FLAC frame', `byte ${offset}`, e instanceof FlacTruncated ? `the file ends inside the frame (${e.message})` : (e as Error).message, { cause: e });
+    }
+    if (h.bitsPerSample > this.info.bitsPerSample) throw new FormatError(this.file.path, `at most ${this.info.bitsPerSample} bits per sample`, `frame at byte ${offset}`, `got ${h.bitsPerSample}`);
+    const f = { sample: h.sample, blockSize: h.blockSize, next: offset + bytes };
+    this.last = f;
+    if (Math.floor(h.sample / this.indexStride) !== Math.floor((h.sample + h.blockSize) / this.indexStride)) this.remember({ sample: h.sample, offset });
+    return f;
+  }
+}
