@@ -131,3 +131,37 @@ test('FlacStream.read reports a truncated or damaged frame as a FormatError at i
     await assert.rejects(s.read(0, c.totalSamples, [new Int32Array(c.totalSamples)]), (e: unknown) => e instanceof FormatError && /a valid FLAC frame/.test(e.message));
   });
 });
+
+test('fuzz: FLAC files with mutated bytes open and read, or fail with FormatError/RangeError only', async () => {
+  const cases = ['mono16_block192_l0', 'stereo16_decorrelation_l8', 'stereo24_l8', 'mono16_special_subframes_l8'].map(flacCase);
+  let x = 99;
+  const next = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let read = 0, refused = 0;
+  for (let k = 0; k < 200; k++) {
+    const c = cases[k % cases.length]!;
+    const bytes = c.bytes.slice();
+    // Mostly in the first 300 bytes, where the metadata and the first frame headers are.
+    const edits = 1 + Math.floor(next() * 4);
+    for (let e = 0; e < edits; e++) {
+      const at = next() < 0.5 ? Math.floor(next() * Math.min(300, bytes.length)) : Math.floor(next() * bytes.length);
+      bytes[at] = next() < 0.5 ? bytes[at]! ^ (1 << Math.floor(next() * 8)) : Math.floor(next() * 256);
+    }
+    const path = variant(`fuzz${k % 8}.flac`, next() < 0.1 ? bytes.subarray(0, Math.floor(next() * bytes.length)) : bytes);
+    try {
+      await withStream(path, k % 2 ? { bisectSamples: 64, indexStride: 256 } : {}, async (s) => {
+        const n = s.info.totalSamples;
+        assert.ok(n <= 2 ** 36);
+        const m = Math.min(n, 50000);
+        const outs = Array.from({ length: s.info.channels }, () => new Int32Array(m));
+        await s.read(0, m, outs);
+        const a = Math.floor(m / 2);
+        await s.read(a, m, outs.map((o) => o.subarray(0, m - a)));
+      });
+      read++;
+    } catch (e) {
+      if (!(e instanceof FormatError) && !(e instanceof RangeError)) throw new Error(`case ${k}: ${String(e)}`, { cause: e });
+      refused++;
+    }
+  }
+  assert.ok(read >= 5 && refused >= 50, `both outcomes occur (read ${read}, refused ${refused})`);
+});
