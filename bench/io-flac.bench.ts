@@ -4,7 +4,9 @@
  * without a seek table, so random reads bisect), then side by side in rounds: `flac -d` of the
  * whole file to /dev/null (libFLAC, C), the same record streamed through `chunks()` (stored integers,
  * and physical float64 with `reuse`), and the format-212 original streamed the same way. Then 100
- * random 10 s reads of one channel. Needs the `flac` tool and the shared record; skipped without.
+ * random 10 s reads of one channel. Encoding: FlacEncoder over the record's samples in memory
+ * against `flac -0` and `flac -5` encoding the same samples from a raw file, with the sizes.
+ * Needs the `flac` tool and the shared record; skipped without.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
+import { FlacEncoder } from '../src/io/flac-encoder.js';
 import { openWfdb } from '../src/io/wfdb/record.js';
 import { seededRandom } from '../src/signals/random.js';
 import { bestTimes, rate } from './util.js';
@@ -45,6 +49,30 @@ export default async function (): Promise<void> {
     }
     await src.close();
     await writeFile(join(dir, 'r.raw'), raw);
+    const chans = [Int32Array.from({ length: frames }, (_, i) => raw[2 * i]!), Int32Array.from({ length: frames }, (_, i) => raw[2 * i + 1]!)];
+    let ourBytes = 0;
+    const flacEncode = (level: string) => () => {
+      const r = spawnSync('flac', ['-s', '-f', level, '--no-seektable', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=360', '-o', join(dir, `e${level}.flac`), join(dir, 'r.raw')]);
+      if (r.status !== 0) throw new Error(`flac failed: ${r.stderr}`);
+    };
+    const te = await bestTimes({
+      ours: () => {
+        const enc = new FlacEncoder(2, 16, 360);
+        let bytes = 0;
+        for (let a = 0; a < frames; a += 21600) {
+          const b = Math.min(frames, a + 21600);
+          bytes += enc.push(chans.map((c) => c.subarray(a, b)), b - a).length;
+        }
+        ourBytes = bytes + enc.finish().length + enc.header().length;
+      },
+      fast: flacEncode('-0'),
+      default: flacEncode('-5'),
+    }, 3);
+    console.log(`FLAC encoding of the same 24 h x 2 channels (${((2 * frames) / 1e6).toFixed(1)} M samples, 16 bits), best of 3 rounds side by side:`);
+    const size = (b: number) => `${(b / 1e6).toFixed(1)} MB (${((100 * b) / (frames * 4)).toFixed(1)} % of 16-bit)`;
+    console.log(`  FlacEncoder (fixed predictors, in memory)    ${te.ours.toFixed(2).padStart(6)} s  ${size(ourBytes)}`);
+    console.log(`  flac -0 (fixed predictors, from a raw file)  ${te.fast.toFixed(2).padStart(6)} s  ${size(statSync(join(dir, 'e-0.flac')).size)}  ours at ${(te.fast / te.ours).toFixed(2)}x its speed`);
+    console.log(`  flac -5 (LPC, stereo decorrelation)          ${te.default.toFixed(2).padStart(6)} s  ${size(statSync(join(dir, 'e-5.flac')).size)}`);
     const enc = spawnSync('flac', ['-s', '-f', '-5', '--no-seektable', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=360', '-o', join(dir, 'r516.dat'), join(dir, 'r.raw')]);
     if (enc.status !== 0) throw new Error(`flac failed: ${enc.stderr}`);
     await rm(join(dir, 'r.raw'));

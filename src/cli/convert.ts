@@ -7,7 +7,7 @@ import { extname, resolve } from 'node:path';
 import { writeCsv } from '../io/csv-writer.js';
 import { openRecording } from '../io/open.js';
 import type { Format } from '../io/recording.js';
-import type { WrittenAnnotations } from '../io/wfdb/writer.js';
+import type { WritableFormat, WrittenAnnotations } from '../io/wfdb/writer.js';
 import { annotationPath, readAnnotations, writeAnnotations, type WfdbAnnotation } from '../io/wfdb/annotations.js';
 import { isWfdbName } from '../io/wfdb/header.js';
 import { FORMATS, parseFs } from './input-options.js';
@@ -15,7 +15,7 @@ import { FORMATS, parseFs } from './input-options.js';
 interface ConvertOptions {
   channel: string[];
   raw?: boolean;
-  format?: '16' | '212';
+  format?: WritableFormat;
   fs?: number;
   from?: Format;
   annotator?: string;
@@ -55,7 +55,7 @@ export async function convert(input: string, output: string, opts: Omit<ConvertO
   if (resolve(input) === resolve(output)) throw new RangeError(`output must differ from the input file '${input}'`);
   if (opts.raw && ext !== '.csv') throw new RangeError('--raw applies to CSV output only (WFDB and EDF keep stored integers already)');
   if (opts.time === false && ext !== '.csv') throw new RangeError('--no-time applies to CSV output only (WFDB and EDF state the rate in their headers)');
-  if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16 or 212) applies to WFDB (.hea) output only');
+  if (opts.format !== undefined && ext !== '.hea') throw new RangeError('--format (16, 212, or FLAC 508, 516, 524) applies to WFDB (.hea) output only');
   if (opts.annotator !== undefined && ext === '.csv') throw new RangeError('--annotator applies to EDF, BDF and WFDB output (CSV has no place for annotations)');
   if (opts.annotator !== undefined && !isWfdbName(opts.annotator)) throw new RangeError(`--annotator must be an annotator name such as atr, got '${opts.annotator}'`);
   const rec = await openRecording(input, { format: opts.from, fs: opts.fs });
@@ -104,7 +104,7 @@ export function registerConvert(program: Command): void {
     .option('-c, --channel <ch>', 'channel index or name; repeat for several (default: all signal channels)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--raw', 'CSV: write stored integers instead of physical units')
     .option('--no-time', 'CSV: leave out the first column time_s (seconds from the start), which carries the rate')
-    .addOption(new Option('--format <fmt>', 'WFDB output storage format (default: 16)').choices(['16', '212']))
+    .addOption(new Option('--format <fmt>', 'WFDB output storage format: 16, 212, or FLAC-compressed 508/516/524 (8/16/24 bits) (default: 16)').choices(['16', '212', '508', '516', '524']))
     .option('--fs <hz>', 'sampling rate for text/NPY input that states none', parseFs)
     .addOption(new Option('--from <format>', 'input reader (default: detected)').choices(FORMATS))
     .option('--annotator <name>', 'WFDB input: also carry its annotation file NAME.<annotator> (atr, qrs, ...) into EDF+ annotations or a WFDB copy')

@@ -64,7 +64,8 @@ export class FlacStream {
       want = Math.min(this.size, Math.max(m.needed, want * 2));
     }
     const info = this.meta.info;
-    if (info.totalSamples === 0) throw new FormatError(this.file.path, 'a FLAC stream that states its length', 'STREAMINFO', 'total samples is 0 (unknown)');
+    // No samples stated and no frames: an empty stream; frames but no count: a length left unknown.
+    if (info.totalSamples === 0 && this.size > this.meta.firstFrame) throw new FormatError(this.file.path, 'a FLAC stream that states its length', 'STREAMINFO', 'total samples is 0 (unknown)');
     if (info.maxBlockSize < 16) throw new FormatError(this.file.path, 'a maximum block size of at least 16', 'STREAMINFO', `got ${info.maxBlockSize}`);
     this.frame = Array.from({ length: info.channels }, () => new Int32Array(info.maxBlockSize));
     this.index = [{ sample: 0, offset: this.meta.firstFrame }];

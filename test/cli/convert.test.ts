@@ -105,10 +105,10 @@ test('convert --no-time writes CSV without the time column', { skip: needShared(
   assert.ok(lines.slice(1).every((l) => /^-?\d+,-?\d+$/.test(l)));
 });
 
-test('convert FLAC-compressed WFDB (516) -> WFDB 16 and EDF keeps every stored value', async () => {
-  for (const name of ['f16.hea', 'f.edf']) {
+test('convert FLAC-compressed WFDB (516) -> WFDB 16, EDF and WFDB 516 again keeps every stored value', async () => {
+  for (const [name, args] of [['f16.hea', []], ['f.edf', []], ['f516.hea', ['--format', '516']]] as const) {
     const out = join(dir, name);
-    const r = cli('convert', join(flacDir, 'flac516.hea'), out);
+    const r = cli('convert', join(flacDir, 'flac516.hea'), out, ...args);
     assert.equal(r.status, 0, r.stderr);
     await withRecs([join(flacDir, 'flac516_ref.hea'), out], async (ref, got) => {
       for (const ch of ['ECG', 'PPG']) assert.deepEqual(await got.read(ch, 0, 7000, { raw: true }), await ref.read(ch, 0, 7000, { raw: true }), `${name} ${ch}`);

@@ -96,7 +96,7 @@ export function invalidSample(f: WfdbFormat): number {
 }
 
 /** Inclusive range of stored values a format can hold, the invalid value excluded. */
-export function formatRange(f: WfdbEncodableFormat): [number, number] {
+export function formatRange(f: WfdbEncodableFormat | FlacFormat): [number, number] {
   const lo = invalidSample(f);
   return [lo + 1, -lo - 1];
 }

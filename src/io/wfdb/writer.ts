@@ -1,6 +1,6 @@
 /**
- * Writes any Recording as a WFDB record (header + one format 16 or 212 signal file), streaming it in
- * chunks so that memory stays bounded whatever the record's length.
+ * Writes any Recording as a WFDB record (header + one signal file in format 16 or 212, or FLAC-compressed
+ * in 508, 516 or 524), streaming it in chunks so that memory stays bounded whatever the record's length.
  *
  * Integer-stored channels whose values fit the target format are copied as is, with their gain and
  * baseline (lossless; a fractional baseline is rounded, since header(5) baselines are integers).
@@ -14,11 +14,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Annotation, ChannelInfo, ChannelRef, Recording, StoredBlock } from '../recording.js';
 import { annotationPath, writeAnnotations, type WfdbAnnotation } from './annotations.js';
 import { isWfdbName } from './header.js';
-import { encodeSamples, formatRange, invalidSample } from './formats.js';
+import { FLAC_HEADER_BYTES, FlacEncoder } from '../flac-encoder.js';
+import { encodeSamples, formatRange, invalidSample, isFlacFormat, type FlacFormat } from './formats.js';
 
 export interface WriteWfdbOptions {
-  /** Storage format of the signal file. default: '16' */
-  format?: '16' | '212';
+  /** Storage format of the signal file: 16 or 212, or FLAC with 8, 16 or 24 bits per sample. default: '16' */
+  format?: WritableFormat;
   /** Channels (indices or names) to write; they must share one sampling rate. default: all signal channels */
   channels?: ChannelRef[];
   /** Seconds of signal read and written per step. default: 60 */
@@ -63,10 +64,17 @@ export interface WriteWfdbResult {
   annotations?: WrittenAnnotations;
 }
 
+export type WritableFormat = '16' | '212' | FlacFormat;
+const WRITABLE: readonly WritableFormat[] = ['16', '212', '508', '516', '524'];
+
 /** Source storages whose stored integers always fit the target format. */
-const FITS: Record<'16' | '212', ReadonlySet<string>> = {
-  '16': new Set(['16', '61', '80', '160', '212', '310', '311', '508', '516', 'edf16', 'int8', 'uint8', 'int16']),
+const FITS16 = ['16', '61', '80', '160', '212', '310', '311', '508', '516', 'edf16', 'int8', 'uint8', 'int16'];
+const FITS: Record<WritableFormat, ReadonlySet<string>> = {
+  '16': new Set(FITS16),
   '212': new Set(['212', '310', '311', '80', '508', 'int8', 'uint8']),
+  '508': new Set(['80', '508', 'int8']),
+  '516': new Set(FITS16),
+  '524': new Set([...FITS16, '24', '524', 'bdf24', 'uint16']),
 };
 
 interface Plan {
@@ -85,13 +93,14 @@ interface Plan {
  */
 export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdbOptions = {}): Promise<WriteWfdbResult> {
   const format = opts.format ?? '16';
-  if (format !== '16' && format !== '212') throw new RangeError(`format must be '16' or '212', got '${String(format)}'`);
+  if (!WRITABLE.includes(format)) throw new RangeError(`format must be one of ${WRITABLE.join(', ')}, got '${String(format)}'`);
   const chunkSeconds = opts.chunkSeconds ?? 60;
   const annotator = opts.annotator ?? 'atr';
   if (annotator !== false && !isWfdbName(annotator)) throw new RangeError(`annotator must hold only letters, digits, '_' and '-', got '${String(annotator)}'`);
   if (!(chunkSeconds > 0) || !Number.isFinite(chunkSeconds)) throw new RangeError(`chunkSeconds must be a positive number, got ${chunkSeconds}`);
   const idx = (opts.channels ?? rec.signalChannels()).map((c) => rec.channelIndex(c));
   if (idx.length === 0) throw new RangeError('channels must name at least one signal channel');
+  if (isFlacFormat(format) && idx.length > 8) throw new RangeError(`format ${format} (FLAC) holds at most 8 signals in one file, got ${idx.length}: select channels (--channel)`);
   const infos = idx.map((i) => rec.info.channels[i]!);
   const fs = infos[0]!.fs;
   if (infos.some((c) => c.fs !== fs)) {
@@ -144,7 +153,11 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   const sums = new Int32Array(n);
   const invalid = invalidSample(format);
   const fh = await open(datPath, 'w');
+  // FLAC: one channel per signal; STREAMINFO goes over its placeholder at the end.
+  const flac = isFlacFormat(format) ? new FlacEncoder(n, (Number(format) - 500) as 8 | 16 | 24, Math.min(1048575, Math.max(1, Math.round(fs)))) : undefined;
+  const cols = flac ? plans.map(() => new Int32Array(0)) : [];
   try {
+    if (flac) await writeAll(fh, new Uint8Array(FLAC_HEADER_BYTES), FLAC_HEADER_BYTES);
     let pending: number | undefined; // 212 packs sample pairs: an odd sample waits for the next chunk.
     let flat = new Int32Array(0);
     let bytes = new Uint8Array(0);
@@ -154,38 +167,52 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
       if (len <= 0) continue;
       const head = pending === undefined ? 0 : 1;
       const total = head + len * n;
-      if (flat.length < total) flat = new Int32Array(total);
+      if (!flac && flat.length < total) flat = new Int32Array(total);
       if (head) flat[0] = pending!;
+      if (flac) for (let k = 0; k < n; k++) if (cols[k]!.length < len) cols[k] = new Int32Array(len);
       for (let k = 0; k < n; k++) {
         const d = data[k]!, p = plans[k]!;
-        let o = head + k, s = sums[k]!;
+        // FLAC takes each channel on its own; 16 and 212 interleave the channels of a frame.
+        const dst = flac ? cols[k]! : flat, step = flac ? 1 : n;
+        let o = flac ? 0 : head + k, s = sums[k]!;
         // A missing sample of the source (its format's invalid value) is this format's invalid value.
         const miss = p.ch.missing;
         if (p.lossless) {
-          for (let i = 0; i < len; i++, o += n) { const v = d[i] === miss ? invalid : d[i]!; flat[o] = v; s = (s + v) | 0; }
+          for (let i = 0; i < len; i++, o += step) { const v = d[i] === miss ? invalid : d[i]!; dst[o] = v; s = (s + v) | 0; }
         } else {
           const g0 = p.ch.gain, b0 = p.ch.baseline, g = p.gain, b = p.baseline;
-          for (let i = 0; i < len; i++, o += n) {
+          for (let i = 0; i < len; i++, o += step) {
             const x = d[i] === miss ? NaN : (d[i]! - b0) / g0;
             let v = invalid;
             if (Number.isFinite(x)) v = Math.min(rmax, Math.max(rmin, Math.round(x * g + b)));
-            flat[o] = v;
+            dst[o] = v;
             s = (s + v) | 0;
           }
         }
         sums[k] = s;
-        if (c.start === 0) init[k] = flat[head + k]!;
+        if (c.start === 0) init[k] = flac ? cols[k]![0]! : flat[head + k]!;
+      }
+      if (flac) {
+        const bytes = flac.push(cols, len);
+        await writeAll(fh, bytes, bytes.length);
+        continue;
       }
       const keep = format === '212' && !c.last && (total & 1) === 1 ? 1 : 0;
       pending = keep ? flat[total - 1] : undefined;
       const need = Math.ceil(((total - keep) * (format === '212' ? 3 : 4)) / 2);
       if (bytes.length < need) bytes = new Uint8Array(need);
-      const wrote = encodeSamples(format, flat, total - keep, bytes, 0, 0);
+      const wrote = encodeSamples(format as '16' | '212', flat, total - keep, bytes, 0, 0);
       await writeAll(fh, bytes, wrote);
     }
     if (pending !== undefined) {
       const tail = new Uint8Array(2);
-      await writeAll(fh, tail, encodeSamples(format, Int32Array.of(pending), 1, tail));
+      await writeAll(fh, tail, encodeSamples(format as '212', Int32Array.of(pending), 1, tail));
+    }
+    if (flac) {
+      const last = flac.finish();
+      await writeAll(fh, last, last.length);
+      const head = flac.header();
+      await fh.write(head, 0, head.length, 0);
     }
     await fh.close();
   } catch (e) {
@@ -194,7 +221,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
     throw e;
   }
 
-  const res = format === '16' ? 16 : 12;
+  const res = format === '212' ? 12 : format === '16' ? 16 : Number(format) - 500;
   const written: WrittenWfdbChannel[] = plans.map((p, k) => ({
     name: p.ch.name, lossless: p.lossless, gain: p.gain, baseline: p.baseline, initialValue: init[k]!, checksum: toInt16(sums[k]!),
   }));

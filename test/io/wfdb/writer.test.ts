@@ -8,6 +8,7 @@ import { openWfdb } from '../../../src/io/wfdb/record.js';
 import { readAnnotations } from '../../../src/io/wfdb/annotations.js';
 import { chooseScaling, writeWfdb } from '../../../src/io/wfdb/writer.js';
 import { needShared, shared } from '../../helpers/shared.js';
+import { flacDir } from '../../helpers/flac-golden.js';
 
 /** A recording held in memory: integer or float stored values per channel. */
 class MemoryRecording extends Recording {
@@ -199,4 +200,54 @@ test('chooseScaling maps the range inside the format limits', () => {
       assert.ok(q >= -2047 && q <= 2047, `[${lo}, ${hi}] at ${x}: ${q}`);
     }
   }
+});
+
+test('writeWfdb writes FLAC formats 508, 516 and 524 that read back sample for sample', async () => {
+  await withTmp(async (dir) => {
+    const ref = await openWfdb(join(flacDir, 'flac516_ref.hea'));
+    const multi = await openWfdb(join(flacDir, 'flac_multi_ref.hea'));
+    try {
+      const cases: [string, Recording, '508' | '516' | '524', (string | number)[]][] = [
+        ['516 from format 16', ref, '516', [0, 1]],
+        ['508 from format 16 holding 8-bit values', multi, '508', [0, 1]],
+        ['524 from format 24', multi, '524', [2]],
+      ];
+      for (const [what, src, format, channels] of cases) {
+        const w = await writeWfdb(src, join(dir, `out${format}.hea`), { format, channels });
+        assert.ok(w.channels.every((c) => c.lossless), what);
+        assert.match(await readFile(w.heaPath, 'latin1'), new RegExp(`\\.dat ${format} `));
+        const back = await openWfdb(w.heaPath);
+        try {
+          for (const [k, ch] of channels.entries()) {
+            const n = src.info.channels[src.channelIndex(ch)]!.samples;
+            assert.deepEqual(await back.read(k, 0, n, { raw: true }), await src.read(ch, 0, n, { raw: true }), `${what}: ${ch}`);
+            assert.equal(back.info.channels[k]!.gain, src.info.channels[src.channelIndex(ch)]!.gain);
+          }
+        } finally {
+          await back.close();
+        }
+      }
+    } finally {
+      await ref.close();
+      await multi.close();
+    }
+  });
+});
+
+test('writeWfdb to format 508 rescales values wider than 8 bits, and refuses more than 8 channels in one FLAC file', async () => {
+  await withTmp(async (dir) => {
+    const x = Int32Array.from({ length: 500 }, (_, i) => Math.round(3000 * Math.sin(i / 20)));
+    const w = await writeWfdb(new MemoryRecording([x], [{ gain: 100 }]), join(dir, 'n.hea'), { format: '508' });
+    assert.equal(w.channels[0]!.lossless, false);
+    const back = await openWfdb(w.heaPath);
+    try {
+      const [got] = await back.read(0, 0, 500);
+      const step = 1 / w.channels[0]!.gain;
+      for (let i = 0; i < 500; i++) assert.ok(Math.abs(got![i]! - x[i]! / 100) <= step / 2 + 1e-12, `sample ${i}`);
+    } finally {
+      await back.close();
+    }
+    const nine = new MemoryRecording(Array.from({ length: 9 }, () => Int32Array.of(1, 2)), Array.from({ length: 9 }, () => ({})));
+    await assert.rejects(writeWfdb(nine, join(dir, 'nine.hea'), { format: '516' }), /at most 8 signals .* got 9/);
+  });
 });
