@@ -7,23 +7,12 @@
  * for the start of the file, written last over the placeholder of the same length.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { crc16, crc8 } from './flac.js';
 
 /** Samples per channel in each frame but the last. */
 export const FLAC_BLOCK = 4096;
 /** Bytes of "fLaC" and the STREAMINFO block: what `header()` returns. */
 export const FLAC_HEADER_BYTES = 42;
-
-const CRC8 = new Uint8Array(256);
-const CRC16 = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  let c8 = i, c16 = i << 8;
-  for (let k = 0; k < 8; k++) {
-    c8 = c8 & 0x80 ? ((c8 << 1) ^ 0x07) & 0xff : (c8 << 1) & 0xff;
-    c16 = c16 & 0x8000 ? ((c16 << 1) ^ 0x8005) & 0xffff : (c16 << 1) & 0xffff;
-  }
-  CRC8[i] = c8;
-  CRC16[i] = c16;
-}
 
 /** Most-significant-bit-first writer into a growing byte buffer. */
 class BitWriter {
@@ -224,14 +213,10 @@ export class FlacEncoder {
     codedNumber(w, this.frameNo);
     if (bsCode === 6) w.put(n - 1, 8);
     else if (bsCode === 7) w.put(n - 1, 16);
-    let crc = 0;
-    for (let i = 0; i < w.len; i++) crc = CRC8[crc ^ w.buf[i]!]!;
-    w.put(crc, 8);
+    w.put(crc8(w.buf, 0, w.len), 8);
     for (let c = 0; c < this.channels; c++) this.subframe(this.pending[c]!, n);
     w.alignToByte();
-    let crc16 = 0;
-    for (let i = 0; i < w.len; i++) crc16 = ((crc16 << 8) & 0xffff) ^ CRC16[(crc16 >> 8) ^ w.buf[i]!]!;
-    w.put(crc16, 16);
+    w.put(crc16(w.buf, 0, w.len), 16);
     this.hashSamples(n);
     this.frameNo++;
     this.total += n;

@@ -146,9 +146,7 @@ export function readFrameHeader(b: Uint8Array, pos: number, info: FlacStreamInfo
   if (srCode === 12) p += 1;
   else if (srCode === 13 || srCode === 14) p += 2;
   if (p >= b.length) return undefined;
-  let crc = 0;
-  for (let i = pos; i < p; i++) crc = CRC8[crc ^ b[i]!]!;
-  if (crc !== b[p]) return undefined;
+  if (crc8(b, pos, p) !== b[p]) return undefined;
   const bitsPerSample = ssCode === 0 ? info.bitsPerSample : SAMPLE_SIZES[ssCode]!;
   const channels = chCode < 8 ? chCode + 1 : 2;
   return { sample: variable ? n : n * info.minBlockSize, blockSize, channels, assignment: chCode < 8 ? 0 : chCode, bitsPerSample, headerBytes: p + 1 - pos };
@@ -177,9 +175,7 @@ export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, ou
   r.alignToByte();
   const end = r.bytePos() + 2;
   if (end > b.length) throw new FlacTruncated('frame footer');
-  let crc = 0;
-  for (let i = pos; i < end - 2; i++) crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ b[i]!]!;
-  if (crc !== ((b[end - 2]! << 8) | b[end - 1]!)) throw new Error(`CRC-16 mismatch in the frame at byte ${pos}`);
+  if (crc16(b, pos, end - 2) !== ((b[end - 2]! << 8) | b[end - 1]!)) throw new Error(`CRC-16 mismatch in the frame at byte ${pos}`);
   return { header: h, bytes: end - pos };
 }
 
@@ -408,4 +404,18 @@ for (let i = 0; i < 256; i++) {
   }
   CRC8[i] = c8;
   CRC16[i] = c16;
+}
+
+/** CRC-8 of b[from..to), polynomial x^8 + x^2 + x + 1 (frame headers). */
+export function crc8(b: Uint8Array, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) c = CRC8[c ^ b[i]!]!;
+  return c;
+}
+
+/** CRC-16 of b[from..to), polynomial x^16 + x^15 + x^2 + 1 (whole frames). */
+export function crc16(b: Uint8Array, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ b[i]!]!;
+  return c;
 }
