@@ -34,6 +34,8 @@ export class FlacStream {
   /** The frame decoded last: its samples per channel, and where the next frame starts. */
   private frame: Int32Array[] = [];
   private last: { sample: number; blockSize: number; next: number } | undefined;
+  /** Channels the last frame was predicted for (the others hold residuals). */
+  private lastWanted: boolean[] = [];
 
   private readonly indexStride: number;
   private readonly bisectSamples: number;
@@ -78,18 +80,24 @@ export class FlacStream {
     return i.maxFrameSize > 0 ? i.maxFrameSize : 18 + Math.ceil((i.maxBlockSize * i.channels * (i.bitsPerSample + 1)) / 8) + 2 * i.channels;
   }
 
-  /** Decodes samples [s0, s1) of every channel into outs[c][0 .. s1 - s0). */
-  async read(s0: number, s1: number, outs: Int32Array[]): Promise<void> {
+  /**
+   * Decodes samples [s0, s1) into outs[c][0 .. s1 - s0) for every channel, or for those `wanted`
+   * marks (the others' arrays are left alone; they may be empty).
+   */
+  async read(s0: number, s1: number, outs: Int32Array[], wanted?: readonly boolean[]): Promise<void> {
     if (s0 < 0 || s1 > this.info.totalSamples || s1 < s0) throw new RangeError(`samples [${s0}, ${s1}) outside the stream's ${this.info.totalSamples}`);
+    const want = Array.from({ length: this.info.channels }, (_, c) => !wanted || wanted[c] === true);
+    // The frame held from the last read serves only if it was predicted for every channel wanted now.
+    if (want.some((w, c) => w && !this.lastWanted[c])) this.last = undefined;
     let at = await this.startFor(s0);
     let s = s0;
     while (s < s1) {
-      const h = this.last && this.last.sample <= s && s < this.last.sample + this.last.blockSize ? this.last : await this.decodeAt(at);
+      const h = this.last && this.last.sample <= s && s < this.last.sample + this.last.blockSize ? this.last : await this.decodeAt(at, want);
       if (h.sample > s) throw new FormatError(this.file.path, `a frame holding sample ${s}`, `byte ${at}`, `the frame there starts at sample ${h.sample}`);
       at = h.next;
       if (h.sample + h.blockSize <= s) continue;
       const from = s - h.sample, to = Math.min(h.blockSize, s1 - h.sample);
-      for (let c = 0; c < outs.length; c++) outs[c]!.set(this.frame[c]!.subarray(from, to), s - s0);
+      for (let c = 0; c < outs.length; c++) if (want[c]) outs[c]!.set(this.frame[c]!.subarray(from, to), s - s0);
       s = h.sample + to;
     }
   }
@@ -145,7 +153,7 @@ export class FlacStream {
    * and that decodes with a matching CRC-16, or undefined.
    */
   private async frameFrom(from: number, to: number, after: number, before: number): Promise<FrameStart | undefined> {
-    await this.fill(from, to - from + this.frameBound());
+    await this.fill(from, to - from + this.frameBound(), false);
     const b = this.buf.subarray(0, this.bufLen);
     for (let p = from - this.bufStart; p + this.bufStart < to; p++) {
       if (b[p] !== 0xff || (b[p + 1]! & 0xfe) !== 0xf8) continue;
@@ -162,11 +170,14 @@ export class FlacStream {
     return undefined;
   }
 
-  /** Holds bytes [offset, offset + length) of the file (fewer at its end) in buf. */
-  private async fill(offset: number, length: number): Promise<void> {
+  /**
+   * Holds bytes [offset, offset + length) of the file (fewer at its end) in buf, reading ahead to
+   * READ_BYTES unless `ahead` is false (bisection looks at a window and moves on).
+   */
+  private async fill(offset: number, length: number, ahead = true): Promise<void> {
     const end = Math.min(this.size, offset + length);
     if (offset >= this.bufStart && end <= this.bufStart + this.bufLen) return;
-    const n = Math.min(this.size - offset, Math.max(READ_BYTES, length));
+    const n = Math.min(this.size - offset, ahead ? Math.max(READ_BYTES, length) : length);
     if (this.buf.length < n) this.buf = new Uint8Array(n);
     await this.file.read(offset, n, this.buf);
     this.bufStart = offset;
@@ -174,19 +185,19 @@ export class FlacStream {
   }
 
   /** Decodes the frame at byte `offset` into `frame`; its first sample, length and successor. */
-  private async decodeAt(offset: number): Promise<{ sample: number; blockSize: number; next: number }> {
+  private async decodeAt(offset: number, want: boolean[]): Promise<{ sample: number; blockSize: number; next: number }> {
     if (offset < 0 || offset >= this.size) throw new FormatError(this.file.path, 'another FLAC frame', `byte ${offset}`, 'end of file');
     const bound = this.frameBound();
     await this.fill(offset, bound);
     let h: FlacFrameHeader, bytes: number;
     try {
-      ({ header: h, bytes } = decodeFrame(this.buf.subarray(0, this.bufLen), offset - this.bufStart, this.info, this.frame));
+      ({ header: h, bytes } = decodeFrame(this.buf.subarray(0, this.bufLen), offset - this.bufStart, this.info, this.frame, want));
     } catch (e) {
       const held = this.bufStart + this.bufLen;
       if (e instanceof FlacTruncated && held < this.size) {
         // A frame longer than STREAMINFO said: twice the bytes each time, until the end of the file.
         await this.fill(offset, Math.max(bound, 2 * (held - offset)));
-        return this.decodeAt(offset);
+        return this.decodeAt(offset, want);
       }
       this.last = undefined;
       throw new FormatError(this.file.path, 'a valid FLAC frame', `byte ${offset}`, e instanceof FlacTruncated ? `the file ends inside the frame (${e.message})` : (e as Error).message, { cause: e });
@@ -194,6 +205,7 @@ export class FlacStream {
     if (h.bitsPerSample > this.info.bitsPerSample) throw new FormatError(this.file.path, `at most ${this.info.bitsPerSample} bits per sample`, `frame at byte ${offset}`, `got ${h.bitsPerSample}`);
     const f = { sample: h.sample, blockSize: h.blockSize, next: offset + bytes };
     this.last = f;
+    this.lastWanted = want;
     if (Math.floor(h.sample / this.indexStride) !== Math.floor((h.sample + h.blockSize) / this.indexStride)) this.remember({ sample: h.sample, offset });
     return f;
   }

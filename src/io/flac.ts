@@ -155,9 +155,11 @@ export function readFrameHeader(b: Uint8Array, pos: number, info: FlacStreamInfo
 /**
  * Decodes the frame at byte `pos` into `out` (one Int32Array per channel, each at least the frame's
  * block size long). Returns its header and its length in bytes. Throws FlacTruncated when `b` ends
- * inside the frame, and an Error for a bad header, a reserved code or a CRC-16 mismatch.
+ * inside the frame, and an Error for a bad header, a reserved code or a CRC-16 mismatch. With
+ * `wanted`, channels coded independently that it marks false are parsed (their bits must be passed)
+ * but not predicted: their `out` holds residuals, not samples.
  */
-export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, out: Int32Array[]): { header: FlacFrameHeader; bytes: number } {
+export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, out: Int32Array[], wanted?: readonly boolean[]): { header: FlacFrameHeader; bytes: number } {
   const h = readFrameHeader(b, pos, info);
   if (!h) {
     if (pos + 16 > b.length) throw new FlacTruncated('frame header');
@@ -169,7 +171,7 @@ export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, ou
   for (let c = 0; c < h.channels; c++) {
     // The side channel of a stereo pair has one bit more.
     const side = (h.assignment === 8 && c === 1) || (h.assignment === 9 && c === 0) || (h.assignment === 10 && c === 1);
-    subframe(r, out[c]!, h.blockSize, h.bitsPerSample + (side ? 1 : 0));
+    subframe(r, out[c]!, h.blockSize, h.bitsPerSample + (side ? 1 : 0), h.assignment !== 0 || !wanted || wanted[c] === true);
   }
   decorrelate(h, out);
   r.alignToByte();
@@ -194,7 +196,7 @@ function decorrelate(h: FlacFrameHeader, out: Int32Array[]): void {
 }
 
 /** One subframe of `n` samples at `bps` bits into `x`. */
-function subframe(r: BitReader, x: Int32Array, n: number, bps: number): void {
+function subframe(r: BitReader, x: Int32Array, n: number, bps: number, predict: boolean): void {
   if (r.bits(1) !== 0) throw new Error('subframe padding bit set');
   const type = r.bits(6);
   let wasted = 0;
@@ -209,7 +211,7 @@ function subframe(r: BitReader, x: Int32Array, n: number, bps: number): void {
     if (order > n) throw new Error(`fixed predictor of order ${order} for ${n} samples`);
     for (let i = 0; i < order; i++) x[i] = r.signed(w);
     residual(r, x, n, order);
-    fixedPredict(x, n, order);
+    if (predict) fixedPredict(x, n, order);
   } else if (type >= 32) {
     const order = type - 31;
     if (order > n) throw new Error(`LPC of order ${order} for ${n} samples`);
@@ -221,9 +223,9 @@ function subframe(r: BitReader, x: Int32Array, n: number, bps: number): void {
     const coefs = new Float64Array(order);
     for (let j = 0; j < order; j++) coefs[j] = r.signed(precision);
     residual(r, x, n, order);
-    lpcPredict(x, n, coefs, shift);
+    if (predict) lpcPredict(x, n, coefs, shift);
   } else throw new Error(`reserved subframe type ${type}`);
-  if (wasted > 0) for (let i = 0; i < n; i++) x[i] = x[i]! * 2 ** wasted;
+  if (wasted > 0 && predict) for (let i = 0; i < n; i++) x[i] = x[i]! * 2 ** wasted;
 }
 
 /** Residuals (partitioned Rice codes, section 9.2.7) into x[order..n). */

@@ -88,6 +88,22 @@ test('FlacStream.read in consecutive chunks that cut frames gives the whole stre
   });
 });
 
+test('FlacStream.read of some channels fills only theirs, and a later read of others decodes them', async () => {
+  for (const name of ['ch3_16bit_l5', 'stereo16_decorrelation_l8']) {
+    const c = flacCase(name);
+    await withStream(c.path, {}, async (s) => {
+      const n = c.totalSamples;
+      const sets = [[true, false, false], [false, true, true], [true, true, true], [false, false, true]].map((w) => w.slice(0, c.channels));
+      for (const [k, wanted] of sets.entries()) {
+        const a = (k * 997) % n, b = Math.min(n, a + 1500);
+        const outs = Array.from({ length: c.channels }, () => new Int32Array(b - a).fill(7));
+        await s.read(a, b, outs, wanted);
+        outs.forEach((o, ch) => assert.deepEqual(o, wanted[ch] ? c.samples[ch]!.subarray(a, b) : new Int32Array(b - a).fill(7), `${name} [${a}, ${b}) channel ${ch}`));
+      }
+    });
+  }
+});
+
 test('FlacStream refuses a range outside the stream', async () => {
   const c = flacCase('mono8_l5');
   await withStream(c.path, {}, async (s) => {

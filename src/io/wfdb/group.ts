@@ -104,10 +104,11 @@ export class SignalGroup {
 
   /**
    * Decodes frames [f0, f1) (within the file) into a flat block owned by this group, valid until the
-   * next call; `lead` is the index in it of frame f0's first sample.
+   * next call; `lead` is the index in it of frame f0's first sample. With `members`, FLAC decodes
+   * only their samples (the others' slots are left as they were).
    */
-  async readFrames(f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
-    if (this.flac) return this.flacFrames(this.flac, f0, f1);
+  async readFrames(f0: number, f1: number, members?: readonly GroupMember[]): Promise<{ flat: Int32Array; lead: number }> {
+    if (this.flac) return this.flacFrames(this.flac, f0, f1, members);
     if (this.format !== '8') return this.decodeFrames(f0, f1);
     const acc = await this.runningValues(f0);
     const flat = await this.sumFrames(f0, f1, acc);
@@ -116,13 +117,14 @@ export class SignalGroup {
   }
 
   /** FLAC: frames [f0, f1) from the channels' samples, laid out as a frame-ordered file would be. */
-  private async flacFrames(flac: FlacStream, f0: number, f1: number): Promise<{ flat: Int32Array; lead: number }> {
+  private async flacFrames(flac: FlacStream, f0: number, f1: number, wantedMembers?: readonly GroupMember[]): Promise<{ flat: Int32Array; lead: number }> {
     const F = this.frameSamples, spf = this.members[0]!.samplesPerFrame, n = (f1 - f0) * spf;
     if (this.flat.length < (f1 - f0) * F) this.flat = new Int32Array(Math.max((f1 - f0) * F, this.flat.length * 2));
     if ((this.channelScratch[0]?.length ?? -1) < n) this.channelScratch = this.members.map(() => new Int32Array(n));
     const s0 = this.byteOffset + f0 * spf;
-    await flac.read(s0, s0 + n, this.channelScratch);
-    for (let c = 0; c < this.members.length; c++) interleave(this.channelScratch[c]!, f1 - f0, spf, this.flat, this.members[c]!.slot, F);
+    const wanted = this.members.map((m) => !wantedMembers || wantedMembers.includes(m));
+    await flac.read(s0, s0 + n, this.channelScratch, wanted);
+    for (let c = 0; c < this.members.length; c++) if (wanted[c]) interleave(this.channelScratch[c]!, f1 - f0, spf, this.flat, this.members[c]!.slot, F);
     return { flat: this.flat, lead: 0 };
   }
 

@@ -191,7 +191,7 @@ export class WfdbRecording extends Recording {
       const r0 = Math.min(fa + minSkew, g.fileFrames);
       const r1 = Math.min(fb + maxSkew, g.fileFrames);
       if (spf === 1 && maxSkew === 0 && r1 - r0 === n && await g.readDirect(r0, r1, members, ks.map((k) => out[k]!), 0)) continue;
-      const block = r1 > r0 ? await g.readFrames(r0, r1) : { flat: new Int32Array(0), lead: 0 };
+      const block = r1 > r0 ? await g.readFrames(r0, r1, members) : { flat: new Int32Array(0), lead: 0 };
       ks.forEach((k, j) => extract(block.flat, block.lead, g, members[j]!, r0, start, out[k]!));
     }
     return out;
