@@ -1,4 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findRecordings } from '../io/find-recordings.js';
 import type { OpenOptions } from '../io/open.js';
 import type { Format } from '../io/recording.js';
 import type { ChannelRef } from '../io/recording.js';
@@ -49,4 +52,25 @@ export function inputChoice(f: InputFlags): { signal: SignalType | 'auto'; chann
   const channels = f.channel?.includes('all') ? 'all' : f.channel?.map((c) => (/^\d+$/.test(c) ? Number(c) : c));
   const open: OpenOptions = { ...(f.fs ? { fs: f.fs } : {}), ...(f.column ? { columns: f.column } : {}), ...(f.format ? { format: f.format as Format } : {}) };
   return { signal, ...(channels ? { channels } : {}), open };
+}
+
+/**
+ * The inputs with each folder replaced by the recordings in its tree (io/find-recordings.ts), the
+ * output folder left out, each path once. A folder without recordings is a usage error.
+ */
+export async function expandInputs(inputs: string[], out: string): Promise<string[]> {
+  const seen = new Set<string>();
+  const expanded: string[] = [];
+  for (const input of inputs) {
+    let paths = [input];
+    if (existsSync(input) && statSync(input).isDirectory()) {
+      paths = await findRecordings(input, { skip: [out] });
+      if (paths.length === 0) throw new RangeError(`${input}: no recordings in this folder or below it (WFDB .hea, EDF/BDF, NPY, CSV/TSV/TXT)`);
+    }
+    for (const p of paths) {
+      const key = resolve(p);
+      if (!seen.has(key)) { seen.add(key); expanded.push(p); }
+    }
+  }
+  return expanded;
 }

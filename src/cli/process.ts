@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { processBatch, sessionsRoot } from '../pipeline/batch.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
-import { inputChoice, withInputOptions, type InputFlags } from './input-options.js';
+import { expandInputs, inputChoice, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';
 import { reportingRedis, runSubmit, withRedisOptions } from './submit.js';
 import { recordLine } from '../pipeline/record-summary.js';
@@ -19,12 +19,13 @@ interface ProcessFlags extends ConfigFlags, InputFlags {
 export function registerProcess(program: Command): void {
   withInputOptions(withRedisOptions(withConfigOptions(program.command('process'))))
     .description('run the full pipeline on recordings and write beats, quality, features, summary, manifest and report')
-    .argument('<inputs...>', 'recordings (WFDB .hea, EDF/BDF, CSV/TXT, NPY)')
+    .argument('<inputs...>', 'recordings (WFDB .hea, EDF/BDF, CSV/TXT, NPY), or folders of them (searched with their subfolders)')
     .requiredOption('--out <dir>', 'output folder (one subfolder per input)')
     .option('--resume [session]', 'continue a session (default: the newest unfinished one in --out)')
     .option('--quiet', 'no progress display')
     .addOption(new Option('--engine <engine>', 'where block tasks run: this machine, or BullMQ workers (vitaldsp worker)').choices(['local', 'bullmq']).default('local'))
-    .action(async (inputs: string[], f: ProcessFlags) => {
+    .action(async (given: string[], f: ProcessFlags) => {
+      const inputs = await expandInputs(given, f.out);
       if (f.engine === 'bullmq') {
         if (f.resume !== undefined) throw new RangeError('resume works with --engine local only');
         return reportingRedis(() => runSubmit(inputs, f));

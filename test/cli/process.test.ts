@@ -39,6 +39,28 @@ test('a batch goes on past a corrupt record, reports it, and writes complete out
   assert.ok(!existsSync(join(dir, 'out', 'bad', 'manifest.json')));
 });
 
+test('process given a folder runs every recording in it and below it, and refuses a folder without any', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-folder-'));
+  const data = join(dir, 'data');
+  mkdirSync(join(data, 'night 2'), { recursive: true });
+  for (const [file, seed] of [['one.csv', 1], [join('night 2', 'two.csv'), 2]] as const) {
+    const ecg = syntheticEcg({ fs: 250, seconds: 60, heartRate: 70, seed });
+    writeFileSync(join(data, file), 'time_s,ECG\n' + Array.from(ecg.signal, (v, i) => `${i / 250},${v.toFixed(5)}`).join('\n') + '\n');
+  }
+  // The output folder inside the input folder is not read back as input on a second run.
+  const out = join(data, 'out');
+  for (let run = 0; run < 2; run++) {
+    const r = cli(['process', data, '--out', out, '--quiet', '--set', 'runtime.workers=1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2 done, 0 failed/);
+    for (const name of ['one', 'two']) assert.ok(existsSync(join(out, name, 'summary.json')), name);
+  }
+  mkdirSync(join(dir, 'empty'));
+  const e = cli(['process', join(dir, 'empty'), '--out', join(dir, 'o2')]);
+  assert.notEqual(e.status, 0);
+  assert.match(e.stderr, /empty: no recordings in this folder or below it/);
+});
+
 test('process on record 100 gives the detector\'s own beats: eval against 100.atr reaches F1 1', { skip: needShared('data/wfdb/100.hea') }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-100-'));
   const r = cli(['process', shared('data/wfdb/100.hea'), '--out', dir]);
