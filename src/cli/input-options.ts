@@ -56,7 +56,8 @@ export function inputChoice(f: InputFlags): { signal: SignalType | 'auto'; chann
 
 /**
  * The inputs with each folder replaced by the recordings in its tree (io/find-recordings.ts), the
- * output folder left out, each path once. A folder without recordings is a usage error.
+ * output folder left out, each path once; folders that cannot be read are named on stderr. A folder
+ * without recordings is a usage error.
  */
 export async function expandInputs(inputs: string[], out: string): Promise<string[]> {
   const seen = new Set<string>();
@@ -64,7 +65,9 @@ export async function expandInputs(inputs: string[], out: string): Promise<strin
   for (const input of inputs) {
     let paths = [input];
     if (existsSync(input) && statSync(input).isDirectory()) {
-      paths = await findRecordings(input, { skip: [out] });
+      const found = await findRecordings(input, { skip: [out] });
+      for (const u of found.unreadable) console.error(`vitaldsp: folder not read: ${u.path}: ${u.reason}`);
+      paths = found.recordings;
       if (paths.length === 0) throw new RangeError(`${input}: no recordings in this folder or below it (WFDB .hea, EDF/BDF, NPY, CSV/TSV/TXT)`);
     }
     for (const p of paths) {

@@ -53,7 +53,8 @@ export function formatFloat32(x: number): string {
  */
 function csvCell(name: string): string {
   const valueLike = name === '' || typeof parseNumber(name, false) === 'number' || !Number.isNaN(parseDateTime(name));
-  return valueLike || /[",\r\n]|^\s|\s$/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+  // A leading '#' would make a header line without the time column read as a comment.
+  return valueLike || /[",\r\n]|^\s|\s$|^#/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /**

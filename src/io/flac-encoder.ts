@@ -131,6 +131,8 @@ export class FlacEncoder {
   private minFrame = Infinity;
   private maxFrame = 0;
   private readonly md5: Hash = createHash('md5');
+  /** Frame header code of the sample rate: each frame states it, as the streamable subset asks. */
+  private readonly rateCode: number;
   private hashBuf = new Uint8Array(0);
   private readonly w = new BitWriter();
   private readonly folded: Int32Array;
@@ -142,6 +144,7 @@ export class FlacEncoder {
     if (!Number.isInteger(channels) || channels < 1 || channels > 8) throw new RangeError(`a FLAC stream holds 1 to 8 channels, got ${channels}`);
     if (!Number.isInteger(sampleRate) || sampleRate < 1 || sampleRate > 1048575) throw new RangeError(`FLAC sample rate must be an integer in 1..1048575 Hz, got ${sampleRate}`);
     this.pending = Array.from({ length: channels }, () => new Int32Array(FLAC_BLOCK));
+    this.rateCode = rateCode(sampleRate);
     this.folded = new Int32Array(FLAC_BLOCK);
   }
 
@@ -206,13 +209,16 @@ export class FlacEncoder {
     w.put(0xfff8, 16);
     const bsCode = n === FLAC_BLOCK ? 12 : n <= 256 ? 6 : 7;
     w.put(bsCode, 4);
-    w.put(0, 4);
+    w.put(this.rateCode, 4);
     w.put(this.channels - 1, 4);
     w.put(this.bps === 8 ? 1 : this.bps === 16 ? 4 : 6, 3);
     w.put(0, 1);
     codedNumber(w, this.frameNo);
     if (bsCode === 6) w.put(n - 1, 8);
     else if (bsCode === 7) w.put(n - 1, 16);
+    if (this.rateCode === 12) w.put(this.sampleRate / 1000, 8);
+    else if (this.rateCode === 13) w.put(this.sampleRate, 16);
+    else if (this.rateCode === 14) w.put(this.sampleRate / 10, 16);
     w.put(crc8(w.buf, 0, w.len), 8);
     for (let c = 0; c < this.channels; c++) this.subframe(this.pending[c]!, n);
     w.alignToByte();
@@ -338,6 +344,17 @@ function writeResidual(w: BitWriter, u: Int32Array, n: number, order: number, pl
     w.put(k, pbits);
     w.rice(u, p === 0 ? order : p * per, (p + 1) * per, k);
   });
+}
+
+/** Frame header sample-rate code (RFC 9639 section 9.1.2): a table entry, or a rate in the header's end. */
+function rateCode(rate: number): number {
+  const table = [0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000];
+  const k = table.indexOf(rate);
+  if (k > 0) return k;
+  if (rate % 1000 === 0 && rate / 1000 <= 255) return 12;
+  if (rate <= 65535) return 13;
+  if (rate % 10 === 0 && rate / 10 <= 65535) return 14;
+  return 0;
 }
 
 /** The frame number, coded like UTF-8 (RFC 9639 section 9.1.5). */

@@ -21,6 +21,14 @@ export interface FlacStreamOptions {
 }
 
 interface FrameStart { sample: number; offset: number }
+interface DecodedFrame { sample: number; blockSize: number; offset: number; next: number }
+
+/**
+ * Longest frame taken before the frame is reported as bad, in multiples of the longest frame that
+ * codes every subframe verbatim: a damaged frame (say one running into a zero-filled tail, where
+ * Rice codes never end) must not make a read load the rest of the file.
+ */
+const MAX_FRAME_BOUNDS = 4;
 
 export class FlacStream {
   meta!: FlacMetadata;
@@ -31,11 +39,13 @@ export class FlacStream {
   /** File offset of buf[0], and bytes held. */
   private bufStart = 0;
   private bufLen = 0;
-  /** The frame decoded last: its samples per channel, and where the next frame starts. */
+  /** The frame decoded last: its samples per channel, where it starts and where the next one does. */
   private frame: Int32Array[] = [];
-  private last: { sample: number; blockSize: number; next: number } | undefined;
+  private last: DecodedFrame | undefined;
   /** Channels the last frame was predicted for (the others hold residuals). */
   private lastWanted: boolean[] = [];
+  /** The last frame's samples do not serve the current read (other channels wanted): decode it again. */
+  private stale = false;
 
   private readonly indexStride: number;
   private readonly bisectSamples: number;
@@ -76,8 +86,13 @@ export class FlacStream {
 
   /** Largest bytes a frame can take: STREAMINFO's maximum, else every subframe verbatim. */
   private frameBound(): number {
+    return this.info.maxFrameSize > 0 ? this.info.maxFrameSize : this.verbatimBound();
+  }
+
+  /** Bytes of a frame whose every subframe is verbatim (side channels one bit wider). */
+  private verbatimBound(): number {
     const i = this.info;
-    return i.maxFrameSize > 0 ? i.maxFrameSize : 18 + Math.ceil((i.maxBlockSize * i.channels * (i.bitsPerSample + 1)) / 8) + 2 * i.channels;
+    return 18 + Math.ceil((i.maxBlockSize * i.channels * (i.bitsPerSample + 1)) / 8) + 2 * i.channels;
   }
 
   /**
@@ -88,11 +103,12 @@ export class FlacStream {
     if (s0 < 0 || s1 > this.info.totalSamples || s1 < s0) throw new RangeError(`samples [${s0}, ${s1}) outside the stream's ${this.info.totalSamples}`);
     const want = Array.from({ length: this.info.channels }, (_, c) => !wanted || wanted[c] === true);
     // The frame held from the last read serves only if it was predicted for every channel wanted now.
-    if (want.some((w, c) => w && !this.lastWanted[c])) this.last = undefined;
+    this.stale = want.some((w, c) => w && !this.lastWanted[c]);
     let at = await this.startFor(s0);
     let s = s0;
     while (s < s1) {
-      const h = this.last && this.last.sample <= s && s < this.last.sample + this.last.blockSize ? this.last : await this.decodeAt(at, want);
+      const l = this.last;
+      const h = l && !this.stale && l.sample <= s && s < l.sample + l.blockSize ? l : await this.decodeAt(at, want);
       if (h.sample > s) throw new FormatError(this.file.path, `a frame holding sample ${s}`, `byte ${at}`, `the frame there starts at sample ${h.sample}`);
       at = h.next;
       if (h.sample + h.blockSize <= s) continue;
@@ -105,7 +121,7 @@ export class FlacStream {
   /** Byte offset of the frame to decode first for a read from sample s. */
   private async startFor(s: number): Promise<number> {
     const l = this.last;
-    if (l && l.sample <= s && s < l.sample + l.blockSize) return -1;
+    if (l && l.sample <= s && s < l.sample + l.blockSize) return this.stale ? l.offset : -1;
     let best = this.index[this.entryBefore(s)]!;
     if (l && l.sample + l.blockSize <= s && l.sample + l.blockSize > best.sample) best = { sample: l.sample + l.blockSize, offset: l.next };
     if (s - best.sample > this.bisectSamples) {
@@ -185,7 +201,7 @@ export class FlacStream {
   }
 
   /** Decodes the frame at byte `offset` into `frame`; its first sample, length and successor. */
-  private async decodeAt(offset: number, want: boolean[]): Promise<{ sample: number; blockSize: number; next: number }> {
+  private async decodeAt(offset: number, want: boolean[]): Promise<DecodedFrame> {
     if (offset < 0 || offset >= this.size) throw new FormatError(this.file.path, 'another FLAC frame', `byte ${offset}`, 'end of file');
     const bound = this.frameBound();
     await this.fill(offset, bound);
@@ -193,19 +209,21 @@ export class FlacStream {
     try {
       ({ header: h, bytes } = decodeFrame(this.buf.subarray(0, this.bufLen), offset - this.bufStart, this.info, this.frame, want));
     } catch (e) {
-      const held = this.bufStart + this.bufLen;
-      if (e instanceof FlacTruncated && held < this.size) {
-        // A frame longer than STREAMINFO said: twice the bytes each time, until the end of the file.
-        await this.fill(offset, Math.max(bound, 2 * (held - offset)));
+      const held = this.bufStart + this.bufLen, cap = MAX_FRAME_BOUNDS * this.verbatimBound();
+      if (e instanceof FlacTruncated && held < this.size && held - offset < cap) {
+        // A frame longer than STREAMINFO said: twice the bytes each time, up to the cap.
+        await this.fill(offset, Math.min(cap, Math.max(bound, 2 * (held - offset))));
         return this.decodeAt(offset, want);
       }
       this.last = undefined;
-      throw new FormatError(this.file.path, 'a valid FLAC frame', `byte ${offset}`, e instanceof FlacTruncated ? `the file ends inside the frame (${e.message})` : (e as Error).message, { cause: e });
+      const why = !(e instanceof FlacTruncated) ? (e as Error).message : held < this.size ? `no frame end within ${cap} bytes` : `the file ends inside the frame (${e.message})`;
+      throw new FormatError(this.file.path, 'a valid FLAC frame', `byte ${offset}`, why, { cause: e });
     }
     if (h.bitsPerSample > this.info.bitsPerSample) throw new FormatError(this.file.path, `at most ${this.info.bitsPerSample} bits per sample`, `frame at byte ${offset}`, `got ${h.bitsPerSample}`);
-    const f = { sample: h.sample, blockSize: h.blockSize, next: offset + bytes };
+    const f = { sample: h.sample, blockSize: h.blockSize, offset, next: offset + bytes };
     this.last = f;
     this.lastWanted = want;
+    this.stale = false;
     if (Math.floor(h.sample / this.indexStride) !== Math.floor((h.sample + h.blockSize) / this.indexStride)) this.remember({ sample: h.sample, offset });
     return f;
   }

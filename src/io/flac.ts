@@ -163,10 +163,10 @@ export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, ou
   const h = readFrameHeader(b, pos, info);
   if (!h) {
     if (pos + 16 > b.length) throw new FlacTruncated('frame header');
-    throw new Error(`no valid frame header at byte ${pos}`);
+    throw new Error('no valid frame header (sync code, reserved values or CRC-8)');
   }
-  if (h.channels !== info.channels) throw new Error(`frame at byte ${pos} has ${h.channels} channels, the stream ${info.channels}`);
-  if (h.blockSize > (out[0]?.length ?? 0)) throw new Error(`frame at byte ${pos} holds ${h.blockSize} samples, more than the ${info.maxBlockSize} STREAMINFO allows`);
+  if (h.channels !== info.channels) throw new Error(`the frame has ${h.channels} channels, the stream ${info.channels}`);
+  if (h.blockSize > (out[0]?.length ?? 0)) throw new Error(`the frame holds ${h.blockSize} samples, more than the ${info.maxBlockSize} STREAMINFO allows`);
   const r = new BitReader(b, pos + h.headerBytes);
   for (let c = 0; c < h.channels; c++) {
     // The side channel of a stereo pair has one bit more.
@@ -177,7 +177,7 @@ export function decodeFrame(b: Uint8Array, pos: number, info: FlacStreamInfo, ou
   r.alignToByte();
   const end = r.bytePos() + 2;
   if (end > b.length) throw new FlacTruncated('frame footer');
-  if (crc16(b, pos, end - 2) !== ((b[end - 2]! << 8) | b[end - 1]!)) throw new Error(`CRC-16 mismatch in the frame at byte ${pos}`);
+  if (crc16(b, pos, end - 2) !== ((b[end - 2]! << 8) | b[end - 1]!)) throw new Error('CRC-16 mismatch: the frame is damaged');
   return { header: h, bytes: end - pos };
 }
 

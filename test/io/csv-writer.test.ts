@@ -151,10 +151,10 @@ test('writeCsv writes every sample of channels of different lengths, or refuses 
 for (const time of [true, false]) {
   const how = time ? 'after the time column' : 'without a time column';
   test(`writeCsv output with channel names that read as values comes back with those names and no extra row, ${how}`, async () => {
-    const names = ['1', '2.5', 'NA', '2024-01-01T00:00:00Z', ''];
+    const names = ['1', '2.5', 'NA', '2024-01-01T00:00:00Z', '', '#7'];
     const back = await roundTrip(new MemoryRecording({ data: names.map((_, k) => Float64Array.of(k, 7)), fs: 10, names }), `value-names-${time}.csv`, { time });
-    assert.equal(back.text.split('\n')[0], `${time ? 'time_s,' : ''}"1","2.5","NA","2024-01-01T00:00:00Z",""`);
-    assert.deepEqual(back.names, ['1', '2.5', 'NA', '2024-01-01T00:00:00Z', time ? 'ch5' : 'ch4']);
+    assert.equal(back.text.split('\n')[0], `${time ? 'time_s,' : ''}"1","2.5","NA","2024-01-01T00:00:00Z","","#7"`);
+    assert.deepEqual(back.names, ['1', '2.5', 'NA', '2024-01-01T00:00:00Z', time ? 'ch5' : 'ch4', '#7']);
     assert.deepEqual(back.data, names.map((_, k) => [k, 7]));
   });
 

@@ -99,6 +99,17 @@ test('FlacEncoder output passes the reference decoder (flac -t) and decodes ther
   }
 });
 
+test('FlacEncoder states the sample rate in every frame header (the streamable subset), by table or in the header\'s end', () => {
+  const cases: [number, number][] = [[44100, 9], [8000, 4], [96000, 11], [250, 13], [360, 13], [65535, 13], [200000, 12], [500000, 14], [655350, 14], [1000003, 0]];
+  for (const [rate, code] of cases) {
+    const bytes = encode([walk(5000, -100, 100, 5)], 16, rate);
+    const m = parseFlacMetadata(bytes) as FlacMetadata;
+    assert.equal(bytes[m.firstFrame + 2]! & 15, code, String(rate));
+    assert.equal(m.info.sampleRate, rate);
+    assert.deepEqual(decode(bytes).chans[0]!.length, 5000);
+  }
+});
+
 test('FlacEncoder refuses samples outside its bits, more than 8 channels and rates FLAC cannot state', () => {
   assert.throws(() => new FlacEncoder(1, 8, 250).push([Int32Array.of(128)], 1), /sample 128 of channel 0 is not a 8-bit integer/);
   assert.throws(() => new FlacEncoder(1, 16, 250).push([Float64Array.of(0.5)], 1), /not a 16-bit integer/);

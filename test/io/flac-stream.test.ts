@@ -148,6 +148,15 @@ test('FlacStream.read reports a truncated or damaged frame as a FormatError at i
   });
 });
 
+test('FlacStream.read stops at a frame that runs into a long zero-filled tail, without reading the tail', async () => {
+  const c = flacCase('mono16_ecg360_l5');
+  // Cut inside the first frame, then 32 MB of zeros: Rice codes there never end.
+  const path = variant('zero-tail.flac', Buffer.concat([c.bytes.subarray(0, 8322 + 3000), Buffer.alloc(32 << 20)]));
+  await withStream(path, {}, async (s) => {
+    await assert.rejects(s.read(0, 4096, [new Int32Array(4096)]), (e: unknown) => e instanceof FormatError && /no frame end within \d+ bytes/.test(e.message));
+  });
+});
+
 test('fuzz: FLAC files with mutated bytes open and read, or fail with FormatError/RangeError only', async () => {
   const cases = ['mono16_block192_l0', 'stereo16_decorrelation_l8', 'stereo24_l8', 'mono16_special_subframes_l8'].map(flacCase);
   let x = 99;

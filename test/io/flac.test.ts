@@ -67,7 +67,7 @@ test('decodeFrame reports a damaged frame by its CRC-16 and a cut one as truncat
   const first = decodeFrame(c.bytes, m.firstFrame, m.info, out);
   const bad = c.bytes.slice();
   bad[m.firstFrame + Math.floor(first.bytes / 2)]! ^= 0x01;
-  assert.throws(() => decodeFrame(bad, m.firstFrame, m.info, out), /CRC-16 mismatch in the frame at byte \d+|subframe|residual|reserved/);
+  assert.throws(() => decodeFrame(bad, m.firstFrame, m.info, out), /CRC-16 mismatch|subframe|residual|reserved/);
   assert.throws(() => decodeFrame(c.bytes.subarray(0, m.firstFrame + first.bytes - 1), m.firstFrame, m.info, out), FlacTruncated);
   assert.throws(() => decodeFrame(c.bytes, m.firstFrame, m.info, [new Int32Array(100)]), /holds 192 samples/);
 });

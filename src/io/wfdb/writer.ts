@@ -67,6 +67,17 @@ export interface WriteWfdbResult {
 export type WritableFormat = '16' | '212' | FlacFormat;
 const WRITABLE: readonly WritableFormat[] = ['16', '212', '508', '516', '524'];
 
+/**
+ * Least stored value of integer storages without a missing-value code of their own: such a channel
+ * may hold the target format's invalid value as a real sample (EDF's digital minimum often marks
+ * clipping), so it is copied as is only when a scan shows it does not.
+ */
+const STORAGE_MIN: Record<string, number> = { edf16: -32768, int16: -32768, int8: -128, bdf24: -8388608 };
+
+function mayHoldInvalid(ch: ChannelInfo, invalid: number): boolean {
+  return ch.missing === undefined && (STORAGE_MIN[ch.storage] ?? Infinity) <= invalid;
+}
+
 /** Source storages whose stored integers always fit the target format. */
 const FITS16 = ['16', '61', '80', '160', '212', '310', '311', '508', '516', 'edf16', 'int8', 'uint8', 'int16'];
 const FITS: Record<WritableFormat, ReadonlySet<string>> = {
@@ -115,7 +126,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   const frames = Math.min(...infos.map((c) => c.samples));
   const chunk = { channels: idx, seconds: chunkSeconds, raw: true } as const;
   const [rmin, rmax] = formatRange(format);
-  const wide: [number, number] = [rmin - 1, rmax];
+  const invalid = invalidSample(format);
 
   // Integer storage shows in the type of a raw read; a first pass is needed unless every channel is
   // an integer channel whose storage is known to fit.
@@ -123,7 +134,7 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   // header(5) baselines are integers (EDF sources can have a fractional one): rounding moves physical
   // values by at most half an ADC unit, as WFDB's own converters do.
   const plans: Plan[] = infos.map((ch, k) => ({
-    ch, lossless: probe[k] instanceof Int32Array && FITS[format].has(ch.storage), lo: Infinity, hi: -Infinity, gain: ch.gain, baseline: Math.round(ch.baseline),
+    ch, lossless: probe[k] instanceof Int32Array && FITS[format].has(ch.storage) && !mayHoldInvalid(ch, invalid), lo: Infinity, hi: -Infinity, gain: ch.gain, baseline: Math.round(ch.baseline),
   }));
   const needPass = plans.some((p) => !p.lossless);
   if (needPass) {
@@ -139,7 +150,8 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
     }
     plans.forEach((p, k) => {
       const isInt = probe[k] instanceof Int32Array;
-      if (isInt && rawLo[k]! >= wide[0] && rawHi[k]! <= wide[1]) { p.lossless = true; return; }
+      // The format's invalid value is not a sample value: a source value equal to it is rescaled.
+      if (isInt && rawLo[k]! >= rmin && rawHi[k]! <= rmax) { p.lossless = true; return; }
       p.lossless = false;
       const a = (rawLo[k]! - p.ch.baseline) / p.ch.gain, b = (rawHi[k]! - p.ch.baseline) / p.ch.gain;
       p.lo = Math.min(a, b);
@@ -151,7 +163,6 @@ export async function writeWfdb(rec: Recording, heaPath: string, opts: WriteWfdb
   const n = plans.length;
   const init = new Array<number>(n).fill(0);
   const sums = new Int32Array(n);
-  const invalid = invalidSample(format);
   const fh = await open(datPath, 'w');
   // FLAC: one channel per signal; STREAMINFO goes over its placeholder at the end.
   const flac = isFlacFormat(format) ? new FlacEncoder(n, (Number(format) - 500) as 8 | 16 | 24, Math.min(1048575, Math.max(1, Math.round(fs)))) : undefined;

@@ -251,3 +251,26 @@ test('writeWfdb to format 508 rescales values wider than 8 bits, and refuses mor
     await assert.rejects(writeWfdb(nine, join(dir, 'nine.hea'), { format: '516' }), /at most 8 signals .* got 9/);
   });
 });
+
+test('writeWfdb rescales a channel holding the target format\'s invalid value as a sample, rather than writing a missing sample', async () => {
+  await withTmp(async (dir) => {
+    const cases: [string, '16' | '516' | '508', number][] = [['int16', '16', -32768], ['int16', '516', -32768], ['edf16', '16', -32768], ['int8', '508', -128]];
+    for (const [storage, format, invalid] of cases) {
+      const x = Int32Array.of(invalid, 5, 7, -invalid - 1);
+      const w = await writeWfdb(new MemoryRecording([x], [{ storage }]), join(dir, `inv${storage}${format}.hea`), { format });
+      assert.equal(w.channels[0]!.lossless, false, `${storage} -> ${format}`);
+      const back = await openWfdb(w.heaPath);
+      try {
+        const [got] = await back.read(0, 0, 4);
+        const step = 1 / w.channels[0]!.gain;
+        for (let i = 0; i < 4; i++) assert.ok(Math.abs(got![i]! - x[i]!) <= step / 2 + 1e-9, `${storage} -> ${format} sample ${i}: ${got![i]} for ${x[i]}`);
+      } finally {
+        await back.close();
+      }
+      // Without that value the same storage is copied as is.
+      const y = Int32Array.of(invalid + 1, 5);
+      const v = await writeWfdb(new MemoryRecording([y], [{ storage }]), join(dir, `ok${storage}${format}.hea`), { format });
+      assert.equal(v.channels[0]!.lossless, true, `${storage} -> ${format} without the invalid value`);
+    }
+  });
+});
