@@ -9,10 +9,11 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { looksBinary } from '../io/detect.js';
-import { FormatError, unreadable } from '../io/errors.js';
+import { FormatError } from '../io/errors.js';
+import { PositionalFile, readWhole, siblingPath } from '../io/file.js';
+import { isUrl } from '../io/http-file.js';
 import { isBeatSymbol, readAnnotations } from '../io/wfdb/annotations.js';
 import { readWfdbHeader } from '../io/wfdb/header.js';
 import { matchBeats, type MatchResult } from '../signals/evaluate.js';
@@ -24,11 +25,12 @@ export interface BeatList {
 }
 
 /** The .hea of the record an annotation file belongs to ('100.atr' -> '100.hea'), when it exists. */
-function headerBeside(path: string): string | undefined {
+async function headerBeside(path: string): Promise<string | undefined> {
   const ext = extname(path);
   if (!ext || ext === '.hea') return undefined;
-  const hea = join(dirname(path), basename(path, ext) + '.hea');
-  return existsSync(hea) ? hea : undefined;
+  const hea = siblingPath(path, basename(path, ext) + '.hea');
+  if (!isUrl(hea)) return existsSync(hea) ? hea : undefined;
+  return (await new PositionalFile(hea).size().then(() => true, () => false)) ? hea : undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function readBeatText(path: string): Promise<BeatList> {
   return parseBeatText(await readBeatFile(path), path);
 }
 
-const readBeatFile = (path: string): Promise<Buffer> => readFile(path).catch((e: unknown) => { throw unreadable(path, 'a readable beat file', e); });
+const readBeatFile = async (path: string): Promise<Buffer> => Buffer.from(await readWhole(path, 'a readable beat file', 2 ** 30));
 
 function parseBeatText(bytes: Buffer, path: string): BeatList {
   const lines = bytes.toString('utf8').split(/\r?\n/);
@@ -76,7 +78,7 @@ function parseBeatText(bytes: Buffer, path: string): BeatList {
  */
 export async function readBeatList(path: string): Promise<BeatList> {
   const textual = /\.(txt|csv|tsv)$/i.test(path);
-  const hea = headerBeside(path);
+  const hea = await headerBeside(path);
   if (hea !== undefined && !textual) {
     const anns = await readAnnotations(path);
     const header = await readWfdbHeader(hea);

@@ -4,9 +4,9 @@
  * column; the empty cells, before the first beat and across gaps, are not intervals) or from a 1-D
  * .npy array; an aligned table by default, one JSON object with --json.
  */
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { FormatError, unreadable } from '../io/errors.js';
+import { FormatError } from '../io/errors.js';
+import { readWhole } from '../io/file.js';
 import { openNpy } from '../io/npy.js';
 import { hrv, hrvKeys, type HrvResult } from '../features/hrv.js';
 import type { HrvConventions } from '../features/hrv-time.js';
@@ -64,7 +64,7 @@ export async function readNn(path: string): Promise<Float64Array> {
       await rec.close();
     }
   }
-  const text = await readFile(path, 'utf8').catch((e: unknown) => { throw unreadable(path, 'a readable file', e); });
+  const text = Buffer.from(await readWhole(path, 'a readable file', 2 ** 30)).toString('utf8');
   return parseNnText(text, path);
 }
 

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from './errors.js';
-import { PositionalFile } from './file.js';
+import { PositionalFile, siblingPath } from './file.js';
+import { isUrl } from './http-file.js';
 import type { Format } from './recording.js';
 
 /** Bytes examined: the EDF fixed header is 256 bytes; a WFDB header's first lines fit easily. */
@@ -83,6 +84,8 @@ async function headerListing(path: string): Promise<string | undefined> {
 export async function wfdbHeaderPath(path: string): Promise<string> {
   const ext = extname(path).toLowerCase();
   if (ext === '.hea') return path;
+  // On a server there is no folder to list: a record name or its signal file names its header.
+  if (isUrl(path)) return ext ? siblingPath(path, `${basename(path, extname(path))}.hea`) : `${path}.hea`;
   if (!ext || !existsSync(path)) {
     if (existsSync(`${path}.hea`)) return `${path}.hea`;
     if (!ext) throw new FormatError(path, 'a WFDB header', `${path}.hea`, 'file not found');
@@ -111,7 +114,8 @@ export function looksBinary(head: Uint8Array): boolean {
  */
 export async function detectFormat(path: string): Promise<Format> {
   const ext = extname(path).toLowerCase();
-  if (!existsSync(path)) {
+  if (isUrl(path) && (ext === '' || ext === '.hea' || ext === '.dat')) return 'wfdb';
+  if (!isUrl(path) && !existsSync(path)) {
     if (existsSync(`${path}.hea`)) return 'wfdb';
     throw new FormatError(path, 'a readable file', 'open', 'file not found');
   }
@@ -131,6 +135,6 @@ export async function detectFormat(path: string): Promise<Format> {
   if (ext === '.npy') return 'npy';
   if (looksLikeWfdbHeader(Buffer.from(head).toString('latin1'))) return 'wfdb';
   // A WFDB signal file with its own extension (binformats.d3) is found through the header that lists it.
-  if (looksBinary(head) && (await headerListing(path))) return 'wfdb';
+  if (!isUrl(path) && looksBinary(head) && (await headerListing(path))) return 'wfdb';
   return 'text';
 }

@@ -1,12 +1,15 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FormatError, unreadable } from './errors.js';
+import { HttpFile, isUrl } from './http-file.js';
 
 /**
  * A file read by position only, so that a reader touches just the bytes it decodes. The handle is
- * opened lazily and shared by every read.
+ * opened lazily and shared by every read. An http(s) URL is read the same way, by Range requests.
  */
 export class PositionalFile {
   readonly path: string;
+  private readonly http: HttpFile | undefined;
   private handle: FileHandle | undefined;
   /** The open in progress, shared so that concurrent first reads open the file once. */
   private opening: Promise<FileHandle> | undefined;
@@ -14,6 +17,7 @@ export class PositionalFile {
 
   constructor(path: string) {
     this.path = path;
+    this.http = isUrl(path) ? new HttpFile(path) : undefined;
   }
 
   private fh(): Promise<FileHandle> {
@@ -41,14 +45,19 @@ export class PositionalFile {
   }
 
   async size(): Promise<number> {
+    if (this.http) return this.http.size();
     await this.fh();
     return this.sizeBytes;
   }
 
   /** Reads exactly `length` bytes at `position` into `target` (a fresh buffer when omitted). */
   async read(position: number, length: number, target?: Uint8Array): Promise<Uint8Array> {
-    const h = await this.fh();
     const buf = target ?? Buffer.allocUnsafe(length);
+    if (this.http) {
+      await this.http.read(position, length, buf);
+      return buf;
+    }
+    const h = await this.fh();
     let got = 0;
     while (got < length) {
       const { bytesRead } = await h.read(buf, got, length - got, position + got);
@@ -65,6 +74,52 @@ export class PositionalFile {
     this.handle = undefined;
     // FileHandle.close waits for reads still in flight (a stream's read-ahead) before closing.
     if (h) await h.close();
+  }
+}
+
+/** An absolute path for a path, a URL as it is. */
+export function resolveLocation(path: string): string {
+  return isUrl(path) ? path : resolve(path);
+}
+
+/**
+ * The path of `name` beside `path` (a file of the same folder, or of the same folder on the same
+ * server for a URL); an absolute `name` stays as it is.
+ */
+export function siblingPath(path: string, name: string): string {
+  if (isUrl(path)) return new URL(name, path).href;
+  return isAbsolute(name) ? name : join(dirname(path), name);
+}
+
+/**
+ * Size and version of a file: local, its modification time and inode (what git's index trusts);
+ * at a URL, the server's ETag and Last-Modified.
+ */
+export async function fileVersion(path: string): Promise<{ size: number; version: string }> {
+  if (isUrl(path)) return new HttpFile(path).identity();
+  const st = await stat(path);
+  return { size: st.size, version: `${st.mtimeMs}:${st.ino}` };
+}
+
+/**
+ * The whole of a small file (a header, an annotation file), local or at a URL; FormatError when it
+ * cannot be read or exceeds `maxBytes`.
+ */
+export async function readWhole(path: string, expected: string, maxBytes: number): Promise<Uint8Array> {
+  if (isUrl(path)) {
+    const f = new PositionalFile(path);
+    const size = await f.size();
+    if (size > maxBytes) throw new FormatError(path, `${expected} of at most ${maxBytes} bytes`, 'open', `file has ${size} bytes`);
+    return f.read(0, size);
+  }
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new FormatError(path, expected, 'open', 'not a regular file');
+    if (st.size > maxBytes) throw new FormatError(path, `${expected} of at most ${maxBytes} bytes`, 'open', `file has ${st.size} bytes`);
+    return await readFile(path);
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw unreadable(path, expected, e);
   }
 }
 

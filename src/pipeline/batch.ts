@@ -4,6 +4,7 @@
  * that `resume` skips it (and its unfinished neighbours restart from their block checkpoints).
  */
 import { basename, extname, join, resolve } from 'node:path';
+import { resolveLocation } from '../io/file.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolveConfig, type ResolveOptions } from '../config/resolve.js';
@@ -62,8 +63,8 @@ async function pickSession(root: string, resume: BatchOptions['resume']): Promis
 export function recordNames(inputs: readonly string[]): Map<string, string> {
   const stem = (i: string) => basename(i, extname(i));
   const count = new Map<string, number>();
-  for (const i of new Set(inputs.map((i) => resolve(i)))) count.set(stem(i), (count.get(stem(i)) ?? 0) + 1);
-  return new Map(inputs.map((i) => [i, count.get(stem(i))! > 1 ? `${stem(i)}-${createHash('sha256').update(resolve(i)).digest('hex').slice(0, 8)}` : stem(i)]));
+  for (const i of new Set(inputs.map((i) => resolveLocation(i)))) count.set(stem(i), (count.get(stem(i)) ?? 0) + 1);
+  return new Map(inputs.map((i) => [i, count.get(stem(i))! > 1 ? `${stem(i)}-${createHash('sha256').update(resolveLocation(i)).digest('hex').slice(0, 8)}` : stem(i)]));
 }
 
 export async function processBatch(inputs: string[], opts: BatchOptions): Promise<BatchResult> {
@@ -73,7 +74,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   const previous = await pickSession(root, resume);
   const id = previous?.id ?? newSessionId();
   const store = base.values.checkpoint.enabled ? new CheckpointStore(root, id) : undefined;
-  const meta: SessionMeta = previous ?? { id, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolve(i)), outDir: resolve(opts.out), done: [] };
+  const meta: SessionMeta = previous ?? { id, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolveLocation(i)), outDir: resolve(opts.out), done: [] };
   const done = new Set(meta.done);
   meta.status = 'running';
   const save = async () => { meta.updated = new Date().toISOString(); await store?.writeMeta(meta); };
@@ -108,7 +109,7 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
     }
   };
   const one = async (input: string) => {
-    const key = resolve(input);
+    const key = resolveLocation(input);
     const outcome: RecordOutcome = done.has(key) && existsSync(input) ? { status: 'resumed' } : await compute(input, key);
     outcomes.set(input, outcome.status === 'done' && !keepResults ? { status: 'done', summary: outcome.summary } : outcome);
     onRecord?.(input, outcome);

@@ -4,8 +4,9 @@
  * with a manifest is complete). Everything but the manifest's `run` section and stage timings is a
  * function of the inputs and settings only.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileVersion } from '../io/file.js';
 import { readFileSync } from 'node:fs';
 import { explainConfig } from '../config/resolve.js';
 import { columnsOf, csvCell, formatNumber, writeCsvLines, writeCsvTable, type Row } from '../output/table.js';
@@ -109,7 +110,7 @@ export async function writeSignalTables(channels: readonly ChannelData[], dir: s
 
 async function totalBytes(paths: readonly string[]): Promise<number> {
   let n = 0;
-  for (const p of paths) n += (await stat(p)).size;
+  for (const p of paths) n += (await fileVersion(p)).size;
   return n;
 }
 

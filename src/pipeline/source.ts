@@ -2,10 +2,10 @@
  * What `processRecording` accepts as a source, turned into an open Recording (for metadata) and a
  * SourceRef (for tasks on other threads or machines).
  */
-import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { readAtomic, writeAtomic } from '../runtime/atomic.js';
+import { fileVersion, resolveLocation } from '../io/file.js';
 import { openOptionsOf, openRecording, type OpenOptions } from '../io/open.js';
 import { Recording, type RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
@@ -64,13 +64,13 @@ export function recordingFiles(info: RecordingInfo): string[] {
 }
 
 /**
- * The files' identity: resolved paths, sizes, modification times and inodes, hashed, as git's index
- * and ccache trust a file that none of these changed for.
+ * The files' identity: resolved paths, sizes, modification times and inodes (for URLs, the server's
+ * validators), hashed, as git's index and ccache trust a file that none of these changed for.
  */
 export async function fileIdentity(files: readonly string[]): Promise<{ bytes: number; id: string }> {
-  const stats = await Promise.all(files.map((f) => stat(f)));
-  const id = createHash('sha256').update(JSON.stringify(files.map((f, i) => [resolve(f), stats[i]!.size, stats[i]!.mtimeMs, stats[i]!.ino]))).digest('hex');
-  return { bytes: stats.reduce((a, s) => a + s.size, 0), id };
+  const versions = await Promise.all(files.map((f) => fileVersion(f)));
+  const id = createHash('sha256').update(JSON.stringify(files.map((f, i) => [resolveLocation(f), versions[i]!.size, versions[i]!.version]))).digest('hex');
+  return { bytes: versions.reduce((a, v) => a + v.size, 0), id };
 }
 
 /** The files' identity and the digest remembered in `memoDir` for it, or an empty sha256. */

@@ -5,20 +5,26 @@
  * up the dispatch of block tasks (docs/performance.md); here the main thread waits for one message.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { fileVersion } from '../io/file.js';
+import { isUrl } from '../io/http-file.js';
 import { createHash } from 'node:crypto';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 export interface FileDigest { bytes: number; sha256: string }
 
-/** Total size and SHA-256 over the files in order, streamed in this thread. */
+/**
+ * Total size and SHA-256 over the files in order, streamed in this thread. A file at a URL enters
+ * by its address, size and the server's validators rather than by its bytes, which would be
+ * downloaded once more for the digest alone.
+ */
 export async function hashFilesHere(files: readonly string[]): Promise<FileDigest> {
-  const stats = await Promise.all(files.map((f) => stat(f)));
+  const versions = await Promise.all(files.map((f) => fileVersion(f)));
   const h = createHash('sha256');
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
+    if (isUrl(f)) { h.update(JSON.stringify([f, versions[i]!.size, versions[i]!.version])); continue; }
     for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   }
-  return { bytes: stats.reduce((a, s) => a + s.size, 0), sha256: h.digest('hex') };
+  return { bytes: versions.reduce((a, v) => a + v.size, 0), sha256: h.digest('hex') };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,36 @@ test('process given a folder runs every recording in it and below it, and refuse
   const e = cli(['process', join(dir, 'empty'), '--out', join(dir, 'o2')]);
   assert.notEqual(e.status, 0);
   assert.match(e.stderr, /empty: no recordings in this folder or below it/);
+});
+
+test('process reads a recording at an http URL as the same file on disk, and a second run comes from the cache', async () => {
+  const { serveFolder } = await import('../helpers/http-server.js');
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-cli-url-'));
+  const ecg = syntheticEcg({ fs: 250, seconds: 90, heartRate: 66, seed: 9 });
+  writeFileSync(join(dir, 'remote.csv'), 'time_s,ECG\n' + Array.from(ecg.signal, (v, i) => `${i / 250},${v.toFixed(5)}`).join('\n') + '\n');
+  const server = await serveFolder(dir);
+  try {
+    const run = (input: string, out: string) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cliPath, 'process', input, '--out', out, '--quiet', '--set', 'runtime.workers=1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.on('exit', (status) => resolve({ status, stderr }));
+    });
+    const local = await run(join(dir, 'remote.csv'), join(dir, 'local'));
+    assert.equal(local.status, 0, local.stderr);
+    for (let k = 0; k < 2; k++) {
+      const r = await run(`${server.base}remote.csv`, join(dir, 'url'));
+      assert.equal(r.status, 0, r.stderr);
+      for (const f of ['beats.csv', 'quality.csv', 'features.csv', 'summary.json']) {
+        assert.equal(readFileSync(join(dir, 'url', 'remote', f), 'utf8'), readFileSync(join(dir, 'local', 'remote', f), 'utf8'), `run ${k}: ${f}`);
+      }
+      const m = JSON.parse(readFileSync(join(dir, 'url', 'remote', 'manifest.json'), 'utf8')) as { run: { cache: { hitRate: number } | null } };
+      if (k === 1) assert.equal(m.run.cache?.hitRate, 1);
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('process on record 100 gives the detector\'s own beats: eval against 100.atr reaches F1 1', { skip: needShared('data/wfdb/100.hea') }, () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BufferPool, PositionalFile } from '../../src/io/file.js';
+import { BufferPool, fileVersion, PositionalFile, readWhole, siblingPath } from '../../src/io/file.js';
 import { FormatError } from '../../src/io/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-file-'));
@@ -57,4 +57,30 @@ test('PositionalFile refuses a missing file and a folder with a FormatError nami
     await f.close();
   }
   assert.equal(fds(), before);
+});
+
+test('siblingPath names a file beside a path or a URL; an absolute name stays itself', () => {
+  const cases: [string, string, string][] = [
+    [join('data', 'r.hea'), 'r.dat', join('data', 'r.dat')],
+    [join('data', 'r.hea'), '/abs/r.dat', '/abs/r.dat'],
+    ['https://physionet.org/files/mitdb/1.0.0/100.hea', '100.dat', 'https://physionet.org/files/mitdb/1.0.0/100.dat'],
+    ['https://h/db/p10/m.hea', 'segs/s1.hea', 'https://h/db/p10/segs/s1.hea'],
+    ['http://h/a b/r.hea', 'r 1.dat', 'http://h/a%20b/r%201.dat'],
+  ];
+  for (const [path, name, want] of cases) assert.equal(siblingPath(path, name), want, `${path} + ${name}`);
+});
+
+test('readWhole reads a small file, and refuses a larger one, a folder or a missing one with a FormatError naming it', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'vitaldsp-whole-'));
+  try {
+    writeFileSync(join(d, 'h.hea'), 'r 1 250\n');
+    assert.equal(Buffer.from(await readWhole(join(d, 'h.hea'), 'a header', 100)).toString(), 'r 1 250\n');
+    const cases: [string, number, RegExp][] = [[join(d, 'h.hea'), 4, /a header of at most 4 bytes at open \(file has 8 bytes\)/], [d, 100, /not a regular file/], [join(d, 'nope'), 100, /file not found/]];
+    for (const [p, max, re] of cases) await assert.rejects(readWhole(p, 'a header', max), (e: unknown) => e instanceof FormatError && e.message.includes(p) && re.test(e.message));
+    const v = await fileVersion(join(d, 'h.hea'));
+    assert.equal(v.size, 8);
+    assert.match(v.version, /^[\d.]+:\d+$/);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });

@@ -61,3 +61,41 @@ test('openRecording honours a format override and reports a .dat without header'
     await rec.close();
   }
 });
+
+test('openRecording reads WFDB (FLAC and multi-segment), EDF and text recordings at http URLs as it reads the files', async () => {
+  const { flacDir } = await import('../helpers/flac-golden.js');
+  const { serveFolder } = await import('../helpers/http-server.js');
+  const { writeEdf } = await import('../../src/io/edf/writer.js');
+  const { copyFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-open-url-'));
+  for (const f of ['flac516.hea', 'flac516.dat', 'flac516_ref.hea', 'flac516_ref.dat']) copyFileSync(join(flacDir, f), join(dir, f));
+  // Two FLAC segments and a gap.
+  writeFileSync(join(dir, 'm.hea'), 'm/3 2 250 14007\nflac516 7000\n~ 7\nflac516 7000\n');
+  writeFileSync(join(dir, 't.csv'), 'time_s,x\n' + Array.from({ length: 500 }, (_, i) => `${i / 50},${Math.sin(i / 9)}`).join('\n') + '\n');
+  const ref = await openRecording(join(dir, 'flac516_ref.hea'));
+  await writeEdf(ref, join(dir, 'r.edf'));
+  await ref.close();
+  const server = await serveFolder(dir);
+  try {
+    for (const name of ['flac516.hea', 'flac516', 'm.hea', 'r.edf', 't.csv']) {
+      const local = await openRecording(join(dir, name));
+      const remote = await openRecording(server.base + name);
+      try {
+        assert.equal(remote.info.format, local.info.format, name);
+        assert.deepEqual(remote.info.channels.map((c) => [c.name, c.fs, c.samples]), local.info.channels.map((c) => [c.name, c.fs, c.samples]), name);
+        for (const ch of local.signalChannels()) {
+          const n = local.info.channels[ch]!.samples;
+          assert.deepEqual(await remote.read(ch, 0, n), await local.read(ch, 0, n), `${name} channel ${ch}`);
+          assert.deepEqual(await remote.read(ch, Math.floor(n / 3), Math.floor(n / 2)), await local.read(ch, Math.floor(n / 3), Math.floor(n / 2)), `${name} channel ${ch}, a range`);
+        }
+      } finally {
+        await local.close();
+        await remote.close();
+      }
+    }
+    await assert.rejects(openRecording(`${server.base}missing.hea`), (e: unknown) => e instanceof FormatError && /missing\.hea: .*HTTP 404/.test(e.message));
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

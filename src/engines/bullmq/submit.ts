@@ -8,6 +8,7 @@
  * start after the first events were written.
  */
 import { resolve } from 'node:path';
+import { resolveLocation } from '../../io/file.js';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { OpenOptions } from '../../io/open.js';
 import { resolveConfig } from '../../config/resolve.js';
@@ -73,7 +74,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
   const root = sessionsRoot(out);
   const session = newSessionId();
   const store = base.values.checkpoint.enabled ? new CheckpointStore(root, session) : undefined;
-  const meta: SessionMeta = { id: session, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolve(i)), outDir: out, done: [] };
+  const meta: SessionMeta = { id: session, created: new Date().toISOString(), updated: '', status: 'running', inputs: inputs.map((i) => resolveLocation(i)), outDir: out, done: [] };
   const saveMeta = async () => { meta.updated = new Date().toISOString(); await store?.writeMeta(meta); };
   await saveMeta();
 
@@ -94,7 +95,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
     if (!t) return;
     tracked.delete(id);
     outcomes.set(t.input, outcome);
-    if (outcome.status === 'done') meta.done.push(resolve(t.input));
+    if (outcome.status === 'done') meta.done.push(resolveLocation(t.input));
     opts.onRecord?.(t.input, outcome);
     if (!planning && tracked.size === 0) allSettled();
   };
@@ -136,7 +137,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
       const t0 = performance.now();
       let plan;
       try {
-        plan = await planRecord(resolve(input), { signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {}, config: flags, out, name });
+        plan = await planRecord(resolveLocation(input), { signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {}, config: flags, out, name });
       } catch (e) {
         const outcome: SubmitOutcome = { status: 'failed', error: e instanceof Error ? e : new Error(String(e)) };
         outcomes.set(input, outcome);
@@ -147,7 +148,7 @@ export async function submitBatch(inputs: string[], opts: SubmitOptions): Promis
       const progress = progressReporter(plan.name, t0, opts.onProgress);
       progress('ingest', 1);
       const data: RecordJobData = {
-        input: resolve(input), out, name, signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {},
+        input: resolveLocation(input), out, name, signal: opts.signal ?? 'auto', ...(opts.channels ? { channels: opts.channels } : {}), open: opts.open ?? {},
         flags, config: plan.config, fingerprint: plan.fingerprint, blocks: plan.tasks.length, session, checkpoints: store !== undefined,
       };
       try {

@@ -6,9 +6,10 @@
  * set `num` and `chan` for it and every later annotation, SUB (61) sets its subtype, AUX (63) carries
  * a byte string (length in the low 8 bits, padded to an even length). A zero word ends the file.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { FormatError, unreadable } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { FormatError } from '../errors.js';
+import { readWhole, siblingPath } from '../file.js';
 
 export interface WfdbAnnotation {
   /** Time in ticks of the annotation file (samples of the record unless it states another resolution). */
@@ -64,16 +65,7 @@ function signed10(v: number): number {
 
 /** Reads a whole annotation file (they are small: a few bytes per beat; at most 1 GB is accepted). */
 export async function readAnnotations(path: string): Promise<WfdbAnnotation[]> {
-  let bytes: Buffer;
-  try {
-    const st = await stat(path);
-    if (st.size > 2 ** 30) throw new FormatError(path, 'an annotation file of at most 1 GB', 'open', `file has ${st.size} bytes`);
-    bytes = await readFile(path);
-  } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw unreadable(path, 'a readable annotation file', e);
-  }
-  return parseAnnotations(bytes, path);
+  return parseAnnotations(await readWhole(path, 'a readable annotation file', 2 ** 30), path);
 }
 
 /** Parses MIT-format annotation bytes; `path` names the file in errors. */
@@ -128,7 +120,7 @@ export function parseAnnotations(bytes: Uint8Array, path: string): WfdbAnnotatio
  */
 /** The annotation file of a record (`NAME.hea` or `NAME`) for an annotator: `NAME.<annotator>` beside it. */
 export function annotationPath(record: string, annotator: string): string {
-  return join(dirname(record), `${basename(record, '.hea')}.${annotator}`);
+  return siblingPath(record, `${basename(record, '.hea')}.${annotator}`);
 }
 
 export async function writeAnnotations(path: string, anns: WfdbAnnotation[]): Promise<void> {

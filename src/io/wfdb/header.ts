@@ -4,8 +4,8 @@
  * and `#` comment lines anywhere. Every default below is the one that
  * header(5) states; each error names the header file and the 1-based line it found.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { FormatError, unreadable } from '../errors.js';
+import { FormatError } from '../errors.js';
+import { readWhole } from '../file.js';
 
 /**
  * Record, segment and annotator names: header fields are separated by spaces, and WFDB tools accept
@@ -113,17 +113,7 @@ const FORMAT_BITS: Record<string, number> = { '8': 8, '16': 16, '24': 24, '32': 
 
 /** Reads and parses a header file; the file must exist and be at most 16 MB. */
 export async function readWfdbHeader(path: string): Promise<WfdbHeader> {
-  let bytes: Buffer;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new FormatError(path, 'a WFDB header file', 'open', 'not a regular file');
-    if (st.size > MAX_HEADER_BYTES) throw new FormatError(path, `a WFDB header of at most ${MAX_HEADER_BYTES} bytes`, 'open', `file has ${st.size} bytes`);
-    bytes = await readFile(path);
-  } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw unreadable(path, 'a readable WFDB header file', e);
-  }
-  return parseWfdbHeader(decodeText(bytes), path);
+  return parseWfdbHeader(decodeText(await readWhole(path, 'a readable WFDB header file', MAX_HEADER_BYTES)), path);
 }
 
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1 (older headers write units such as 0xB5 'µ'). */

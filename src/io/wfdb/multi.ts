@@ -11,7 +11,7 @@
  * value) when every segment that holds it stores it alike; otherwise it is read in physical units.
  * Segment headers are read at open; at most MAX_OPEN segments hold their signal files open.
  */
-import { dirname, isAbsolute, join } from 'node:path';
+import { siblingPath } from '../file.js';
 import { FormatError } from '../errors.js';
 import { Recording, type ChannelInfo, type RecordingInfo, type StoredBlock } from '../recording.js';
 import { readWfdbHeader, type WfdbHeader, type WfdbSignalSpec } from './header.js';
@@ -147,7 +147,7 @@ export class WfdbMultiRecording extends Recording {
 }
 
 function segmentHeaderPath(master: WfdbHeader, name: string): string {
-  return join(dirname(master.path), `${name}.hea`);
+  return siblingPath(master.path, `${name}.hea`);
 }
 
 /** A segment's recording: a single-segment one, as openWfdbMulti checked each segment header. */
@@ -215,7 +215,7 @@ export async function openWfdbMulti(master: WfdbHeader): Promise<WfdbMultiRecord
   const files = [master.path];
   for (const h of headers.values()) {
     files.push(h.path);
-    for (const sig of h.signals) if (sig.file !== '~') files.push(isAbsolute(sig.file) ? sig.file : join(dirname(h.path), sig.file));
+    for (const sig of h.signals) if (sig.file !== '~') files.push(siblingPath(h.path, sig.file));
   }
   return new WfdbMultiRecording(master, pieces, channels, plans, frames, [...new Set(files)]);
 }

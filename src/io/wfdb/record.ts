@@ -3,9 +3,8 @@
  * of samples costs only the bytes of its frames. Signals may be spread over several files, carry
  * several samples per frame, a skew and a byte offset; formats are those of `formats.ts`.
  */
-import { dirname, isAbsolute, join } from 'node:path';
 import { FormatError } from '../errors.js';
-import { ReadsInFlight } from '../file.js';
+import { ReadsInFlight, siblingPath } from '../file.js';
 import { Recording, type ChannelInfo, type PhysicalBlock, type RecordingInfo, type StoredBlock, unfilled } from '../recording.js';
 import { invalidSample, isFlacFormat, isWfdbFormat, table212, WFDB_FORMATS, type PhysicalScale } from './formats.js';
 import { SignalGroup, type GroupMember } from './group.js';
@@ -49,7 +48,6 @@ export async function openWfdb(path: string): Promise<WfdbRecording | WfdbMultiR
 
 /** Signals sharing a file must be consecutive and share format and byte offset (header(5)). */
 function buildGroups(h: WfdbHeader): SignalGroup[] {
-  const dir = dirname(h.path);
   const groups: SignalGroup[] = [];
   const seen = new Set<string>();
   for (const s of h.signals) {
@@ -73,7 +71,7 @@ function buildGroups(h: WfdbHeader): SignalGroup[] {
       slot += s.samplesPerFrame;
     }
     if (!Number.isSafeInteger(slot)) throw new FormatError(h.path, 'fewer than 2^53 samples per frame', where, `'${first.file}' has ${slot}`);
-    groups.push(new SignalGroup(isAbsolute(first.file) ? first.file : join(dir, first.file), first.format, first.byteOffset, members));
+    groups.push(new SignalGroup(siblingPath(h.path, first.file), first.format, first.byteOffset, members));
   }
   return groups;
 }

@@ -1,0 +1,57 @@
+/**
+ * A static file server on 127.0.0.1 for tests of reading by URL: Range requests (206 with
+ * Content-Range, 416 past the end), HEAD, an ETag from the file's size and mtime, and switches that
+ * make it behave as lesser servers do.
+ */
+import { createServer, type Server } from 'node:http';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface ServeOptions {
+  /** Answer Range requests with the whole file (200). default: false */
+  noRanges?: boolean;
+  /** Refuse HEAD (405). default: false */
+  noHead?: boolean;
+}
+
+export interface TestServer {
+  /** http://127.0.0.1:PORT/ — files are under it by their path below `root`. */
+  base: string;
+  /** Requests seen, as 'METHOD path range'. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+export async function serveFolder(root: string, opts: ServeOptions = {}): Promise<TestServer> {
+  const log: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    log.push(`${req.method} ${path} ${req.headers.range ?? ''}`.trim());
+    let st;
+    try { st = statSync(join(root, path)); } catch { res.writeHead(404).end(); return; }
+    if (!st.isFile()) { res.writeHead(404).end(); return; }
+    const etag = `"${st.size}-${Math.round(st.mtimeMs)}"`;
+    if (req.method === 'HEAD') {
+      if (opts.noHead) res.writeHead(405).end();
+      else res.writeHead(200, { 'content-length': st.size, etag, 'accept-ranges': opts.noRanges ? 'none' : 'bytes' }).end();
+      return;
+    }
+    const body = readFileSync(join(root, path));
+    const m = opts.noRanges ? null : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (m) {
+      const a = Number(m[1]), b = Math.min(st.size - 1, m[2] ? Number(m[2]) : st.size - 1);
+      if (a >= st.size) { res.writeHead(416, { 'content-range': `bytes */${st.size}` }).end(); return; }
+      res.writeHead(206, { 'content-range': `bytes ${a}-${b}/${st.size}`, 'content-length': b - a + 1, etag }).end(body.subarray(a, b + 1));
+      return;
+    }
+    res.writeHead(200, { 'content-length': st.size, etag }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}/`, log,
+    // Keep-alive connections of fetch would hold close() open.
+    close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
