@@ -49,8 +49,9 @@ export class HttpFile {
       await probe.body?.cancel();
       return Number(range[1]);
     }
-    if (probe.ok) return (await this.keepWhole(probe)).length;
+    if (probe.status === 200) return (await this.keepWhole(probe)).length;
     await probe.body?.cancel();
+    if (probe.status === 206) throw new FormatError(this.url, 'a Content-Range header stating the size', 'open', 'the server sent a partial response without one');
     throw this.failed(probe.status, probe.statusText);
   }
 

@@ -13,6 +13,8 @@ export interface ServeOptions {
   noRanges?: boolean;
   /** Refuse HEAD (405). default: false */
   noHead?: boolean;
+  /** Send partial responses without Content-Range. default: false */
+  noContentRange?: boolean;
 }
 
 export interface TestServer {
@@ -42,7 +44,7 @@ export async function serveFolder(root: string, opts: ServeOptions = {}): Promis
     if (m) {
       const a = Number(m[1]), b = Math.min(st.size - 1, m[2] ? Number(m[2]) : st.size - 1);
       if (a >= st.size) { res.writeHead(416, { 'content-range': `bytes */${st.size}` }).end(); return; }
-      res.writeHead(206, { 'content-range': `bytes ${a}-${b}/${st.size}`, 'content-length': b - a + 1, etag }).end(body.subarray(a, b + 1));
+      res.writeHead(206, { ...(opts.noContentRange ? {} : { 'content-range': `bytes ${a}-${b}/${st.size}` }), 'content-length': b - a + 1, etag }).end(body.subarray(a, b + 1));
       return;
     }
     res.writeHead(200, { 'content-length': st.size, etag }).end(body);

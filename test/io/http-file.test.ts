@@ -64,4 +64,11 @@ test('HttpFile reports a missing file, a read past the end and an unreachable se
     [() => new HttpFile('http://127.0.0.1:9/x.hea').size(), /x\.hea: expected a reachable server/],
   ];
   for (const [run, re] of cases) await assert.rejects(run(), (e: unknown) => e instanceof FormatError && re.test(e.message), String(re));
+  // A server that refuses HEAD and answers a range without saying the size.
+  const odd = await serveFolder(dir, { noHead: true, noContentRange: true });
+  try {
+    await assert.rejects(new HttpFile(`${odd.base}data.bin`).size(), (e: unknown) => e instanceof FormatError && /a Content-Range header stating the size/.test(e.message));
+  } finally {
+    await odd.close();
+  }
 });
