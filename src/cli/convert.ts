@@ -10,7 +10,7 @@ import type { Format } from '../io/recording.js';
 import type { WritableFormat, WrittenAnnotations } from '../io/wfdb/writer.js';
 import { annotationPath, readAnnotations, writeAnnotations, type WfdbAnnotation } from '../io/wfdb/annotations.js';
 import { isWfdbName } from '../io/wfdb/header.js';
-import { FORMATS, parseFs } from './input-options.js';
+import { FORMATS, localPath, parseFs } from './input-options.js';
 
 interface ConvertOptions {
   channel: string[];
@@ -100,7 +100,7 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description(`convert a recording to ${OUTPUTS} (by the output extension)`)
     .argument('<in>', 'input recording (any format `info` reads)')
-    .argument('<out>', `output file: ${OUTPUTS}`)
+    .argument('<out>', `output file: ${OUTPUTS}`, localPath)
     .option('-c, --channel <ch>', 'channel index or name; repeat for several (default: all signal channels)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--raw', 'CSV: write stored integers instead of physical units')
     .option('--no-time', 'CSV: leave out the first column time_s (seconds from the start), which carries the rate')

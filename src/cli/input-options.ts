@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findRecordings } from '../io/find-recordings.js';
+import { isUrl } from '../io/http-file.js';
 import type { OpenOptions } from '../io/open.js';
 import type { Format } from '../io/recording.js';
 import type { ChannelRef } from '../io/recording.js';
@@ -28,6 +29,12 @@ export function numberOption(expected: string, ok: (v: number) => boolean): (val
     if (value.trim() === '' || !ok(v)) throw new InvalidArgumentError(`expected ${expected}, got '${value}'`);
     return v;
   };
+}
+
+/** Commander parser for an output path: outputs are written to this machine's files, never to a URL. */
+export function localPath(value: string): string {
+  if (isUrl(value)) throw new InvalidArgumentError(`outputs are written to local files and folders, got the URL '${value}'`);
+  return value;
 }
 
 /** Commander parser for --fs: a positive, finite number of Hz. */

@@ -27,7 +27,7 @@ import { panTompkinsDetector } from '../signals/ecg-pantompkins.js';
 import { FIDUCIALS, type Fiducial } from '../signals/peak-refine.js';
 import { PpgDetector } from '../signals/ppg.js';
 import { BreathDetector } from '../signals/resp.js';
-import { parseFs } from './input-options.js';
+import { localPath, parseFs } from './input-options.js';
 
 /** Settings every detector factory receives from the command line. */
 export interface DetectorSettings {
@@ -120,7 +120,7 @@ export function registerPeaks(program: Command): void {
     .option('--detector <name>', 'detector: default or pantompkins (ECG)', 'default')
     .addOption(new Option('--fiducial <point>', 'point marking each beat: the R extremum, the steepest point of its upstroke, or halfway between').choices([...FIDUCIALS]).default('midpoint'))
     .option('--block <s>', 'block length in s of the blockwise detection (memory per block)', '60')
-    .option('--out <file>', 'CSV output (default: stdout)')
+    .option('--out <file>', 'CSV output (default: stdout)', localPath)
     .action(async (file: string, flags: PeaksFlags) => {
       const byName = beatDetectors[flags.signal];
       if (byName === undefined) throw new RangeError(`--signal must be one of ${Object.keys(beatDetectors).join(', ')}, got '${flags.signal}'`);

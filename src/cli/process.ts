@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { processBatch, sessionsRoot } from '../pipeline/batch.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
-import { expandInputs, inputChoice, withInputOptions, type InputFlags } from './input-options.js';
+import { expandInputs, inputChoice, localPath, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';
 import { reportingRedis, runSubmit, withRedisOptions } from './submit.js';
 import { recordLine } from '../pipeline/record-summary.js';
@@ -20,7 +20,7 @@ export function registerProcess(program: Command): void {
   withInputOptions(withRedisOptions(withConfigOptions(program.command('process'))))
     .description('run the full pipeline on recordings and write beats, quality, features, summary, manifest and report')
     .argument('<inputs...>', 'recordings (WFDB .hea, EDF/BDF, CSV/TXT, NPY), or folders of them (searched with their subfolders)')
-    .requiredOption('--out <dir>', 'output folder (one subfolder per input)')
+    .requiredOption('--out <dir>', 'output folder (one subfolder per input)', localPath)
     .option('--resume [session]', 'continue a session (default: the newest unfinished one in --out)')
     .option('--quiet', 'no progress display')
     .addOption(new Option('--engine <engine>', 'where block tasks run: this machine, or BullMQ workers (vitaldsp worker)').choices(['local', 'bullmq']).default('local'))

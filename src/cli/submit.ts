@@ -4,7 +4,7 @@ import { sessionsRoot } from '../pipeline/batch.js';
 import { DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../engines/bullmq/queues.js';
 import { recordLine } from '../pipeline/record-summary.js';
 import { withConfigOptions, type ConfigFlags } from './config-options.js';
-import { expandInputs, inputChoice, withInputOptions, type InputFlags } from './input-options.js';
+import { expandInputs, inputChoice, localPath, withInputOptions, type InputFlags } from './input-options.js';
 import { createProgress } from './progress.js';
 
 export interface SubmitFlags extends ConfigFlags, InputFlags {
@@ -95,7 +95,7 @@ export function registerSubmit(program: Command): void {
   withInputOptions(withRedisOptions(withConfigOptions(program.command('submit'))))
     .description('enqueue recordings for BullMQ workers (vitaldsp worker) and follow them to the end')
     .argument('<inputs...>', 'recordings on storage that every worker sees at the same path, or folders of them')
-    .requiredOption('--out <dir>', 'output folder on shared storage (one subfolder per input)')
+    .requiredOption('--out <dir>', 'output folder on shared storage (one subfolder per input)', localPath)
     .option('--detach', 'enqueue and exit without waiting')
     .option('--keep-completed <n>', 'completed jobs kept in Redis per queue (default 1000)', count('keep-completed'))
     .option('--keep-failed <n>', 'failed jobs kept in Redis per queue (default 10000)', count('keep-failed'))

@@ -81,6 +81,10 @@ const USAGE: [string, string[]][] = [
   ['synth with a negative --seconds', ['synth', 'ecg', 'x.csv', '--seconds', '-5']],
   ['config with an invalid --set', ['config', '--set', 'runtime.workers=0']],
   ['sessions without --out', ['sessions']],
+  ['process with --out a URL', ['process', 'x.hea', '--out', 'http://127.0.0.1:9/out']],
+  ['submit with --out a URL', ['submit', 'x.hea', '--out', 'https://example.org/out']],
+  ['convert to a URL', ['convert', 'x.hea', 'http://127.0.0.1:9/x.edf']],
+  ['peaks with --out a URL', ['peaks', 'x.hea', '--out', 'http://127.0.0.1:9/b.csv']],
 ];
 for (const [what, args] of USAGE) {
   test(`${what} is a usage error: exit code 2 and a message, no stack`, () => {
