@@ -163,8 +163,12 @@ export async function openWfdbMulti(master: WfdbHeader): Promise<WfdbMultiRecord
   const headers = new Map<string, WfdbHeader>();
   const wanted = [...new Set(names.filter((n) => n !== '~'))];
   for (let i = 0; i < wanted.length; i += HEADER_BATCH) {
-    const batch = await Promise.all(wanted.slice(i, i + HEADER_BATCH).map((n) => readWfdbHeader(segmentHeaderPath(master, n))));
-    batch.forEach((h, k) => headers.set(wanted[i + k]!, h));
+    // Settled in order: of several unreadable headers the first listed is reported, whichever failed first.
+    const batch = await Promise.allSettled(wanted.slice(i, i + HEADER_BATCH).map((n) => readWfdbHeader(segmentHeaderPath(master, n))));
+    batch.forEach((r, k) => {
+      if (r.status === 'rejected') throw r.reason;
+      headers.set(wanted[i + k]!, r.value);
+    });
   }
   const fs = master.frameFrequency;
   for (const [name, h] of headers) {
