@@ -69,6 +69,11 @@ export class PositionalFile {
     return buf;
   }
 
+  /** Where the file is: its path, or for a URL the address after redirects (known once its size is). */
+  location(): string {
+    return this.http?.location ?? this.path;
+  }
+
   async close(): Promise<void> {
     const h = this.handle ?? (await this.opening?.catch(() => undefined));
     this.handle = undefined;
@@ -83,12 +88,18 @@ export function resolveLocation(path: string): string {
 }
 
 /**
- * The path of `name` beside `path` (a file of the same folder, or of the same folder on the same
- * server for a URL); an absolute `name` stays as it is.
+ * The path of `name` beside `path` (a file of the same folder); an absolute `name` stays as it is.
+ * Beside a URL: the name is a file path, not a URL (its '%', '#', '?' and ':' are characters of the
+ * name), resolved on the same server, with the URL's query (an access token) carried over; a name
+ * that would lead to another server is refused.
  */
 export function siblingPath(path: string, name: string): string {
-  if (isUrl(path)) return new URL(name, path).href;
-  return isAbsolute(name) ? name : join(dirname(path), name);
+  if (!isUrl(path)) return isAbsolute(name) ? name : join(dirname(path), name);
+  const base = new URL(path);
+  const url = new URL(name.split('/').map((part) => encodeURIComponent(part)).join('/'), base);
+  if (url.origin !== base.origin) throw new RangeError(`${path}: '${name}' names a file on another server (${url.origin})`);
+  url.search = base.search;
+  return url.href;
 }
 
 /**
@@ -106,12 +117,21 @@ export async function fileVersion(path: string): Promise<{ size: number; version
  * cannot be read or exceeds `maxBytes`.
  */
 export async function readWhole(path: string, expected: string, maxBytes: number): Promise<Uint8Array> {
+  return (await readWholeAt(path, expected, maxBytes)).bytes;
+}
+
+/** readWhole, with where the file was found (for a URL, the address after redirects). */
+export async function readWholeAt(path: string, expected: string, maxBytes: number): Promise<{ bytes: Uint8Array; location: string }> {
   if (isUrl(path)) {
     const f = new PositionalFile(path);
     const size = await f.size();
     if (size > maxBytes) throw new FormatError(path, `${expected} of at most ${maxBytes} bytes`, 'open', `file has ${size} bytes`);
-    return f.read(0, size);
+    return { bytes: await f.read(0, size), location: f.location() };
   }
+  return { bytes: await readLocal(path, expected, maxBytes), location: path };
+}
+
+async function readLocal(path: string, expected: string, maxBytes: number): Promise<Uint8Array> {
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new FormatError(path, expected, 'open', 'not a regular file');

@@ -5,6 +5,7 @@
  */
 import { basename, extname, join, resolve } from 'node:path';
 import { resolveLocation } from '../io/file.js';
+import { isUrl } from '../io/http-file.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolveConfig, type ResolveOptions } from '../config/resolve.js';
@@ -98,9 +99,12 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
       // A store of the record's own on the session's folder: its statistics are the record's.
       const checkpoints = store && new CheckpointStore(root, id);
       const result = await processRecording(input, { ...recordOpts, name: names.get(input)!, ...(runner ? { runner } : {}), measureCpu: lanes === 1, config: config ?? {}, ...(checkpoints ? { checkpoints } : {}) });
-      done.add(key);
-      meta.done.push(key);
-      await store?.markDone(key);
+      // Each record once in the session's list, however often it was computed.
+      if (!done.has(key)) {
+        done.add(key);
+        meta.done.push(key);
+        await store?.markDone(key);
+      }
       return { status: 'done', summary: summarizeRecord(input, result, join(opts.out, result.name)), result };
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
@@ -110,7 +114,8 @@ export async function processBatch(inputs: string[], opts: BatchOptions): Promis
   };
   const one = async (input: string) => {
     const key = resolveLocation(input);
-    const outcome: RecordOutcome = done.has(key) && existsSync(input) ? { status: 'resumed' } : await compute(input, key);
+    // A local input deleted since is computed again (and fails, naming it); a URL is taken as it was.
+    const outcome: RecordOutcome = done.has(key) && (isUrl(input) || existsSync(input)) ? { status: 'resumed' } : await compute(input, key);
     outcomes.set(input, outcome.status === 'done' && !keepResults ? { status: 'done', summary: outcome.summary } : outcome);
     onRecord?.(input, outcome);
   };

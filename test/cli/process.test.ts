@@ -68,11 +68,13 @@ test('process reads a recording at an http URL as the same file on disk, and a s
   writeFileSync(join(dir, 'remote.csv'), 'time_s,ECG\n' + Array.from(ecg.signal, (v, i) => `${i / 250},${v.toFixed(5)}`).join('\n') + '\n');
   const server = await serveFolder(dir);
   try {
-    const run = (input: string, out: string) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cliPath, 'process', input, '--out', out, '--quiet', '--set', 'runtime.workers=1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
+    // Not spawnSync: the server answers from this process's event loop.
+    const run = (input: string, out: string, ...extra: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cliPath, 'process', input, '--out', out, '--quiet', '--set', 'runtime.workers=1', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '', stderr = '';
+      child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
       child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-      child.on('exit', (status) => resolve({ status, stderr }));
+      child.on('exit', (status) => resolve({ status, stdout, stderr }));
     });
     const local = await run(join(dir, 'remote.csv'), join(dir, 'local'));
     assert.equal(local.status, 0, local.stderr);
@@ -85,6 +87,16 @@ test('process reads a recording at an http URL as the same file on disk, and a s
       const m = JSON.parse(readFileSync(join(dir, 'url', 'remote', 'manifest.json'), 'utf8')) as { run: { cache: { hitRate: number } | null } };
       if (k === 1) assert.equal(m.run.cache?.hitRate, 1);
     }
+    // A session of a URL and a missing file, resumed: the URL is done already, listed once.
+    const out = join(dir, 'resumed');
+    const first = await run(`${server.base}remote.csv`, out, `${server.base}missing.csv`);
+    assert.equal(first.status, 1);
+    const again = await run(`${server.base}remote.csv`, out, `${server.base}missing.csv`, '--resume');
+    assert.match(again.stdout, /remote\.csv: already done in session/);
+    const sessions = join(out, '.vitaldsp', 'sessions');
+    const [session] = readdirSync(sessions);
+    const done = readFileSync(join(sessions, session!, 'done.log'), 'utf8').trim().split('\n').filter(Boolean);
+    assert.deepEqual(done.map((l) => l.includes('remote.csv')), [true]);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -66,8 +66,17 @@ test('siblingPath names a file beside a path or a URL; an absolute name stays it
     ['https://physionet.org/files/mitdb/1.0.0/100.hea', '100.dat', 'https://physionet.org/files/mitdb/1.0.0/100.dat'],
     ['https://h/db/p10/m.hea', 'segs/s1.hea', 'https://h/db/p10/segs/s1.hea'],
     ['http://h/a b/r.hea', 'r 1.dat', 'http://h/a%20b/r%201.dat'],
+    // A name is a file name: '%', '#', '?' and ':' are its characters, not URL syntax.
+    ['http://h/db/r.hea', 'p%41.dat', 'http://h/db/p%2541.dat'],
+    ['http://h/db/r.hea', 'd#1.dat', 'http://h/db/d%231.dat'],
+    ['http://h/db/r.hea', 'x:1.dat', 'http://h/db/x%3A1.dat'],
+    ['http://h/db/r.hea', '../other/r.dat', 'http://h/other/r.dat'],
+    ['http://h/db/r.hea', '/root/r.dat', 'http://h/root/r.dat'],
+    // The query (an access token) goes with every file of the record.
+    ['https://h/db/r.hea?token=abc', 'r.dat', 'https://h/db/r.dat?token=abc'],
   ];
   for (const [path, name, want] of cases) assert.equal(siblingPath(path, name), want, `${path} + ${name}`);
+  assert.throws(() => siblingPath('http://h/db/r.hea', '//evil.example/x.dat'), /names a file on another server/);
 });
 
 test('readWhole reads a small file, and refuses a larger one, a folder or a missing one with a FormatError naming it', async () => {

@@ -72,3 +72,45 @@ test('HttpFile reports a missing file, a read past the end and an unreachable se
     await odd.close();
   }
 });
+
+test('HttpFile takes the size from a range where HEAD gives no Content-Length', async () => {
+  const s = await serveFolder(dir, { headWithoutLength: true });
+  try {
+    assert.equal(await new HttpFile(`${s.base}data.bin`).size(), bytes.length);
+  } finally {
+    await s.close();
+  }
+});
+
+test('HttpFile identifies a file on a server without ETag or Last-Modified by its SHA-256, so a same-size change is a new version', async () => {
+  const s = await serveFolder(dir, { noValidators: true });
+  try {
+    writeFileSync(join(dir, 'v.bin'), 'abcdef');
+    const v1 = await new HttpFile(`${s.base}v.bin`).identity();
+    writeFileSync(join(dir, 'v.bin'), 'abcdeg');
+    const v2 = await new HttpFile(`${s.base}v.bin`).identity();
+    assert.equal(v1.size, 6);
+    assert.match(v1.version, /^sha256 [0-9a-f]{64}$/);
+    assert.notEqual(v1.version, v2.version);
+  } finally {
+    await s.close();
+  }
+});
+
+test('HttpFile stops reading a whole file past 16 MB when the server sends it chunked, without a length', async () => {
+  const s = await serveFolder(dir, { noRanges: true, noHead: true, chunked: true });
+  try {
+    await assert.rejects(new HttpFile(`${s.base}big.bin`).size(), (e: unknown) => e instanceof FormatError && /more than 16777216 bytes/.test(e.message));
+  } finally {
+    await s.close();
+  }
+});
+
+test('HttpFile reports a connection closed in the middle of a body as a FormatError naming the URL', async () => {
+  const s = await serveFolder(dir, { resetAfter: 1000 });
+  try {
+    await assert.rejects(new HttpFile(`${s.base}data.bin`).read(0, 50000, new Uint8Array(50000)), (e: unknown) => e instanceof FormatError && e.message.includes(`${s.base}data.bin`));
+  } finally {
+    await s.close();
+  }
+});

@@ -94,6 +94,30 @@ test('openRecording reads WFDB (FLAC and multi-segment), EDF and text recordings
       }
     }
     await assert.rejects(openRecording(`${server.base}missing.hea`), (e: unknown) => e instanceof FormatError && /missing\.hea: .*HTTP 404/.test(e.message));
+    // A query (say an access token) is kept for every file of the record, and does not hide the extension.
+    for (const name of ['flac516.hea?token=1', 'flac516.dat?token=1', 'flac516?token=1']) {
+      const rec = await openRecording(server.base + name);
+      try {
+        assert.deepEqual(rec.info.channels.map((c) => c.samples), [7000, 7000], name);
+        assert.equal((await rec.read(0, 0, 3))[0]!.length, 3);
+      } finally {
+        await rec.close();
+      }
+    }
+    assert.ok(server.log.includes('GET /flac516.dat bytes=0-0') || server.log.some((l) => l.startsWith('HEAD /flac516.dat')));
+    // A header reached through a redirect to another server: its files are beside where it was found.
+    const front = await serveFolder(join(dir, 'nothing-here'), { redirect: { prefix: '/link/', to: server.base } });
+    try {
+      const rec = await openRecording(`${front.base}link/flac516.hea`);
+      try {
+        assert.ok(rec.info.path.startsWith(server.base), rec.info.path);
+        assert.equal((await rec.read(1, 10, 20))[0]!.length, 10);
+      } finally {
+        await rec.close();
+      }
+    } finally {
+      await front.close();
+    }
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * header(5) states; each error names the header file and the 1-based line it found.
  */
 import { FormatError } from '../errors.js';
-import { readWhole } from '../file.js';
+import { readWholeAt } from '../file.js';
 
 /**
  * Record, segment and annotator names: header fields are separated by spaces, and WFDB tools accept
@@ -113,7 +113,9 @@ const FORMAT_BITS: Record<string, number> = { '8': 8, '16': 16, '24': 24, '32': 
 
 /** Reads and parses a header file; the file must exist and be at most 16 MB. */
 export async function readWfdbHeader(path: string): Promise<WfdbHeader> {
-  return parseWfdbHeader(decodeText(await readWhole(path, 'a readable WFDB header file', MAX_HEADER_BYTES)), path);
+  // At a URL that redirects, the record's other files are beside where the header was found.
+  const { bytes, location } = await readWholeAt(path, 'a readable WFDB header file', MAX_HEADER_BYTES);
+  return parseWfdbHeader(decodeText(bytes), location);
 }
 
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1 (older headers write units such as 0xB5 'µ'). */
