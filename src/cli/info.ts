@@ -9,6 +9,8 @@ import { FORMATS, parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
 import { parseAnnotations } from '../io/wfdb/annotations.js';
+import { readWhole, siblingPath } from '../io/file.js';
+import { isUrl, urlPath } from '../io/http-file.js';
 import { isWfdbName } from '../io/wfdb/header.js';
 
 /** An annotation file beside a WFDB record: its annotator name (the extension) and its count. */
@@ -21,19 +23,44 @@ export interface Annotator { name: string; count: number }
  */
 export async function annotatorsOf(info: RecordingInfo): Promise<Annotator[]> {
   if (info.format !== 'wfdb') return [];
+  if (isUrl(info.path)) return remoteAnnotators(info.path);
   const dir = dirname(info.path), record = basename(info.path, '.hea');
   const data = new Set([info.path, ...(info.files ?? []), ...info.channels.map((c) => c.extra?.['file']).filter((f): f is string => typeof f === 'string')].map((f) => resolve(f)));
   const out: Annotator[] = [];
   for (const f of (await readdir(dir).catch(() => [] as string[])).sort()) {
     const name = f.slice(record.length + 1);
     if (!f.startsWith(`${record}.`) || !isWfdbName(name) || data.has(resolve(dir, f))) continue;
-    const bytes = await readFile(join(dir, f)).catch(() => undefined);
-    // The format ends with a zero word; the parser, lenient with truncated files, would take text for notes.
-    if (!bytes || bytes.length < 2 || bytes[bytes.length - 1] !== 0 || bytes[bytes.length - 2] !== 0) continue;
-    const anns = (() => { try { return parseAnnotations(bytes, join(dir, f)); } catch { return undefined; } })();
-    if (anns?.length) out.push({ name, count: anns.length });
+    const count = annotationCount(await readFile(join(dir, f)).catch(() => undefined), join(dir, f));
+    if (count) out.push({ name, count });
   }
   return out;
+}
+
+/** Annotations in the bytes of a file that reads as an annotation file, else 0. */
+function annotationCount(bytes: Uint8Array | undefined, path: string): number {
+  // The format ends with a zero word; the parser, lenient with truncated files, would take text for notes.
+  if (!bytes || bytes.length < 2 || bytes[bytes.length - 1] !== 0 || bytes[bytes.length - 2] !== 0) return 0;
+  try {
+    return parseAnnotations(bytes, path).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Annotators PhysioNet databases use, looked for beside a record at a URL: a server folder cannot be
+ * listed, so other names are not found there.
+ */
+const COMMON_ANNOTATORS = ['atr', 'qrs', 'ecg', 'ari', 'apn', 'st', 'pu', 'pu0', 'pu1', 'man', 'wqrs', 'sqrs', 'wabp', 'event', 'alarms', 'trigger'];
+
+async function remoteAnnotators(hea: string): Promise<Annotator[]> {
+  const record = basename(urlPath(hea), '.hea');
+  const found = await Promise.all(COMMON_ANNOTATORS.map(async (name) => {
+    const url = siblingPath(hea, `${record}.${name}`);
+    const bytes = await readWhole(url, 'an annotation file', 1 << 30).catch(() => undefined);
+    return { name, count: annotationCount(bytes, url) };
+  }));
+  return found.filter((a) => a.count > 0);
 }
 
 /** The JSON shape of `info --json`: RecordingInfo with annotations counted rather than listed. */

@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alignTable, annotatorsOf, formatInfo, infoJson } from '../../src/cli/info.js';
+import { serveFolder } from '../helpers/http-server.js';
 import { openRecording } from '../../src/io/open.js';
 import { writeAnnotations } from '../../src/io/wfdb/annotations.js';
 import { writeWfdb } from '../../src/io/wfdb/writer.js';
@@ -155,7 +156,7 @@ test('info reads WFDB, EDF and CSV files whose paths hold spaces and non-ASCII l
   }
 });
 
-test('annotatorsOf lists the files beside a WFDB record that read as annotations, with their counts', async () => {
+test('annotatorsOf lists the files beside a WFDB record that read as annotations, with their counts; at a URL, those of the common annotator names', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-annotators-'));
   try {
     const rec = new MemoryRecording({ data: new Float64Array(100), fs: 10, names: ['x'] });
@@ -168,11 +169,21 @@ test('annotatorsOf lists the files beside a WFDB record that read as annotations
     writeFileSync(join(dir, 'r.txt'), 'sample,time\n1,0.1\n');
     writeFileSync(join(dir, 'r.bad'), Uint8Array.of(1, 0xff, 0xff, 0xff));
     await writeAnnotations(join(dir, 'r.a.b'), [note(4)]);
+    await writeAnnotations(join(dir, 'r.zzz'), [note(6)]);
+    // At a URL the folder cannot be listed: the common annotator names are looked for.
+    const server = await serveFolder(dir);
+    const remote = await openRecording(`${server.base}r.hea`);
+    try {
+      assert.deepEqual(await annotatorsOf(remote.info), [{ name: 'atr', count: 3 }, { name: 'qrs', count: 1 }]);
+    } finally {
+      await remote.close();
+      await server.close();
+    }
     const opened = await openRecording(join(dir, 'r.hea'));
     try {
       const found = await annotatorsOf(opened.info);
-      assert.deepEqual(found, [{ name: 'atr', count: 3 }, { name: 'qrs', count: 1 }]);
-      assert.match(formatInfo(opened.info, found), /^annotators {3}atr \(3\), qrs \(1\)$/m);
+      assert.deepEqual(found, [{ name: 'atr', count: 3 }, { name: 'qrs', count: 1 }, { name: 'zzz', count: 1 }]);
+      assert.match(formatInfo(opened.info, found), /^annotators {3}atr \(3\), qrs \(1\), zzz \(1\)$/m);
       assert.deepEqual(infoJson(opened.info, found)['annotators'], found);
       assert.equal(infoJson(opened.info)['annotators'], undefined);
     } finally {
