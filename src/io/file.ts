@@ -1,7 +1,7 @@
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { FormatError, unreadable } from './errors.js';
-import { HttpFile, isUrl } from './http-file.js';
+import { HttpFile, isUrl, urlPath } from './http-file.js';
 
 /**
  * A file read by position only, so that a reader touches just the bytes it decodes. The handle is
@@ -80,6 +80,12 @@ export class PositionalFile {
     // FileHandle.close waits for reads still in flight (a stream's read-ahead) before closing.
     if (h) await h.close();
   }
+}
+
+/** A file's name without its extension ('100' for 'a/100.hea' and for 'https://h/db/100.hea?token=x'). */
+export function fileStem(path: string): string {
+  const name = basename(isUrl(path) ? urlPath(path) : path);
+  return basename(name, extname(name));
 }
 
 /** An absolute path for a path, a URL as it is. */

@@ -3,8 +3,8 @@
  * record is reported and the batch goes on, and every finished record is noted in the session so
  * that `resume` skips it (and its unfinished neighbours restart from their block checkpoints).
  */
-import { basename, extname, join, resolve } from 'node:path';
-import { resolveLocation } from '../io/file.js';
+import { join, resolve } from 'node:path';
+import { fileStem, resolveLocation } from '../io/file.js';
 import { isUrl } from '../io/http-file.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -62,7 +62,7 @@ async function pickSession(root: string, resume: BatchOptions['resume']): Promis
  * a resumed session writes where the first run did.
  */
 export function recordNames(inputs: readonly string[]): Map<string, string> {
-  const stem = (i: string) => basename(i, extname(i));
+  const stem = fileStem;
   const count = new Map<string, number>();
   for (const i of new Set(inputs.map((i) => resolveLocation(i)))) count.set(stem(i), (count.get(stem(i)) ?? 0) + 1);
   return new Map(inputs.map((i) => [i, count.get(stem(i))! > 1 ? `${stem(i)}-${createHash('sha256').update(resolveLocation(i)).digest('hex').slice(0, 8)}` : stem(i)]));

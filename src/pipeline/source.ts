@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
 import { readAtomic, writeAtomic } from '../runtime/atomic.js';
-import { fileVersion, resolveLocation } from '../io/file.js';
+import { fileStem, fileVersion, resolveLocation } from '../io/file.js';
 import { openOptionsOf, openRecording, type OpenOptions } from '../io/open.js';
 import { Recording, type RecordingInfo } from '../io/recording.js';
 import type { SignalType } from '../signals/signal-type.js';
@@ -34,13 +34,13 @@ export interface OpenedSource {
 export async function openProcessingSource(source: Source, open: OpenOptions = {}): Promise<OpenedSource> {
   if (typeof source === 'string') {
     const rec = await openRecording(source, open);
-    return { rec, ref: { kind: 'file', path: source, open }, name: basename(source, extname(source)) };
+    return { rec, ref: { kind: 'file', path: source, open }, name: fileStem(source) };
   }
   if (source instanceof Recording) {
     const info = source.info;
     if (info.format !== 'npy' || info.variant !== 'memory') {
       // Reopened by path in the workers: with the options it was opened with (a text file's rate and columns).
-      return { rec: source, ref: { kind: 'file', path: info.path, open: { ...openOptionsOf(source), ...open, format: info.format } }, name: basename(info.path, extname(info.path)) };
+      return { rec: source, ref: { kind: 'file', path: info.path, open: { ...openOptionsOf(source), ...open, format: info.format } }, name: fileStem(info.path) };
     }
     const chans = source.signalChannels();
     const data = await Promise.all(chans.map(async (i) => (await source.read(i, 0, info.channels[i]!.samples))[0] as Float64Array));

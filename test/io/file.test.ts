@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BufferPool, fileVersion, PositionalFile, readWhole, siblingPath } from '../../src/io/file.js';
+import { BufferPool, fileStem, fileVersion, PositionalFile, readWhole, siblingPath } from '../../src/io/file.js';
 import { FormatError } from '../../src/io/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitaldsp-file-'));
@@ -92,4 +92,9 @@ test('readWhole reads a small file, and refuses a larger one, a folder or a miss
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
+});
+
+test('fileStem names a recording by its file name without extension, for paths and URLs', () => {
+  const cases: [string, string][] = [[join('a', '100.hea'), '100'], ['night.edf', 'night'], ['noext', 'noext'], ['https://h/db/100.hea?token=x', '100'], ['https://h/db/100?token=x', '100'], ['http://h/a%20b/r%201.csv', 'r 1']];
+  for (const [p, want] of cases) assert.equal(fileStem(p), want, p);
 });
