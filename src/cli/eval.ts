@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { looksBinary } from '../io/detect.js';
 import { FormatError } from '../io/errors.js';
-import { PositionalFile, readWhole, siblingPath } from '../io/file.js';
-import { isUrl, urlPath } from '../io/http-file.js';
+import { fileExtension, fileStem, PositionalFile, readWhole, siblingPath } from '../io/file.js';
+import { isUrl } from '../io/http-file.js';
 import { isBeatSymbol, readAnnotations } from '../io/wfdb/annotations.js';
 import { readWfdbHeader } from '../io/wfdb/header.js';
 import { matchBeats, type MatchResult } from '../signals/evaluate.js';
@@ -26,10 +26,9 @@ export interface BeatList {
 
 /** The .hea of the record an annotation file belongs to ('100.atr' -> '100.hea'), when it exists. */
 async function headerBeside(path: string): Promise<string | undefined> {
-  const name = isUrl(path) ? urlPath(path) : path;
-  const ext = extname(name);
+  const ext = fileExtension(path);
   if (!ext || ext === '.hea') return undefined;
-  const hea = siblingPath(path, basename(name, ext) + '.hea');
+  const hea = siblingPath(path, `${fileStem(path)}.hea`);
   if (!isUrl(hea)) return existsSync(hea) ? hea : undefined;
   return (await new PositionalFile(hea).size().then(() => true, () => false)) ? hea : undefined;
 }

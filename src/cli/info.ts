@@ -9,8 +9,8 @@ import { FORMATS, parseFs } from './input-options.js';
 import { openRecording } from '../io/open.js';
 import type { Format, RecordingInfo } from '../io/recording.js';
 import { parseAnnotations } from '../io/wfdb/annotations.js';
-import { readWhole, siblingPath } from '../io/file.js';
-import { isUrl, urlPath } from '../io/http-file.js';
+import { fileStem, readWhole, siblingPath } from '../io/file.js';
+import { isUrl } from '../io/http-file.js';
 import { isWfdbName } from '../io/wfdb/header.js';
 
 /** An annotation file beside a WFDB record: its annotator name (the extension) and its count. */
@@ -54,7 +54,7 @@ function annotationCount(bytes: Uint8Array | undefined, path: string): number {
 const COMMON_ANNOTATORS = ['atr', 'qrs', 'ecg', 'ari', 'apn', 'st', 'pu', 'pu0', 'pu1', 'man', 'wqrs', 'sqrs', 'wabp', 'event', 'alarms', 'trigger'];
 
 async function remoteAnnotators(hea: string): Promise<Annotator[]> {
-  const record = basename(urlPath(hea), '.hea');
+  const record = fileStem(hea);
   const found = await Promise.all(COMMON_ANNOTATORS.map(async (name) => {
     const url = siblingPath(hea, `${record}.${name}`);
     const bytes = await readWhole(url, 'an annotation file', 1 << 30).catch(() => undefined);

@@ -9,15 +9,12 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { FormatError } from './errors.js';
-import { PositionalFile, siblingPath } from './file.js';
-import { isUrl, urlPath } from './http-file.js';
+import { fileExtension, fileStem, PositionalFile, siblingPath } from './file.js';
+import { isUrl } from './http-file.js';
 
 /** The header URL of a record named by URL: 'r.hea' as it is, 'r' or 'r.dat' as 'r.hea' (query kept). */
 function urlHeaderPath(url: string): string {
-  const name = basename(urlPath(url));
-  const ext = extname(name);
-  if (ext.toLowerCase() === '.hea') return url;
-  return siblingPath(url, `${ext ? name.slice(0, -ext.length) : name}.hea`);
+  return fileExtension(url).toLowerCase() === '.hea' ? url : siblingPath(url, `${fileStem(url)}.hea`);
 }
 import type { Format } from './recording.js';
 
@@ -90,7 +87,7 @@ async function headerListing(path: string): Promise<string | undefined> {
  * record 'r01'), the headers in the same folder are searched for one that lists it.
  */
 export async function wfdbHeaderPath(path: string): Promise<string> {
-  const ext = extname(isUrl(path) ? urlPath(path) : path).toLowerCase();
+  const ext = fileExtension(path).toLowerCase();
   if (ext === '.hea') return path;
   // On a server there is no folder to list: a record name or its signal file names its header.
   if (isUrl(path)) return urlHeaderPath(path);
@@ -121,7 +118,7 @@ export function looksBinary(head: Uint8Array): boolean {
  * is 'wfdb'. Throws FormatError when neither exists.
  */
 export async function detectFormat(path: string): Promise<Format> {
-  const ext = extname(isUrl(path) ? urlPath(path) : path).toLowerCase();
+  const ext = fileExtension(path).toLowerCase();
   if (isUrl(path) && (ext === '' || ext === '.hea' || ext === '.dat')) return 'wfdb';
   if (!isUrl(path) && !existsSync(path)) {
     if (existsSync(`${path}.hea`)) return 'wfdb';

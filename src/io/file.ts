@@ -82,10 +82,14 @@ export class PositionalFile {
   }
 }
 
+/** A file's extension ('.hea' for 'a/100.hea' and for 'https://h/db/100.hea?token=x'; '' for none). */
+export function fileExtension(path: string): string {
+  return extname(isUrl(path) ? urlPath(path) : path);
+}
+
 /** A file's name without its extension ('100' for 'a/100.hea' and for 'https://h/db/100.hea?token=x'). */
 export function fileStem(path: string): string {
-  const name = basename(isUrl(path) ? urlPath(path) : path);
-  return basename(name, extname(name));
+  return basename(isUrl(path) ? urlPath(path) : path, fileExtension(path));
 }
 
 /** An absolute path for a path, a URL as it is. */

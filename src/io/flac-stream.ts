@@ -44,8 +44,6 @@ export class FlacStream {
   private last: DecodedFrame | undefined;
   /** Channels the last frame was predicted for (the others hold residuals). */
   private lastWanted: boolean[] = [];
-  /** The last frame's samples do not serve the current read (other channels wanted): decode it again. */
-  private stale = false;
 
   private readonly indexStride: number;
   private readonly bisectSamples: number;
@@ -102,13 +100,10 @@ export class FlacStream {
   async read(s0: number, s1: number, outs: Int32Array[], wanted?: readonly boolean[]): Promise<void> {
     if (s0 < 0 || s1 > this.info.totalSamples || s1 < s0) throw new RangeError(`samples [${s0}, ${s1}) outside the stream's ${this.info.totalSamples}`);
     const want = Array.from({ length: this.info.channels }, (_, c) => !wanted || wanted[c] === true);
-    // The frame held from the last read serves only if it was predicted for every channel wanted now.
-    this.stale = want.some((w, c) => w && !this.lastWanted[c]);
-    let at = await this.startFor(s0);
+    let at = await this.startFor(s0, want);
     let s = s0;
     while (s < s1) {
-      const l = this.last;
-      const h = l && !this.stale && l.sample <= s && s < l.sample + l.blockSize ? l : await this.decodeAt(at, want);
+      const h = this.held(s, want) ?? (await this.decodeAt(at, want));
       if (h.sample > s) throw new FormatError(this.file.path, `a frame holding sample ${s}`, `byte ${at}`, `the frame there starts at sample ${h.sample}`);
       at = h.next;
       if (h.sample + h.blockSize <= s) continue;
@@ -118,10 +113,19 @@ export class FlacStream {
     }
   }
 
-  /** Byte offset of the frame to decode first for a read from sample s. */
-  private async startFor(s: number): Promise<number> {
+  /**
+   * The frame decoded last when it holds sample s and was predicted for every channel `want` marks
+   * (a read of other channels decodes it again), else undefined.
+   */
+  private held(s: number, want: readonly boolean[]): DecodedFrame | undefined {
     const l = this.last;
-    if (l && l.sample <= s && s < l.sample + l.blockSize) return this.stale ? l.offset : -1;
+    return l && l.sample <= s && s < l.sample + l.blockSize && want.every((w, c) => !w || this.lastWanted[c]) ? l : undefined;
+  }
+
+  /** Byte offset of the frame to decode first for a read from sample s (-1: the one held serves). */
+  private async startFor(s: number, want: readonly boolean[]): Promise<number> {
+    const l = this.last;
+    if (l && l.sample <= s && s < l.sample + l.blockSize) return this.held(s, want) ? -1 : l.offset;
     let best = this.index[this.entryBefore(s)]!;
     if (l && l.sample + l.blockSize <= s && l.sample + l.blockSize > best.sample) best = { sample: l.sample + l.blockSize, offset: l.next };
     if (s - best.sample > this.bisectSamples) {
@@ -223,7 +227,6 @@ export class FlacStream {
     const f = { sample: h.sample, blockSize: h.blockSize, offset, next: offset + bytes };
     this.last = f;
     this.lastWanted = want;
-    this.stale = false;
     if (Math.floor(h.sample / this.indexStride) !== Math.floor((h.sample + h.blockSize) / this.indexStride)) this.remember({ sample: h.sample, offset });
     return f;
   }

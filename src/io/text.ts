@@ -195,6 +195,13 @@ export async function openText(path: string, opts: TextOptions = {}): Promise<Te
     // A header whose quoted names hold line breaks spans several lines: they are joined before the
     // layout is decided, and replayed one by one if no closing quote comes within a few lines.
     let held: ProbeLine[] = [];
+    /** The held lines as the lines they are: the first a probe line, the others read again. */
+    const release = (): void => {
+      const lines = held;
+      held = [];
+      probe.push(lines.shift()!);
+      for (const h of lines) onLine(h.text, h.offset, h.line);
+    };
     const onLine = (text: string, offset: number, line: number): void => {
       if (held.length > 0) {
         held.push({ text, offset, line });
@@ -202,12 +209,7 @@ export async function openText(path: string, opts: TextOptions = {}): Promise<Te
         if (!opensQuote(joined)) {
           probe.push({ text: joined, offset: held[0]!.offset, line: held[0]!.line });
           held = [];
-        } else if (held.length > MAX_HEADER_LINES) {
-          const lines = held;
-          held = [];
-          probe.push(lines.shift()!);
-          for (const h of lines) onLine(h.text, h.offset, h.line);
-        }
+        } else if (held.length > MAX_HEADER_LINES) release();
         return;
       }
       if (isSkipped(text, comment)) {
@@ -227,13 +229,8 @@ export async function openText(path: string, opts: TextOptions = {}): Promise<Te
       lastLine = line;
       onLine(text, offset, line);
     });
-    if (held.length > 0) {
-      // The file ended inside the quote: its lines are rows as they stand.
-      const lines = held;
-      held = [];
-      probe.push(lines.shift()!);
-      for (const h of lines) onLine(h.text, h.offset, h.line);
-    }
+    // The file ended inside the quote: its lines are rows as they stand.
+    if (held.length > 0) release();
     if (!layout) {
       if (probe.length === 0) throw new FormatError(path, 'at least one data row', `line ${lastLine + 1}`, lastLine === 0 ? 'empty file' : 'only comments and blank lines');
       settle();

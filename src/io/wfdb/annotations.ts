@@ -7,10 +7,8 @@
  * a byte string (length in the low 8 bits, padded to an even length). A zero word ends the file.
  */
 import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { FormatError } from '../errors.js';
-import { readWhole, siblingPath } from '../file.js';
-import { isUrl, urlPath } from '../http-file.js';
+import { fileStem, readWhole, siblingPath } from '../file.js';
 
 export interface WfdbAnnotation {
   /** Time in ticks of the annotation file (samples of the record unless it states another resolution). */
@@ -121,7 +119,7 @@ export function parseAnnotations(bytes: Uint8Array, path: string): WfdbAnnotatio
  */
 /** The annotation file of a record (`NAME.hea` or `NAME`) for an annotator: `NAME.<annotator>` beside it. */
 export function annotationPath(record: string, annotator: string): string {
-  return siblingPath(record, `${basename(isUrl(record) ? urlPath(record) : record, '.hea')}.${annotator}`);
+  return siblingPath(record, `${fileStem(record)}.${annotator}`);
 }
 
 export async function writeAnnotations(path: string, anns: WfdbAnnotation[]): Promise<void> {
